@@ -1,0 +1,46 @@
+"""Errors raised by lintra passes.
+
+Contract: every user-facing failure inside a pass is a `LintraError` carrying an
+MLIR location. The pass wrapper (`lintra.passes.base`) turns it into an MLIR
+error diagnostic at that location and signals pass failure, so tools print
+`file:line:col: error: message` and never a Python traceback.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+
+class LintraError(Exception):
+    """A diagnostic: `message` reported at `location` (an `ir.Location`)."""
+
+    def __init__(self, message: str, location: ir.Location | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    @staticmethod
+    def at(op, message: str) -> "LintraError":
+        """An error located at `op`, with the op name prefixed as mlir-opt does."""
+        operation = getattr(op, "operation", op)
+        return LintraError(f"'{operation.name}' op {message}", operation.location)
+
+
+def format_location(location: ir.Location | None) -> str:
+    """`file:line:col` for a file location, else the location's own text."""
+    if location is None:
+        return "<unknown>"
+    loc = location
+    while True:
+        if loc.is_a_file():
+            return f"{loc.filename}:{loc.start_line}:{loc.start_col}"
+        if loc.is_a_name():
+            loc = loc.child_loc
+            continue
+        if loc.is_a_callsite():
+            loc = loc.callee
+            continue
+        if loc.is_a_fused() and loc.locations:
+            loc = loc.locations[0]
+            continue
+        return str(loc)

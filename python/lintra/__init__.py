@@ -1,0 +1,1 @@
+"""lintra: automatic differentiation for MLIR (linearize, then transpose)."""
