@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Run every lintra test from a fresh clone, needing only python3:
+# create .venv (once), install lintra with its test extras, run the lit suite
+# (test/) and then pytest (test/python). Set PYTHON to choose the interpreter.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q -e '.[test]'
+
+.venv/bin/lit -v test
+.venv/bin/python -m pytest -q

