@@ -251,7 +251,9 @@ def process_chunk(options: Options, pipeline: str, source: str, first_line: int,
     printer = DiagnosticPrinter(display_name)
     context.attach_diagnostic_handler(printer.handler)
     load_extra_dialects(context, irdl_sources)
-    with context:
+    # An ambient location, as Python drivers of lintra passes have: helpers
+    # such as `ir.FloatAttr.get` need one to report errors.
+    with context, ir.Location.unknown():
         pass_manager = build_pass_manager(pipeline, context)
         try:
             if parse_path is not None:
