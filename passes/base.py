@@ -57,5 +57,4 @@ class ModulePass:
             name=type(self).__name__,
             argument=self.argument,
             description=self.description,
-            op_name="builtin.module",
         )

@@ -1,12 +1,42 @@
-"""lintra-ad (under construction)."""
+"""lintra-ad: expand every lintra op (jvp, vjp, grad, transpose) into upstream IR.
+
+vjp and grad are linearize followed by transpose; ops are expanded innermost
+first, so a function holding `lintra.grad` can itself be differentiated again.
+Afterwards the module is cleaned up (canonicalize, cse, dead residual/tangent
+pruning across generated functions) and holds only upstream dialects.
+
+Before:
+    func.func @f(%x: f64) -> f64 {
+      %0 = math.sin %x : f64
+      return %0 : f64
+    }
+    func.func @df(%x: f64) -> f64 {
+      %0 = "lintra.grad"(%x) {callee = @f} : (f64) -> f64
+      return %0 : f64
+    }
+After:
+    func.func @df(%x: f64) -> f64 {
+      %0 = call @f_fwd(%x) : (f64) -> f64                  // residual cos(x)
+      %1 = call @f_lin_transpose(%0, %cst_1) : (f64, f64) -> f64
+      return %1 : f64
+    }
+    func.func private @f_fwd(%x: f64) -> f64 { %0 = math.cos %x ... return %0 }
+    func.func private @f_lin_transpose(%r: f64, %ct: f64) -> f64 { %0 = arith.mulf %ct, %r ... }
+"""
 
 from .base import ModulePass
+from .core.ad_state import AdState
+from .core.cleanup import cleanup
+from .core.expand import expand_all
 
 
 class LintraAd(ModulePass):
     argument = "lintra-ad"
-    description = ""
-    options = {}
+    description = "Expand lintra.jvp/vjp/grad/transpose (vjp = linearize + transpose) and clean up"
+    options = {"cleanup": True}
 
     def run(self, module):
-        raise NotImplementedError("lintra-ad")
+        ad = AdState(module)
+        expand_all(ad)
+        if str(self.config["cleanup"]).lower() not in ("false", "0"):
+            cleanup(ad)

@@ -1,12 +1,26 @@
-"""lintra-jvp (under construction)."""
+"""lintra-jvp: forward mode. Generate @f_jvp per callee and call it for each lintra.jvp.
+
+Before:
+    %y, %dy = "lintra.jvp"(%x, %dx) {callee = @f} : (f64, f64) -> (f64, f64)
+After:
+    %0:2 = call @f_jvp(%x, %dx) : (f64, f64) -> (f64, f64)
+    func.func private @f_jvp(%x: f64, %dx: f64) -> (f64, f64) {
+      %0 = math.sin %x : f64
+      %1 = math.cos %x : f64
+      %2 = arith.mulf %dx, %1 : f64
+      return %0, %2 : f64, f64
+    }
+"""
 
 from .base import ModulePass
+from .core.ad_state import AdState
+from .core.expand import expand_all
 
 
 class LintraJvp(ModulePass):
     argument = "lintra-jvp"
-    description = ""
+    description = "Expand lintra.jvp ops into calls of generated JVP functions (forward mode)"
     options = {}
 
     def run(self, module):
-        raise NotImplementedError("lintra-jvp")
+        expand_all(AdState(module), ("lintra.jvp",))

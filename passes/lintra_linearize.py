@@ -1,12 +1,48 @@
-"""lintra-linearize (under construction)."""
+"""lintra-linearize: JVP followed by partial evaluation, on named functions.
 
-from .base import ModulePass
+For each function @f in `functions` (default: every public function with a body)
+it adds @f_fwd, the primal computation that also returns residuals, and @f_lin,
+linear in its `{lintra.linear}` tangent arguments. @f is left unchanged.
+
+Before (`lintra-linearize{functions=f}`):
+    func.func @f(%x: f64) -> f64 {
+      %0 = math.sin %x : f64
+      return %0 : f64
+    }
+After (in addition to @f):
+    func.func private @f_fwd(%x: f64) -> (f64, f64) {
+      %0 = math.sin %x : f64
+      %1 = math.cos %x : f64           // the residual
+      return %0, %1 : f64, f64
+    }
+    func.func private @f_lin(%r: f64, %dx: f64 {lintra.linear}) -> f64 {
+      %0 = arith.mulf %dx, %r : f64
+      return %0 : f64
+    }
+"""
+
+from mlir import ir
+
+from .base import ModulePass, parse_list_option
+from .core.ad_state import AdState
+from .core.cleanup import cleanup
+from .core.linearize import linearize_function
 
 
 class LintraLinearize(ModulePass):
     argument = "lintra-linearize"
-    description = ""
-    options = {}
+    description = "Split functions into a primal part saving residuals and a linear tangent part"
+    options = {"functions": ""}
 
     def run(self, module):
-        raise NotImplementedError("lintra-linearize")
+        ad = AdState(module)
+        names = parse_list_option(self.config["functions"])
+        functions = ad.functions()
+        if not names:
+            names = [n for n, f in functions.items() if "sym_visibility" not in f.attributes
+                     and len(f.regions[0].blocks)]
+        kept = set(functions)
+        for name in names:
+            fwd, lin = linearize_function(ad, ad.lookup(name, module if name not in functions else None))
+            kept.update((fwd, lin))
+        cleanup(ad, keep=kept)

@@ -1,12 +1,41 @@
-"""lintra-transpose (under construction)."""
+"""lintra-transpose: transpose functions that are linear in their `{lintra.linear}` arguments.
 
-from .base import ModulePass
+Expands every `lintra.transpose` op, and also generates @g_transpose for every
+function @g named in `functions` (default: every function with linear arguments
+that no lintra.transpose op already covers). Linearity is checked first: a
+non-linear or affine function is rejected at the offending op.
+
+Before:
+    func.func @g(%a: f64, %t: f64 {lintra.linear}) -> f64 {
+      %0 = arith.mulf %a, %t : f64
+      return %0 : f64
+    }
+After (in addition to @g):
+    func.func private @g_transpose(%a: f64, %ct: f64) -> f64 {
+      %0 = arith.mulf %a, %ct : f64
+      return %0 : f64
+    }
+"""
+
+from .base import ModulePass, parse_list_option
+from .core.ad_state import AdState, linear_arg_positions
+from .core.cleanup import simplify
+from .core.expand import expand_all
+from .core.transpose import transpose_function
 
 
 class LintraTranspose(ModulePass):
     argument = "lintra-transpose"
-    description = ""
-    options = {}
+    description = "Transpose linear functions ({lintra.linear} arguments) and expand lintra.transpose"
+    options = {"functions": ""}
 
     def run(self, module):
-        raise NotImplementedError("lintra-transpose")
+        ad = AdState(module)
+        expand_all(ad, ("lintra.transpose",))
+        names = parse_list_option(self.config["functions"])
+        if not names:
+            names = [name for name, function in ad.functions().items()
+                     if len(function.regions[0].blocks) and linear_arg_positions(function)]
+        for name in names:
+            transpose_function(ad, ad.lookup(name, module))
+        simplify(module)

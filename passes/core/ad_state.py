@@ -1,0 +1,112 @@
+"""Module-level AD state: symbol lookup, fresh names, and derived-function caches.
+
+Each derived function (JVP, forward/linear halves, transpose) is generated at
+most once per source function and module, then reused by every caller.
+Generated functions are private, so `symbol-dce` removes those left unused.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects import func
+
+from ..diagnostics import LintraError
+
+LINEAR_ATTR = "lintra.linear"
+
+
+class AdState:
+    def __init__(self, module: ir.Operation):
+        self.module = module
+        self.body = module.regions[0].blocks[0]
+        self.jvp_cache: dict[str, str] = {}
+        self.linearize_cache: dict[str, tuple[str, str]] = {}
+        self.transpose_cache: dict[str, str] = {}
+
+    # -- symbols -----------------------------------------------------------
+    def functions(self) -> dict[str, ir.Operation]:
+        found = {}
+        for op in self.body.operations:
+            if op.operation.name == "func.func":
+                found[ir.StringAttr(op.operation.attributes["sym_name"]).value] = op.operation
+        return found
+
+    def lookup(self, name: str, user=None) -> ir.Operation:
+        function = self.functions().get(name)
+        if function is None:
+            raise LintraError.at(user, f"refers to an undefined function @{name}") if user is not None \
+                else LintraError(f"undefined function @{name}")
+        if len(function.regions[0].blocks) == 0:
+            where = user if user is not None else function
+            raise LintraError.at(where, f"cannot differentiate @{name}: it is a declaration without a body")
+        if len(function.regions[0].blocks) != 1:
+            raise LintraError.at(function, "has several blocks; lintra differentiates single-block "
+                                           "functions (structured control flow is not supported yet)")
+        return function
+
+    def fresh_name(self, base: str) -> str:
+        taken = self.functions()
+        name, counter = base, 0
+        while name in taken:
+            counter += 1
+            name = f"{base}_{counter}"
+        return name
+
+    def new_function(self, base: str, arg_types, result_types, location: ir.Location,
+                     linear_args: set[int] = frozenset()):
+        """A private function `@base...` at the end of the module; returns (op, entry block)."""
+        name = self.fresh_name(base)
+        with location:
+            function = func.FuncOp(name, (list(arg_types), list(result_types)),
+                                   ip=ir.InsertionPoint(self.body))
+            function.sym_visibility = ir.StringAttr.get("private")
+            if linear_args:
+                function.arg_attrs = ir.ArrayAttr.get([
+                    ir.DictAttr.get({LINEAR_ATTR: ir.UnitAttr.get()} if i in linear_args else {})
+                    for i in range(len(arg_types))
+                ])
+            entry = function.add_entry_block()
+        return function.operation, entry
+
+
+def function_name(function: ir.Operation) -> str:
+    return ir.StringAttr(function.attributes["sym_name"]).value
+
+
+def function_type(function: ir.Operation) -> ir.FunctionType:
+    return ir.FunctionType(ir.TypeAttr(function.attributes["function_type"]).value)
+
+
+def linear_arg_positions(function: ir.Operation) -> list[int]:
+    """Indices of the arguments marked `{lintra.linear}`."""
+    if "arg_attrs" not in function.attributes:
+        return []
+    positions = []
+    for index, attrs in enumerate(ir.ArrayAttr(function.attributes["arg_attrs"])):
+        if LINEAR_ATTR in ir.DictAttr(attrs):
+            positions.append(index)
+    return positions
+
+
+def emit_return(ip: ir.InsertionPoint, values, location: ir.Location) -> None:
+    ir.Operation.create("func.return", operands=list(values), loc=location, ip=ip)
+
+
+def callee_of(op: ir.Operation) -> str:
+    if "callee" not in op.attributes:
+        raise LintraError.at(op, "requires a 'callee' symbol attribute")
+    return ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+
+
+def find_function(op: ir.Operation, name: str):
+    """The func.func named `name` in the module enclosing `op`, or None."""
+    module = op
+    while module is not None and module.name != "builtin.module":
+        module = module.parent
+    if module is None:
+        return None
+    for candidate in module.regions[0].blocks[0].operations:
+        candidate = candidate.operation
+        if candidate.name == "func.func" and function_name(candidate) == name:
+            return candidate
+    return None

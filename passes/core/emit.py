@@ -1,0 +1,227 @@
+"""IR building blocks shared by the AD transformations.
+
+`Emitter` builds ops at an insertion point and knows symbolic zeros: a tangent or
+cotangent that is known to be zero is `None`, and `add`, `sub`, `neg`, `mul`
+propagate `None` without emitting IR. Zeros are materialized (`zeros`) only
+where a function boundary or an op operand needs a real value.
+
+Type helpers treat "float" as a float scalar or a ranked tensor of floats; only
+float values carry tangents.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from ..diagnostics import LintraError
+
+CMPF_PREDICATES = {"oeq": 1, "ogt": 2, "oge": 3, "olt": 4, "ole": 5, "one": 6, "une": 14}
+
+
+def is_float_type(type_: ir.Type) -> bool:
+    if isinstance(type_, ir.RankedTensorType):
+        type_ = ir.RankedTensorType(type_).element_type
+    return isinstance(type_, ir.FloatType)
+
+
+def is_float(value: ir.Value) -> bool:
+    return is_float_type(value.type)
+
+
+def element_type(type_: ir.Type) -> ir.Type:
+    if isinstance(type_, ir.ShapedType):
+        return ir.ShapedType(type_).element_type
+    return type_
+
+
+def shape_of(type_: ir.Type) -> list[int]:
+    if isinstance(type_, ir.ShapedType):
+        return list(ir.ShapedType(type_).shape)
+    return []
+
+
+def tensor_type(shape, elem: ir.Type) -> ir.Type:
+    return ir.RankedTensorType.get(list(shape), elem)
+
+
+def check_static(value: ir.Value, op) -> None:
+    """Reject dynamic shapes: lintra differentiates static shapes only."""
+    if isinstance(value.type, ir.ShapedType) and not ir.ShapedType(value.type).has_static_shape:
+        raise LintraError.at(op, f"has a dynamically shaped value of type {value.type}; "
+                                 "lintra supports static shapes only")
+
+
+def float_constant_value(value: ir.Value):
+    """The splat float value of a constant-like `value`, else None."""
+    owner = value.owner
+    if isinstance(owner, ir.Block):
+        return None
+    op = owner.operation
+    if op.name == "arith.constant":
+        attr = op.attributes["value"]
+        if isinstance(attr, ir.FloatAttr):
+            return ir.FloatAttr(attr).value
+        if isinstance(attr, ir.DenseFPElementsAttr):
+            dense = ir.DenseFPElementsAttr(attr)
+            if dense.is_splat:
+                return ir.FloatAttr(dense.get_splat_value()).value
+        return None
+    if op.name in ("linalg.fill", "tensor.splat"):
+        return float_constant_value(op.operands[0])
+    return None
+
+
+def is_zero_constant(value: ir.Value) -> bool:
+    return float_constant_value(value) == 0.0
+
+
+def used_values(op: ir.Operation) -> list[ir.Value]:
+    """Operands of `op` plus values captured from outside by its regions, in order."""
+    values = list(op.operands)
+    if len(op.regions) == 0:
+        return values
+    defined: set = set()
+    captured: list = []
+
+    def visit(inner: ir.Operation):
+        for region in inner.regions:
+            for block in region.blocks:
+                defined.update(block.arguments)
+                for nested in block.operations:
+                    nested = nested.operation
+                    for operand in nested.operands:
+                        if operand not in defined and operand not in captured:
+                            captured.append(operand)
+                    visit(nested)
+                    defined.update(nested.results)
+
+    visit(op)
+    return values + [v for v in captured if v not in defined]
+
+
+def clone_op(op: ir.Operation, mapping: dict, ip: ir.InsertionPoint) -> ir.Operation:
+    """Clone `op` (with its regions) at `ip`, replacing used values through `mapping`."""
+    new = op.clone(ip=ip)
+    replacements = [(v, mapping[v]) for v in used_values(op) if v in mapping and mapping[v] != v]
+    if not replacements:
+        return new
+
+    def replace(inner):
+        for old, repl in replacements:
+            inner.replace_uses_of_with(old, repl)
+        return ir.WalkResult.ADVANCE
+
+    new.walk(replace, ir.WalkOrder.PRE_ORDER)
+    return new
+
+
+def erase_dead_ops(block: ir.Block) -> None:
+    """Erase ops of `block` (not its terminator) whose results are all unused."""
+    changed = True
+    while changed:
+        changed = False
+        for op in reversed(list(block.operations)[:-1]):
+            op = op.operation
+            if len(op.results) > 0 and all(not list(r.uses) for r in op.results):
+                op.erase()
+                changed = True
+
+
+class Emitter:
+    """Builds ops at an insertion point, with symbolic-zero aware arithmetic.
+
+    `ad` is the module-level AD state (`lintra.passes.core.ad_state.AdState`),
+    used by rules that must create or look up functions.
+    """
+
+    def __init__(self, ip: ir.InsertionPoint, location: ir.Location, ad=None):
+        self.ip = ip
+        self.location = location
+        self.ad = ad
+
+    # -- raw construction ------------------------------------------------
+    def create(self, name, operands, result_types, attributes=None, regions=0) -> ir.Operation:
+        return ir.Operation.create(name, results=list(result_types), operands=list(operands),
+                                   attributes=attributes or {}, regions=regions,
+                                   loc=self.location, ip=self.ip)
+
+    def op1(self, name, *operands, result_type=None, attributes=None) -> ir.Value:
+        """A single-result op whose result type defaults to the first operand's."""
+        result_type = result_type or operands[0].type
+        return self.create(name, operands, [result_type], attributes).result
+
+    def clone(self, op: ir.Operation, mapping: dict) -> ir.Operation:
+        return clone_op(op, mapping, self.ip)
+
+    # -- constants ---------------------------------------------------------
+    def constant(self, type_: ir.Type, value: float) -> ir.Value:
+        elem = element_type(type_)
+        if isinstance(elem, ir.FloatType):
+            scalar = ir.FloatAttr.get(elem, float(value))
+        else:
+            scalar = ir.IntegerAttr.get(elem, int(value))
+        if isinstance(type_, ir.RankedTensorType):
+            attr = ir.DenseElementsAttr.get_splat(type_, scalar)
+        else:
+            attr = scalar
+        return self.create("arith.constant", [], [type_], {"value": attr}).result
+
+    def zeros(self, type_: ir.Type) -> ir.Value:
+        return self.constant(type_, 0.0)
+
+    def zeros_like(self, value: ir.Value) -> ir.Value:
+        return self.zeros(value.type)
+
+    def instantiate(self, value, type_: ir.Type) -> ir.Value:
+        """`value`, or a materialized zero of `type_` when it is symbolically zero."""
+        return self.zeros(type_) if value is None else value
+
+    def index(self, value: int) -> ir.Value:
+        return self.constant(ir.IndexType.get(), value)
+
+    # -- zero-aware arithmetic (elementwise; works on scalars and tensors) --
+    def add(self, a, b):
+        if a is None:
+            return b
+        if b is None:
+            return a
+        return self.op1("arith.addf", a, b)
+
+    def sub(self, a, b):
+        if b is None:
+            return a
+        if a is None:
+            return self.neg(b)
+        return self.op1("arith.subf", a, b)
+
+    def neg(self, a):
+        return None if a is None else self.op1("arith.negf", a)
+
+    def mul(self, a, b):
+        if a is None or b is None:
+            return None
+        return self.op1("arith.mulf", a, b)
+
+    def div(self, a, b):
+        return None if a is None else self.op1("arith.divf", a, b)
+
+    def unary(self, name, a):
+        return self.op1(name, a)
+
+    def cmpf(self, predicate: str, a, b) -> ir.Value:
+        i1 = ir.IntegerType.get_signless(1)
+        result_type = tensor_type(shape_of(a.type), i1) if isinstance(a.type, ir.ShapedType) else i1
+        attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), CMPF_PREDICATES[predicate])
+        return self.create("arith.cmpf", [a, b], [result_type], {"predicate": attr}).result
+
+    def select(self, cond, a, b):
+        """Elementwise select with symbolic zeros: None only if both are None."""
+        if a is None and b is None:
+            return None
+        a = self.instantiate(a, (b if a is None else a).type)
+        b = self.instantiate(b, a.type)
+        return self.create("arith.select", [cond, a, b], [a.type]).result
+
+    def like(self, value, number: float) -> ir.Value:
+        """A constant of `value`'s type (splat for tensors)."""
+        return self.constant(value.type, number)

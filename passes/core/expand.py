@@ -1,0 +1,137 @@
+"""Expansion of lintra ops into calls of derived functions.
+
+    lintra.jvp(x, dx) {callee=@f}       -> call @f_jvp(x, dx)
+    lintra.vjp(x, ct) {callee=@f}       -> (y, r) = call @f_fwd(x); call @f_lin_transpose(r, ct)
+    lintra.grad(x) {callee=@f}          -> lintra.vjp(x, 1.0) without the primal results
+    lintra.transpose(r, ct) {callee=@g} -> call @g_transpose(r, ct)
+
+vjp and grad are exactly linearize followed by transpose. Ops are expanded
+innermost first: an op is expanded only once no function it reaches still holds
+a lintra op, so derivatives of functions that contain `lintra.grad` work.
+Operand and result types are checked against the callee's signature.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from lintra.dialect import OP_NAMES
+
+from ..diagnostics import LintraError
+from .ad_state import (AdState, callee_of, function_name, function_type, linear_arg_positions)
+from .emit import Emitter, is_float_type
+from .jvp import jvp_function
+from .linearize import linearize_function
+from .transpose import transpose_function
+
+
+def floats(types) -> list:
+    return [t for t in types if is_float_type(t)]
+
+
+def type_list(types) -> str:
+    return "(" + ", ".join(str(t) for t in types) + ")"
+
+
+def expect_types(op, what: str, actual, expected, callee: str) -> None:
+    actual, expected = [str(t) for t in actual], [str(t) for t in expected]
+    if actual != expected:
+        raise LintraError.at(op, f"has {what} {type_list(actual)} but @{callee}'s signature requires "
+                                 f"{type_list(expected)}")
+
+
+def call(b: Emitter, name: str, operands, ad: AdState) -> list:
+    result_types = function_type(ad.lookup(name)).results
+    return list(b.create("func.call", operands, result_types,
+                         {"callee": ir.FlatSymbolRefAttr.get(name)}).results)
+
+
+def expand_op(ad: AdState, op: ir.Operation) -> None:
+    name = callee_of(op)
+    callee = ad.lookup(name, op)
+    ftype = function_type(callee)
+    ins, outs = list(ftype.inputs), list(ftype.results)
+    operands, result_types = list(op.operands), [r.type for r in op.results]
+    b = Emitter(ir.InsertionPoint(op), op.location, ad)
+    if op.name == "lintra.jvp":
+        expect_types(op, "operand types", [v.type for v in operands], ins + floats(ins), name)
+        expect_types(op, "result types", result_types, outs + floats(outs), name)
+        results = call(b, jvp_function(ad, callee), operands, ad)
+    elif op.name in ("lintra.vjp", "lintra.grad"):
+        if op.name == "lintra.grad":
+            if len(outs) != 1 or not is_float_type(outs[0]) or (
+                    isinstance(outs[0], ir.ShapedType) and ir.ShapedType(outs[0]).rank != 0):
+                raise LintraError.at(op, f"requires @{name} to return exactly one float scalar or 0-d "
+                                         f"tensor, but it returns {type_list(outs)}")
+            expect_types(op, "operand types", [v.type for v in operands], ins, name)
+            expect_types(op, "result types", result_types, floats(ins), name)
+            operands = operands + [b.constant(outs[0], 1.0)]
+        else:
+            expect_types(op, "operand types", [v.type for v in operands], ins + floats(outs), name)
+            expect_types(op, "result types", result_types, outs + floats(ins), name)
+        fwd, lin = linearize_function(ad, callee)
+        primal = call(b, fwd, operands[:len(ins)], ad)
+        residuals = primal[len(outs):]
+        cotangents = call(b, transpose_function(ad, ad.lookup(lin)), residuals + operands[len(ins):], ad)
+        results = cotangents if op.name == "lintra.grad" else primal[:len(outs)] + cotangents
+    elif op.name == "lintra.transpose":
+        linear = linear_arg_positions(callee)
+        if not linear:
+            raise LintraError.at(op, f"requires @{name} to mark linear arguments with {{lintra.linear}}")
+        nonlinear = [t for i, t in enumerate(ins) if i not in linear]
+        expect_types(op, "operand types", [v.type for v in operands], nonlinear + floats(outs), name)
+        expect_types(op, "result types", result_types, [ins[i] for i in linear], name)
+        results = call(b, transpose_function(ad, callee), operands, ad)
+    else:
+        raise LintraError.at(op, "is not a lintra op")
+    for old, new in zip(op.results, results):
+        old.replace_all_uses_with(new)
+    op.erase()
+
+
+def lintra_ops(module: ir.Operation, names=OP_NAMES) -> list[ir.Operation]:
+    found = []
+
+    def visit(op):
+        if op.name in names:
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return found
+
+
+def enclosing_function(op: ir.Operation) -> str | None:
+    while op is not None and op.name != "func.func":
+        op = op.parent
+    return function_name(op) if op is not None else None
+
+
+def reachable(ad: AdState, start: str) -> set[str]:
+    """Functions reachable from `start` through calls and lintra callees."""
+    seen, stack = set(), [start]
+    functions = ad.functions()
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in functions:
+            continue
+        seen.add(name)
+        for op in lintra_ops(functions[name], OP_NAMES + ("func.call",)):
+            if "callee" in op.attributes:
+                stack.append(callee_of(op))
+    return seen
+
+
+def expand_all(ad: AdState, names=OP_NAMES) -> None:
+    """Expand every lintra op named in `names`, innermost first."""
+    while True:
+        pending = lintra_ops(ad.module, names)
+        if not pending:
+            return
+        holders = {enclosing_function(op) for op in lintra_ops(ad.module)}
+        ready = [op for op in pending
+                 if not (reachable(ad, callee_of(op)) & holders)]
+        if not ready:
+            raise LintraError.at(pending[0], "cannot be expanded: its callee (transitively) contains "
+                                             "lintra ops that depend on it (recursion)")
+        expand_op(ad, ready[0])

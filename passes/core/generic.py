@@ -1,0 +1,185 @@
+"""JVP and transposition of structured ops with a scalar body (linalg.generic, linalg.map).
+
+A `Structured` view describes such an op: inputs, outputs, projected-permutation
+indexing maps (as dim lists), iterator kinds and the scalar body block.
+
+JVP: the tangent is a second linalg.generic over the same iteration space. Its
+inputs are the primal inputs, the input tangents, and the primal outputs the
+body reads; its outputs are the output tangents. Its body re-emits the primal
+body and the scalar JVP rules, so it is linear in the tangent block arguments.
+
+Transpose: for each linear operand, a generic over the same iteration space whose
+output is indexed by that operand's map; loop dims absent from the map become
+reductions, and the body is the scalar transpose of the original body (which also
+checks that the body is linear). A reduction's linear accumulator is handled when
+it is accumulated additively (`acc + ...`): its cotangent is the output's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlir import ir
+
+from ..diagnostics import LintraError
+from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant
+from .structured import PARALLEL, REDUCTION, build_generic, identity_dims, iterator_kinds, map_dims
+
+
+@dataclass
+class Structured:
+    op: ir.Operation
+    ins: list
+    outs: list
+    maps: list          # dim lists: ins, then outs
+    n_dims: int
+    iterators: list
+    body: ir.Block
+
+    @property
+    def n_in(self) -> int:
+        return len(self.ins)
+
+    def reads_output(self, k: int) -> bool:
+        return bool(list(self.body.arguments[self.n_in + k].uses))
+
+
+def structured_view(op: ir.Operation, operands=None) -> Structured:
+    """A `Structured` view of linalg.generic or linalg.map (`operands` overrides op's)."""
+    operands = list(op.operands) if operands is None else list(operands)
+    n_out = len(op.results)
+    ins, outs = operands[:len(operands) - n_out], operands[len(operands) - n_out:]
+    body = op.regions[0].blocks[0]
+    if op.name == "linalg.generic":
+        attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
+        maps = [map_dims(a, op) for a in attrs]
+        n_dims = ir.AffineMapAttr(attrs[0]).value.n_dims
+        iterators = iterator_kinds(op)
+    else:  # linalg.map: identity maps, all parallel
+        n_dims = len(ir.ShapedType(op.results[0].type).shape)
+        maps = [identity_dims(n_dims)] * len(operands)
+        iterators = [PARALLEL] * n_dims
+    return Structured(op, ins, outs, maps, n_dims, iterators, body)
+
+
+def generic_jvp(b: Emitter, op: ir.Operation, tangents: list) -> list:
+    from .jvp import jvp_ops
+    s = structured_view(op)
+    n_in, n_out = s.n_in, len(s.outs)
+    tangent_ins = [i for i in range(n_in) if tangents[i] is not None]
+    read_outs = [k for k in range(n_out) if s.reads_output(k)]
+    float_outs = [k for k in range(n_out) if is_float(s.outs[k])]
+    out_inits = [b.instantiate(tangents[n_in + k], s.outs[k].type) if k in read_outs else s.outs[k]
+                 for k in float_outs]
+    ins = s.ins + [tangents[i] for i in tangent_ins] + [s.outs[k] for k in read_outs]
+    maps = (s.maps[:n_in] + [s.maps[i] for i in tangent_ins] + [s.maps[n_in + k] for k in read_outs]
+            + [s.maps[n_in + k] for k in float_outs])
+    state = {}
+
+    def body(inner: Emitter, args):
+        primal_map = dict(zip(list(s.body.arguments)[:n_in], args[:n_in]))
+        tangent_map = dict(zip([s.body.arguments[i] for i in tangent_ins],
+                               args[n_in:n_in + len(tangent_ins)]))
+        substitutes = args[n_in + len(tangent_ins):n_in + len(tangent_ins) + len(read_outs)]
+        tangent_outs = args[len(ins):]
+        for k, substitute in zip(read_outs, substitutes):
+            primal_map[s.body.arguments[n_in + k]] = substitute
+            tangent_map[s.body.arguments[n_in + k]] = tangent_outs[float_outs.index(k)]
+        operations = list(s.body.operations)
+        jvp_ops(inner, operations[:-1], primal_map, tangent_map)
+        yielded = list(operations[-1].operands)
+        state["substitutes"] = substitutes
+        state["all_zero"] = all(tangent_map.get(yielded[k]) is None for k in float_outs) and not read_outs
+        return [inner.instantiate(tangent_map.get(yielded[k]), element_type(s.outs[k].type))
+                for k in float_outs]
+
+    results = build_generic(b, ins, out_inits, maps, s.n_dims, s.iterators, body)
+    new_op = results[0].owner if results else None
+    if new_op is not None:
+        erase_dead_ops(new_op.regions[0].blocks[0])
+    if state["all_zero"]:
+        new_op.erase()
+        return [None] * n_out
+    if REDUCTION in s.iterators and any(list(v.uses) for v in state["substitutes"]):
+        raise LintraError.at(op, "is a reduction whose body uses its accumulator non-linearly; "
+                                 "lintra differentiates such reductions only as linalg.reduce")
+    by_output = dict(zip(float_outs, results))
+    return [by_output.get(k) for k in range(n_out)]
+
+
+def additive_accumulator(s: Structured, k: int) -> bool:
+    """Whether output k is accumulated as `yield acc + f(...)` with acc used nowhere else."""
+    arg = s.body.arguments[s.n_in + k]
+    uses = list(arg.uses)
+    if len(uses) != 1:
+        return False
+    user = uses[0].owner
+    yielded = list(list(s.body.operations)[-1].operands)
+    return user.name in ("arith.addf",) and len(yielded) > k and yielded[k] == user.results[0]
+
+
+def body_linear_flags(s: Structured, linear: list[bool]) -> list[bool]:
+    n_in = s.n_in
+    return linear[:n_in] + [linear[n_in + k] and s.reads_output(k) for k in range(len(s.outs))]
+
+
+def generic_check(op: ir.Operation, linear: list[bool]):
+    """Pre-check that the body is linear in the linear block arguments."""
+    from .transpose import check_linear_op
+    s = structured_view(op)
+    flags = body_linear_flags(s, linear)
+    linear_values = {a for a, f in zip(s.body.arguments, flags) if f}
+    operations = list(s.body.operations)
+    for inner in operations[:-1]:
+        inner = inner.operation
+        if any(v in linear_values for v in inner.operands):
+            check_linear_op(inner, [v in linear_values for v in inner.operands])
+            linear_values.update(inner.results)
+    for k, value in enumerate(operations[-1].operands):
+        if value not in linear_values and is_float(value) and not is_zero_constant(value):
+            return (f"yields a value for result #{k} that does not depend on the linear operands "
+                    "and is not zero: the function is affine, not linear")
+    return None
+
+
+def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> list:
+    from ..rules import Linear
+    from .transpose import transpose_block
+    s = structured_view(op)
+    n_in, n_out = s.n_in, len(s.outs)
+    linear = [isinstance(a, Linear) for a in args]
+    flags = body_linear_flags(s, linear)
+    # Non-linear operands the body reads become inputs of each transposed generic.
+    nonlinear = [i for i in range(n_in) if not linear[i]] + \
+                [n_in + k for k in range(n_out) if not flags[n_in + k] and s.reads_output(k)]
+    live_cts = [k for k in range(n_out) if cts[k] is not None]
+    results = [None] * len(args)
+    linear_args = [i for i, f in enumerate(flags) if f]
+    for position in linear_args:
+        if position >= n_in and REDUCTION in s.iterators:
+            k = position - n_in
+            if not additive_accumulator(s, k):
+                raise LintraError.at(op, "is a reduction whose accumulator is not accumulated "
+                                         "additively; it cannot be transposed")
+            results[position] = cts[k]
+            continue
+        target = s.maps[position]
+        iterators = [PARALLEL if d in target else REDUCTION for d in range(s.n_dims)]
+        ins = [args[i] for i in nonlinear] + [cts[k] for k in live_cts]
+        maps = [s.maps[i] for i in nonlinear] + [s.maps[n_in + k] for k in live_cts] + [target]
+        init = b.zeros(args[position].type)
+
+        def body(inner: Emitter, block_args, position=position):
+            arg_values = [None] * len(s.body.arguments)
+            for slot, index in enumerate(nonlinear):
+                arg_values[index] = block_args[slot]
+            result_cts = [None] * n_out
+            for slot, k in enumerate(live_cts):
+                result_cts[k] = block_args[len(nonlinear) + slot]
+            body_cts = transpose_block(inner, s.body, flags, arg_values, result_cts)
+            contribution = body_cts[linear_args.index(position)]
+            accumulator = block_args[-1]
+            return [inner.add(accumulator, contribution) if contribution is not None else accumulator]
+
+        results[position] = build_generic(b, ins, [init], maps, s.n_dims, iterators, body)[0]
+    return results

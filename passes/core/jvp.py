@@ -1,0 +1,79 @@
+"""Forward mode: emit the JVP of a block or of a whole function.
+
+Contract: `jvp_function(ad, f)` creates (once per `f`) a private function
+
+    @f_jvp(primals..., tangents...) -> (results..., result_tangents...)
+
+with one tangent argument per float argument of @f and one tangent result per
+float result, such that result_tangents = J_f(primals) . tangents. Inside, each op
+of @f is re-emitted followed by its JVP rule's tangent ops (`rules.JVP_RULES`).
+Tangents known to be zero stay symbolic (`None`) and emit nothing; they are
+materialized only at the function boundary.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from ..diagnostics import LintraError
+from ..rules import JVP_RULES, Replaced
+from .ad_state import AdState, emit_return, function_name, function_type
+from .emit import Emitter, check_static, is_float, is_float_type, used_values
+
+
+def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
+    """Re-emit `ops` at `b` through `primal_map` and record their tangents in `tangent_map`."""
+    for op in ops:
+        op = op.operation
+        b.location = op.location
+        new = b.clone(op, primal_map)
+        for old, value in zip(op.results, new.results):
+            primal_map[old] = value
+        tangents = [tangent_map.get(v) for v in op.operands]
+        captured = used_values(op)[len(op.operands):]
+        if any(tangent_map.get(v) is not None for v in captured):
+            raise LintraError.at(op, "uses a differentiable value defined outside its region; "
+                                     "pass it as an operand instead")
+        if all(t is None for t in tangents):
+            continue
+        rule = JVP_RULES.get(op.name)
+        if rule is None:
+            raise LintraError.at(op, f"is not supported by lintra: no JVP rule for '{op.name}'")
+        for value in list(op.operands) + list(op.results):
+            check_static(value, op)
+        result = rule(b, new, tangents)
+        if isinstance(result, Replaced):
+            for old, value in zip(op.results, result.primals):
+                primal_map[old] = value
+            new.erase()
+            result = result.tangents
+        for old, tangent in zip(op.results, result):
+            if tangent is not None and is_float(old):
+                tangent_map[old] = tangent
+
+
+def jvp_function(ad: AdState, source: ir.Operation) -> str:
+    """The name of @f_jvp for function `source` (generated on first request)."""
+    name = function_name(source)
+    if name in ad.jvp_cache:
+        return ad.jvp_cache[name]
+    ftype = function_type(source)
+    inputs, results = list(ftype.inputs), list(ftype.results)
+    tangent_inputs = [t for t in inputs if is_float_type(t)]
+    tangent_results = [t for t in results if is_float_type(t)]
+    function, entry = ad.new_function(f"{name}_jvp", inputs + tangent_inputs,
+                                      results + tangent_results, source.location)
+    ad.jvp_cache[name] = function_name(function)
+    block = source.regions[0].blocks[0]
+    primal_map = dict(zip(block.arguments, entry.arguments[:len(inputs)]))
+    float_args = [a for a in block.arguments if is_float(a)]
+    tangent_map = dict(zip(float_args, entry.arguments[len(inputs):]))
+    b = Emitter(ir.InsertionPoint(entry), source.location, ad)
+    operations = list(block.operations)
+    jvp_ops(b, operations[:-1], primal_map, tangent_map)
+    terminator = operations[-1]
+    b.location = terminator.location
+    outs = [primal_map.get(v, v) for v in terminator.operands]
+    tangents_out = [b.instantiate(tangent_map.get(v), v.type) for v in terminator.operands if is_float(v)]
+    emit_return(b.ip, outs + tangents_out, terminator.location)
+    return function_name(function)

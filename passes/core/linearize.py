@@ -1,0 +1,105 @@
+"""Linearize = JVP, then partial evaluation ("unzipping") of the JVP function.
+
+Contract: `linearize_function(ad, f)` creates (once per `f`) two private functions
+
+    @f_fwd(primals...) -> (results..., residuals...)
+    @f_lin(residuals..., tangents {lintra.linear}...) -> (result_tangents...)
+
+such that @f_lin(@f_fwd(x).residuals, t) == @f_jvp(x, t).result_tangents, and
+@f_lin is linear in its `{lintra.linear}` arguments. Every op of @f_jvp that
+depends on a tangent goes to @f_lin; every other op goes to @f_fwd, and the
+values of @f_fwd that @f_lin needs become residuals. Constant-like ops
+(constants, `tensor.empty`, fills and splats of constants) are re-emitted where
+they are used instead of being passed as residuals.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from .ad_state import AdState, emit_return, function_name, function_type
+from .emit import Emitter, erase_dead_ops, used_values
+from .jvp import jvp_function
+
+CONSTANT_LIKE = ("arith.constant", "tensor.empty", "linalg.fill", "tensor.splat")
+
+
+def dependents(ops, seeds: set) -> tuple[set, set]:
+    """(indices of ops depending on `seeds`, all values depending on `seeds`)."""
+    dependent_values = set(seeds)
+    dependent_ops = set()
+    for index, op in enumerate(ops):
+        if any(v in dependent_values for v in used_values(op.operation)):
+            dependent_ops.add(index)
+            dependent_values.update(op.operation.results)
+    return dependent_ops, dependent_values
+
+
+def constant_like_values(ops, excluded: set) -> set:
+    values: set = set()
+    for index, op in enumerate(ops):
+        op = op.operation
+        if index in excluded or op.name not in CONSTANT_LIKE:
+            continue
+        if all(v in values for v in op.operands):
+            values.update(op.results)
+    return values
+
+
+def linearize_function(ad: AdState, source: ir.Operation) -> tuple[str, str]:
+    """Names of (@f_fwd, @f_lin) for function `source` (generated on first request)."""
+    name = function_name(source)
+    if name in ad.linearize_cache:
+        return ad.linearize_cache[name]
+    jvp = ad.lookup(jvp_function(ad, source))
+    ftype = function_type(source)
+    n_args, n_results = len(ftype.inputs), len(ftype.results)
+    block = jvp.regions[0].blocks[0]
+    tangent_args = list(block.arguments)[n_args:]
+    operations = list(block.operations)
+    body, terminator = operations[:-1], operations[-1].operation
+    linear_ops, linear_values = dependents(body, set(tangent_args))
+    replicable = constant_like_values(body, linear_ops)
+
+    residuals: list = []
+    def keep(value):
+        if value not in linear_values and value not in replicable and value not in residuals:
+            residuals.append(value)
+    for index in sorted(linear_ops):
+        for value in used_values(body[index].operation):
+            keep(value)
+    tangent_outs = list(terminator.operands)[n_results:]
+    for value in tangent_outs:
+        keep(value)
+
+    location = source.location
+    fwd, fwd_entry = ad.new_function(f"{name}_fwd", ftype.inputs,
+                                     list(ftype.results) + [r.type for r in residuals], location)
+    mapping = dict(zip(list(block.arguments)[:n_args], fwd_entry.arguments))
+    b = Emitter(ir.InsertionPoint(fwd_entry), location, ad)
+    for index, op in enumerate(body):
+        if index not in linear_ops:
+            new = b.clone(op.operation, mapping)
+            mapping.update(zip(op.operation.results, new.results))
+    outs = [mapping[v] for v in list(terminator.operands)[:n_results]] + [mapping[r] for r in residuals]
+    emit_return(b.ip, outs, terminator.location)
+    erase_dead_ops(fwd_entry)
+
+    lin_types = [r.type for r in residuals] + [a.type for a in tangent_args]
+    lin, lin_entry = ad.new_function(
+        f"{name}_lin", lin_types, [v.type for v in tangent_outs], location,
+        linear_args=set(range(len(residuals), len(lin_types))))
+    mapping = dict(zip(residuals + tangent_args, lin_entry.arguments))
+    b = Emitter(ir.InsertionPoint(lin_entry), location, ad)
+    for index, op in enumerate(body):
+        op = op.operation
+        if index in linear_ops or (len(op.results) and op.results[0] in replicable):
+            new = b.clone(op, mapping)
+            mapping.update(zip(op.results, new.results))
+    emit_return(b.ip, [mapping[v] for v in tangent_outs], terminator.location)
+    erase_dead_ops(lin_entry)
+
+    result = (function_name(fwd), function_name(lin))
+    ad.linearize_cache[name] = result
+    return result
+

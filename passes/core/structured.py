@@ -1,0 +1,112 @@
+"""Builders for linalg-on-tensors IR used by the tensor and linalg rules.
+
+Indexing maps are handled as lists of loop-dimension positions: lintra's rules
+work on projected permutations, where each result of a map is one loop dim.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from ..diagnostics import LintraError
+from .emit import Emitter, element_type, shape_of, tensor_type
+
+PARALLEL, REDUCTION = "parallel", "reduction"
+
+
+def map_dims(attr, op=None) -> list[int]:
+    """The dim positions of a projected-permutation affine map attribute."""
+    affine_map = attr.value if isinstance(attr, ir.AffineMapAttr) else attr
+    if not affine_map.is_projected_permutation:
+        raise LintraError.at(op, f"has indexing map {affine_map} that is not a projected "
+                                 "permutation; lintra supports only those") if op is not None \
+            else LintraError(f"unsupported indexing map {affine_map}")
+    return [ir.AffineDimExpr(expr).position for expr in affine_map.results]
+
+
+def affine_map_attr(n_dims: int, dims) -> ir.Attribute:
+    exprs = [ir.AffineDimExpr.get(d) for d in dims]
+    return ir.AffineMapAttr.get(ir.AffineMap.get(n_dims, 0, exprs))
+
+
+def iterator_attr(kind: str) -> ir.Attribute:
+    return ir.Attribute.parse(f"#linalg.iterator_type<{kind}>")
+
+
+def iterator_kinds(op) -> list[str]:
+    return [str(a).split("<")[1].rstrip(">") for a in ir.ArrayAttr(op.attributes["iterator_types"])]
+
+
+def empty(b: Emitter, type_: ir.Type) -> ir.Value:
+    return b.create("tensor.empty", [], [type_]).result
+
+
+def build_generic(b: Emitter, ins, outs, maps, n_dims: int, iterators, body) -> list:
+    """A linalg.generic; `maps` holds dim lists for ins then outs.
+
+    `body(inner: Emitter, args) -> yielded values` builds the region, where
+    `args` are the scalar block arguments (ins, then outs).
+    """
+    op = b.create("linalg.generic", list(ins) + list(outs), [v.type for v in outs], {
+        "indexing_maps": ir.ArrayAttr.get([affine_map_attr(n_dims, m) for m in maps]),
+        "iterator_types": ir.ArrayAttr.get([iterator_attr(k) for k in iterators]),
+        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([len(ins), len(outs)]),
+    }, regions=1)
+    arg_types = [element_type(v.type) for v in list(ins) + list(outs)]
+    block = ir.Block.create_at_start(op.regions[0], arg_types, [b.location] * len(arg_types))
+    inner = Emitter(ir.InsertionPoint(block), b.location, b.ad)
+    yielded = body(inner, list(block.arguments))
+    inner.create("linalg.yield", yielded, [])
+    return list(op.results)
+
+
+def identity_dims(rank: int) -> list[int]:
+    return list(range(rank))
+
+
+def reduce_sum(b: Emitter, x: ir.Value, reduced_dims) -> ir.Value:
+    """Sum `x` over `reduced_dims` (a tensor of the remaining dims, 0-d if none remain)."""
+    shape = shape_of(x.type)
+    reduced = set(reduced_dims)
+    kept = [d for d in range(len(shape)) if d not in reduced]
+    out_type = tensor_type([shape[d] for d in kept], element_type(x.type))
+    init = b.zeros(out_type)
+    iterators = [REDUCTION if d in reduced else PARALLEL for d in range(len(shape))]
+    return build_generic(b, [x], [init], [identity_dims(len(shape)), kept], len(shape), iterators,
+                         lambda inner, args: [inner.op1("arith.addf", args[1], args[0])])[0]
+
+
+def sum_to_scalar(b: Emitter, x: ir.Value) -> ir.Value:
+    total = reduce_sum(b, x, range(len(shape_of(x.type))))
+    return b.create("tensor.extract", [total], [element_type(x.type)]).result
+
+
+def broadcast_in_dims(b: Emitter, x: ir.Value, target: ir.Type, x_dims) -> ir.Value:
+    """Broadcast `x` to `target`, where x's dim i is target dim `x_dims[i]`."""
+    rank = len(shape_of(target))
+    return build_generic(b, [x], [empty(b, target)], [list(x_dims), identity_dims(rank)], rank,
+                         [PARALLEL] * rank, lambda inner, args: [args[0]])[0]
+
+
+def scalar_to_tensor(b: Emitter, scalar: ir.Value, target: ir.Type) -> ir.Value:
+    """A tensor of type `target` filled with `scalar`."""
+    rank = len(shape_of(target))
+    return build_generic(b, [], [empty(b, target)], [identity_dims(rank)], rank, [PARALLEL] * rank,
+                         lambda inner, args: [scalar])[0]
+
+
+def contraction(b: Emitter, first, second, out_type: ir.Type, maps, n_dims: int) -> ir.Value:
+    """out[maps[2]] = sum over the other dims of first[maps[0]] * second[maps[1]]."""
+    out_dims = set(maps[2])
+    iterators = [PARALLEL if d in out_dims else REDUCTION for d in range(n_dims)]
+    return build_generic(b, [first, second], [b.zeros(out_type)], maps, n_dims, iterators,
+                         lambda inner, args: [inner.op1("arith.addf", args[2],
+                                                        inner.op1("arith.mulf", args[0], args[1]))])[0]
+
+
+def static_slice_attrs(op) -> dict:
+    return {key: op.attributes[key] for key in ("static_offsets", "static_sizes", "static_strides")}
+
+
+def i64_array(values) -> ir.Attribute:
+    return ir.DenseI64ArrayAttr.get([int(v) for v in values])

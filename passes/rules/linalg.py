@@ -1,0 +1,184 @@
+"""JVP and transpose rules for the linalg dialect (on tensors).
+
+Linear: fill (in its value), copy, transpose, broadcast, reduce with an add body,
+and generic/map whose body is linear in the linear operands.
+Bilinear with an additive accumulator: matmul, batch_matmul, matvec, vecmat, dot
+(the transpose of a matmul is a matmul; the others transpose to contractions).
+Non-linear reductions (mul, max, min bodies) get JVP rules built from linear ops.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from ..diagnostics import LintraError
+from ..core.emit import Emitter, element_type, shape_of
+from ..core.generic import generic_check, generic_jvp, generic_transpose
+from ..core.structured import (PARALLEL, affine_map_attr, broadcast_in_dims, build_generic,
+                               contraction, empty, identity_dims, map_dims, reduce_sum, sum_to_scalar)
+from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, deflinear,
+                     linear_jvp)
+
+# -- data movement ---------------------------------------------------------------
+deflinear("linalg.fill", lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None], lambda op: {0})
+deflinear("linalg.copy", lambda b, op, cts, args: [cts[0], None], lambda op: {0})
+
+
+def permutation(op) -> list[int]:
+    return list(ir.DenseI64ArrayAttr(op.attributes["permutation"]))
+
+
+def transpose_transpose(b, op, cts, args):
+    perm = permutation(op)
+    inverse = [perm.index(i) for i in range(len(perm))]
+    rank = len(perm)
+    # out[i] = x[perm[i]]  =>  ct_x[j] = ct[inverse[j]]
+    ct_x = build_generic(b, [cts[0]], [empty(b, args[0].type)],
+                         [identity_dims(rank), inverse], rank, [PARALLEL] * rank,
+                         lambda inner, block: [block[0]])[0]
+    return [ct_x, None]
+
+
+deflinear("linalg.transpose", transpose_transpose, lambda op: {0})
+
+
+def broadcast_transpose(b, op, cts, args):
+    added = list(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+    return [reduce_sum(b, cts[0], added), None]
+
+
+deflinear("linalg.broadcast", broadcast_transpose, lambda op: {0})
+
+# -- contractions ------------------------------------------------------------------
+DEFAULT_CONTRACTION_MAPS = {
+    "linalg.matmul": (3, [[0, 2], [2, 1], [0, 1]]),
+    "linalg.batch_matmul": (4, [[0, 1, 3], [0, 3, 2], [0, 1, 2]]),
+    "linalg.matvec": (2, [[0, 1], [1], [0]]),
+    "linalg.vecmat": (2, [[1], [1, 0], [0]]),
+    "linalg.dot": (1, [[0], [0], []]),
+}
+
+
+def contraction_maps(op) -> tuple[int, list]:
+    if "indexing_maps" in op.attributes:
+        attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
+        return ir.AffineMapAttr(attrs[0]).value.n_dims, [map_dims(a, op) for a in attrs]
+    return DEFAULT_CONTRACTION_MAPS[op.name]
+
+
+def matmul(b, first, second, out_type, maps, n_dims):
+    """A linalg.matmul computing the contraction `maps` (out dims first, one reduced dim)."""
+    out_dims = maps[2]
+    order = out_dims + [d for d in range(n_dims) if d not in out_dims]
+    renamed = [[order.index(d) for d in m] for m in maps]
+    if 0 not in renamed[0]:  # the left operand must carry the output's row dim
+        first, second = second, first
+        renamed = [renamed[1], renamed[0], renamed[2]]
+    op = b.create("linalg.matmul", [first, second, b.zeros(out_type)], [out_type], {
+        "indexing_maps": ir.ArrayAttr.get([affine_map_attr(3, m) for m in renamed]),
+        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([2, 1])}, regions=1)
+    elem = element_type(out_type)
+    block = ir.Block.create_at_start(op.regions[0], [elem] * 3, [b.location] * 3)
+    inner = Emitter(ir.InsertionPoint(block), b.location)
+    inner.create("linalg.yield", [inner.op1("arith.addf", block.arguments[2],
+                                            inner.op1("arith.mulf", block.arguments[0],
+                                                      block.arguments[1]))], [])
+    return op.result
+
+
+def contraction_transpose(b, op, cts, args):
+    n_dims, maps = contraction_maps(op)
+    results = [None, None, cts[0]]
+    for position in (0, 1):
+        if isinstance(args[position], Linear):
+            other = 1 - position
+            transposed_maps = [maps[2], maps[other], maps[position]]
+            build = matmul if op.name == "linalg.matmul" else contraction
+            results[position] = build(b, cts[0], args[other], args[position].type,
+                                      transposed_maps, n_dims)
+    return results
+
+
+for _name in DEFAULT_CONTRACTION_MAPS:
+    defbilinear(_name, contraction_transpose, pair=(0, 1), accumulator=2)
+
+# -- generic and map -----------------------------------------------------------------
+def all_operands(op) -> set[int]:
+    return set(range(len(op.operands)))
+
+
+for _name in ("linalg.generic", "linalg.map"):
+    JVP_RULES[_name] = generic_jvp
+    TRANSPOSE_RULES[_name] = TransposeRule(generic_transpose, linear_positions=lambda op: set(),
+                                           free_positions=all_operands, check=generic_check)
+
+# -- reduce ----------------------------------------------------------------------------
+def reduce_combiner(op) -> str:
+    body = list(op.regions[0].blocks[0].operations)
+    if len(op.results) != 1 or len(body) != 2:
+        return ""
+    return body[0].operation.name
+
+
+def reduced_dims(op) -> list[int]:
+    return list(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+
+
+def kept_dims(op) -> list[int]:
+    rank = len(shape_of(op.operands[0].type))
+    return [d for d in range(rank) if d not in reduced_dims(op)]
+
+
+def reduce_transpose(b, op, cts, args):
+    x_type = args[0].type
+    return [broadcast_in_dims(b, cts[0], x_type, kept_dims(op)), cts[0]]
+
+
+def elementwise(b, fn, *tensors):
+    """A parallel generic applying scalar `fn(inner, *scalars)` to same-shaped tensors."""
+    rank = len(shape_of(tensors[0].type))
+    return build_generic(b, list(tensors), [empty(b, tensors[0].type)],
+                         [identity_dims(rank)] * (len(tensors) + 1), rank, [PARALLEL] * rank,
+                         lambda inner, s: [fn(inner, *s[:len(tensors)])])[0]
+
+
+def reduce_jvp(b, op, tangents):
+    """add: linear. mul: d(init*prod x) = dinit*prod x + sum(dx * y/x).
+    max/min: the tangent averaged over the positions that attain the extremum (as JAX)."""
+    combiner = reduce_combiner(op)
+    x, init = op.operands
+    y = op.results[0]
+    dx, dinit = tangents
+    if combiner == "arith.addf":
+        return JVP_LINEAR_REDUCE(b, op, tangents)
+    y_b = broadcast_in_dims(b, y, x.type, kept_dims(op))
+    if combiner == "arith.mulf":
+        product = b.div(y, init)
+        tangent = b.mul(dinit, product)
+        if dx is not None:
+            weight = elementwise(b, lambda s, yy, xx: s.op1("arith.divf", yy, xx), y_b, x)
+            tangent = b.add(tangent, reduce_sum(b, b.mul(dx, weight), reduced_dims(op)))
+        return [tangent]
+    if combiner in ("arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf"):
+        def indicator(s, a, c):
+            return s.select(s.cmpf("oeq", a, c), s.like(a, 1.0), s.like(a, 0.0))
+        mask = elementwise(b, indicator, x, y_b)
+        init_mask = elementwise(b, indicator, init, y)
+        count = b.op1("arith.addf", reduce_sum(b, mask, reduced_dims(op)), init_mask)
+        total = b.mul(dinit, init_mask)
+        if dx is not None:
+            total = b.add(total, reduce_sum(b, b.mul(dx, mask), reduced_dims(op)))
+        return [b.div(total, count)]
+    raise LintraError.at(op, "has a reduction body lintra cannot differentiate; supported bodies "
+                             "are a single arith.addf, mulf, maximumf, minimumf, maxnumf or minnumf")
+
+
+def reduce_check(op, linear_flags):
+    if reduce_combiner(op) != "arith.addf":
+        return "reduces a linear value with a non-additive body: the function is not linear"
+    return None
+
+
+JVP_LINEAR_REDUCE = linear_jvp()
+JVP_RULES["linalg.reduce"] = reduce_jvp
+TRANSPOSE_RULES["linalg.reduce"] = TransposeRule(reduce_transpose, check=reduce_check)

@@ -1,0 +1,96 @@
+"""JVP rules for the math dialect (scalars and elementwise on tensors).
+
+No math op is linear, so none has a transpose rule: each tangent is the input
+tangent times a derivative coefficient computed from primal values, and that
+coefficient becomes a residual when the JVP is linearized (cos(x) for sin).
+"""
+
+from __future__ import annotations
+
+import math
+
+from .tables import defjvp, defzero
+
+
+def scaled(coefficient):
+    """A partial `t * coefficient(b, *xs, out)`."""
+    return lambda b, t, *xs: b.mul(t, coefficient(b, *xs))
+
+
+def unary(name):
+    return lambda b, x: b.unary(name, x)
+
+
+def sign(b, x):
+    """-1, 0 or 1 (JAX's sign, so |x|' is 0 at 0)."""
+    zero = b.like(x, 0.0)
+    return b.select(b.cmpf("ogt", x, zero), b.like(x, 1.0),
+                    b.select(b.cmpf("olt", x, zero), b.like(x, -1.0), zero))
+
+
+def one_plus_square(b, x):
+    return b.op1("arith.addf", b.like(x, 1.0), b.op1("arith.mulf", x, x))
+
+
+defjvp("math.sin", scaled(lambda b, x, out: b.unary("math.cos", x)))
+defjvp("math.cos", scaled(lambda b, x, out: b.neg(b.unary("math.sin", x))))
+defjvp("math.tan", scaled(lambda b, x, out: one_plus_square(b, out)))
+defjvp("math.tanh", scaled(lambda b, x, out: b.op1("arith.subf", b.like(x, 1.0),
+                                                     b.op1("arith.mulf", out, out))))
+defjvp("math.exp", scaled(lambda b, x, out: out))
+defjvp("math.exp2", scaled(lambda b, x, out: b.op1("arith.mulf", out, b.like(x, math.log(2.0)))))
+defjvp("math.expm1", scaled(lambda b, x, out: b.op1("arith.addf", out, b.like(x, 1.0))))
+defjvp("math.log", lambda b, t, x, out: b.div(t, x))
+defjvp("math.log1p", lambda b, t, x, out: b.div(t, b.op1("arith.addf", x, b.like(x, 1.0))))
+defjvp("math.log2", lambda b, t, x, out: b.div(t, b.op1("arith.mulf", x, b.like(x, math.log(2.0)))))
+defjvp("math.sqrt", lambda b, t, x, out: b.div(t, b.op1("arith.mulf", out, b.like(x, 2.0))))
+defjvp("math.rsqrt", scaled(lambda b, x, out: b.op1(
+    "arith.divf", b.op1("arith.mulf", out, b.like(x, -0.5)), x)))
+defjvp("math.absf", scaled(lambda b, x, out: sign(b, x)))
+defjvp("math.erf", scaled(lambda b, x, out: b.op1(
+    "arith.mulf", b.like(x, 2.0 / math.sqrt(math.pi)),
+    b.unary("math.exp", b.neg(b.op1("arith.mulf", x, x))))))
+defjvp("math.atan", lambda b, t, x, out: b.div(t, one_plus_square(b, x)))
+defjvp("math.sinh", scaled(lambda b, x, out: b.unary("math.cosh", x)))
+defjvp("math.cosh", scaled(lambda b, x, out: b.unary("math.sinh", x)))
+
+
+def norm_squared(b, y, x):
+    return b.op1("arith.addf", b.op1("arith.mulf", x, x), b.op1("arith.mulf", y, y))
+
+
+# atan2(y, x): d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2)
+defjvp("math.atan2",
+       lambda b, t, y, x, out: b.div(b.mul(t, x), norm_squared(b, y, x)),
+       lambda b, t, y, x, out: b.neg(b.div(b.mul(t, y), norm_squared(b, y, x))))
+
+
+def powf_base_coefficient(b, x, y, out):
+    """y * x^(y-1), as JAX computes it (0 where y == 0)."""
+    power = b.op1("math.powf", x, b.op1("arith.subf", y, b.like(y, 1.0)))
+    coefficient = b.op1("arith.mulf", y, power)
+    return b.select(b.cmpf("oeq", y, b.like(y, 0.0)), b.like(y, 0.0), coefficient)
+
+
+def powf_exponent_coefficient(b, x, y, out):
+    """log(x) * x^y, taken as 0 where x == 0 (as JAX does)."""
+    zero = b.like(x, 0.0)
+    safe_x = b.select(b.cmpf("oeq", x, zero), b.like(x, 1.0), x)
+    return b.op1("arith.mulf", b.unary("math.log", safe_x), out)
+
+
+defjvp("math.powf", scaled(powf_base_coefficient), scaled(powf_exponent_coefficient))
+
+
+def fpowi_coefficient(b, x, n, out):
+    """n * x^(n-1) for an integer exponent n."""
+    n_minus_one = b.op1("arith.subi", n, b.constant(n.type, 1))
+    power = b.create("math.fpowi", [x, n_minus_one], [x.type]).result
+    n_float = b.create("arith.sitofp", [n], [x.type]).result
+    return b.op1("arith.mulf", n_float, power)
+
+
+defjvp("math.fpowi", scaled(fpowi_coefficient), None)
+
+defzero("math.floor", "math.ceil", "math.round", "math.roundeven", "math.trunc",
+        "math.isnan", "math.isinf", "math.isfinite")

@@ -1,0 +1,155 @@
+"""The rule tables and the helpers that fill them.
+
+Two tables, keyed by op name:
+
+* `JVP_RULES[name](b, op, tangents) -> tangents_out` -- every differentiable op.
+  `op` is the primal op already emitted in the JVP function (its operands are the
+  new primal values), `tangents` holds one tangent per operand (`None` is a
+  symbolic zero; at least one is not None), and the rule returns one tangent per
+  result. A rule that re-emits the primal computation itself returns
+  `Replaced(primals, tangents)`, and the driver erases `op`.
+* `TRANSPOSE_RULES[name]` -- only *linear* ops. A `TransposeRule` knows which
+  operands the op is linear in, and maps result cotangents to operand cotangents:
+  `transpose(b, op, cts, args) -> cts_in`, where `op` is the op of the linear
+  function, `cts` holds one cotangent per result (`None` = zero; not all None),
+  `args[i]` is `Linear(type)` for a linear operand and the already-emitted
+  non-linear value otherwise, and `cts_in[i]` is the cotangent of operand i
+  (ignored for non-linear operands).
+
+Contract tying the tables: every op that a JVP rule emits on the tangent side has
+a transpose rule, and no non-linear op has one (checked by the test suite).
+There are no reverse rules: reverse mode is linearize, then transpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from mlir import ir
+
+from ..core.emit import Emitter, is_float
+
+JVP_RULES: dict[str, Callable] = {}
+TRANSPOSE_RULES: dict[str, "TransposeRule"] = {}
+
+
+@dataclass
+class Replaced:
+    """A JVP rule's result when it re-emitted the primal results itself."""
+    primals: list
+    tangents: list
+
+
+@dataclass
+class Linear:
+    """Stands for a linear operand in a transpose rule's `args`."""
+    type: ir.Type
+
+
+def float_operand_positions(op) -> set[int]:
+    return {i for i, v in enumerate(op.operands) if is_float(v)}
+
+
+@dataclass
+class TransposeRule:
+    """How a linear op transposes.
+
+    `linear_positions(op)`: operands the op is jointly linear in. When the op is
+    linear at all, each of them must be linear (or a constant zero): a non-zero
+    non-linear value there makes the op affine.
+    `bilinear_pairs(op)`: pairs of operands of which at most one may be linear;
+    the other is a coefficient.
+    `free_positions(op)`: operands that may or may not be linear (ops with a
+    region, whose body decides).
+    `check(op, linear_flags)`: an extra linearity check; returns an error message
+    or None.
+    Any linear operand outside these sets makes the op non-linear.
+    """
+    transpose: Callable
+    linear_positions: Callable = float_operand_positions
+    bilinear_pairs: Callable = field(default=lambda op: [])
+    free_positions: Callable = field(default=lambda op: set())
+    check: Callable | None = None
+
+
+# -- JVP helpers ----------------------------------------------------------------
+
+def defjvp(name: str, *partials: Callable) -> None:
+    """An op whose tangent is the sum over operands of `partials[i](b, t_i, *xs, out)`.
+
+    Like JAX's `defjvp`: each partial returns the contribution of operand i's
+    tangent `t_i`, given the primal operands `xs` and the primal result `out`.
+    A `None` partial means the op does not depend differentiably on that operand.
+    """
+    def rule(b: Emitter, op, tangents):
+        xs = list(op.operands)
+        total = None
+        for t, partial in zip(tangents, partials):
+            if t is not None and partial is not None:
+                total = b.add(total, partial(b, t, *xs, op.result))
+        return [total]
+    JVP_RULES[name] = rule
+
+
+def defzero(*names: str) -> None:
+    """Ops whose results have a zero tangent (comparisons, rounding, integer ops)."""
+    for name in names:
+        JVP_RULES[name] = lambda b, op, tangents: [None] * len(op.results)
+
+
+def clone_with_operands(b: Emitter, op, replacements: dict) -> ir.Operation:
+    """Clone `op` at `b` with operand i replaced by `replacements[i]`."""
+    new = op.operation.clone(ip=b.ip)
+    for index, value in replacements.items():
+        new.operands[index] = value
+    return new
+
+
+def linear_jvp(positions: Callable = float_operand_positions) -> Callable:
+    """JVP of an op linear in `positions`: the same op applied to the tangents."""
+    def rule(b: Emitter, op, tangents):
+        linear = positions(op)
+        if all(tangents[i] is None for i in linear):
+            return [None] * len(op.results)
+        replacements = {i: b.instantiate(tangents[i], op.operands[i].type) for i in linear}
+        return list(clone_with_operands(b, op, replacements).results)
+    return rule
+
+
+def deflinear(name: str, transpose: Callable, positions: Callable = float_operand_positions,
+              jvp: Callable | None = None) -> None:
+    """A linear op: its JVP applies it to the tangents; `transpose` is its transpose."""
+    JVP_RULES[name] = jvp or linear_jvp(positions)
+    TRANSPOSE_RULES[name] = TransposeRule(transpose, positions)
+
+
+def bilinear_jvp(pair=(0, 1), accumulator: int | None = None) -> Callable:
+    """JVP of an op bilinear in `pair`, optionally accumulating into operand `accumulator`.
+
+    d op(a, c; acc) = op(da, c; dacc) + op(a, dc; 0): with an accumulator the terms
+    chain through it (C += dA.B, then C += A.dB); without one they are added.
+    """
+    def rule(b: Emitter, op, tangents):
+        result = tangents[accumulator] if accumulator is not None else None
+        for index in pair:
+            if tangents[index] is None:
+                continue
+            replacements = {index: tangents[index]}
+            if accumulator is not None:
+                replacements[accumulator] = b.instantiate(result, op.operands[accumulator].type)
+                result = clone_with_operands(b, op, replacements).result
+            else:
+                result = b.add(result, clone_with_operands(b, op, replacements).result)
+        return [result]
+    return rule
+
+
+def defbilinear(name: str, transpose: Callable, pair=(0, 1), accumulator: int | None = None) -> None:
+    """A bilinear op (like mulf or matmul), linear in each of `pair` given the other."""
+    JVP_RULES[name] = bilinear_jvp(pair, accumulator)
+    TRANSPOSE_RULES[name] = TransposeRule(
+        transpose,
+        linear_positions=lambda op: set() if accumulator is None else {accumulator},
+        bilinear_pairs=lambda op: [tuple(pair)],
+    )
