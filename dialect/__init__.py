@@ -39,4 +39,7 @@ def make_context() -> ir.Context:
     context = ir.Context()
     context.load_all_available_dialects()
     context.allow_unregistered_dialects = True
+    # lintra passes run upstream pipelines (canonicalize, lowering) from inside a
+    # pass; MLIR forbids loading dialects then while the context is multi-threaded.
+    context.enable_multithreading(False)
     return context
