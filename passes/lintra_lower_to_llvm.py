@@ -1,12 +1,220 @@
-"""lintra-lower-to-llvm (under construction)."""
+"""lintra-lower-to-llvm: lower tensor-level code to the LLVM dialect.
+
+Input: a `builtin.module` of `func.func`s over f32/f64 scalars and static ranked
+tensors (index/i1/i32/i64 scalars too), using arith, math, tensor, linalg
+(named ops, `linalg.map`/`reduce`/`generic`) and func. Output: the same module
+in the LLVM dialect, runnable with `mlir.execution_engine` or `mlir-runner`. Before:
+
+    func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+      %y = math.sin %x : tensor<4xf32>
+      return %y : tensor<4xf32>
+    }
+
+after (abridged):
+
+    llvm.func @f(%arg0: !llvm.ptr, ..., %arg4: i64) -> !llvm.struct<(ptr, ptr, i64, ...)>
+        attributes {llvm.emit_c_interface} {
+      %0 = llvm.call @malloc(...)      // result buffer, owned by the caller
+      ...                              // a loop of llvm.intr.sin
+    }
+    llvm.func @_mlir_ciface_f(%arg0: !llvm.ptr, %arg1: !llvm.ptr) ...
+
+Contract:
+- every public `func.func` with a body gets `llvm.emit_c_interface`;
+- function boundaries are bufferized with identity layouts: a tensor argument
+  or result becomes a plain `memref<...>` descriptor. Tensor results are fresh
+  heap buffers owned by the caller; the callee may write into its argument
+  buffers (callers that care pass copies);
+- every buffer allocated inside a function is freed (ownership-based
+  deallocation), so calling a lowered function in a loop does not leak;
+- math ops become LLVM intrinsics, except `erf`, `log1p` and `expm1`, which
+  become libm calls (`erff`, `log1p`, ...) for accuracy, and `fpowi`/`ipowi`,
+  which become outlined loops. The JIT resolves libm from the host process;
+  `memref.copy` of strided buffers calls `memrefCopy` from
+  `libmlir_c_runner_utils` (see `runtime_libraries()`).
+- libm names (`sin`, `erff`, `expm1`, ...) are reserved: a user function of
+  that name would capture the calls. Calls between functions are inlined.
+- Unsupported, reported as a LintraError (never a crash): anything needing a
+  memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on:
+  tensors of i1 that reach memory (a compare fused into its select is fine),
+  and buffers yielded by scf.for/scf.if (their deallocation helper uses i1).
+
+`run` has three upstream stages (`PRE_PASSES`, `BUFFER_PASSES`, `LLVM_PASSES`)
+and two Python steps: after `PRE_PASSES` (elementwise tensor ops become fused
+`linalg.generic`s), scalar `math.expm1` is routed to libm, since
+`convert-math-to-llvm` emits the inaccurate `exp(x) - 1` and
+`convert-math-to-libm` cannot run first (it rejects `math.copysign` and emits
+a nonexistent `rsqrtf`); before `LLVM_PASSES`, memrefs of i1 are rejected.
+`PIPELINE` is the three stages as one string, for mlir-opt: same code except
+the expm1 detail and the i1 check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlir import ir
+from mlir.passmanager import PassManager
 
 from .base import ModulePass
+from .diagnostics import LintraError
+
+# The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
+PRE_PASSES = "inline,func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops)"
+BUFFER_PASSES = (
+    "one-shot-bufferize{allow-return-allocs-from-loops bufferize-function-boundaries"
+    " function-boundary-type-conversion=identity-layout-map},"
+    "buffer-deallocation-pipeline,"
+    "convert-bufferization-to-memref,"
+    "canonicalize,"
+    "func.func(convert-linalg-to-loops),"
+    "expand-strided-metadata,"
+    "lower-affine,"
+    "convert-math-to-funcs,"
+    "convert-math-to-llvm{approximate-log1p=false},"
+    "convert-math-to-libm,"
+    "convert-scf-to-cf"
+)
+LLVM_PASSES = "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts"
+
+# The whole lowering as one pipeline, for mlir-opt (lacks the two Python steps).
+PIPELINE = f"builtin.module({PRE_PASSES},{BUFFER_PASSES},{LLVM_PASSES})"
+
+C_INTERFACE_ATTR = "llvm.emit_c_interface"
+
+# Scalar math ops sent to libm by `route_to_libm`: op name -> (f32 name, f64 name).
+LIBM_ROUTED = {"math.expm1": ("expm1f", "expm1")}
+
+
+def runtime_libraries() -> list[str]:
+    """Shared libraries lowered code may call (for ExecutionEngine/mlir-runner)."""
+    lib_dir = Path(ir.__file__).parent / "lib"  # `mlir` is a namespace package
+    return [str(lib_dir / "libmlir_c_runner_utils.so")]
+
+
+def add_c_interface(module: ir.Operation) -> None:
+    """Mark every public `func.func` that has a body with `llvm.emit_c_interface`."""
+    for op in module.regions[0].blocks[0].operations:
+        op = op.operation
+        if op.name != "func.func" or len(op.regions[0].blocks) == 0:
+            continue
+        if "sym_visibility" in op.attributes:
+            if ir.StringAttr(op.attributes["sym_visibility"]).value != "public":
+                continue
+        op.attributes[C_INTERFACE_ATTR] = ir.UnitAttr.get(op.context)
+
+
+def route_to_libm(module: ir.Operation) -> None:
+    """Replace scalar f32/f64 ops of `LIBM_ROUTED` by calls to libm functions."""
+    found = []
+
+    def collect(op):
+        if op.name in LIBM_ROUTED:
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(collect)
+    if not found:
+        return
+    body = module.regions[0].blocks[0]
+    symbols = ir.SymbolTable(module)
+    for op in found:
+        result_type = op.results[0].type
+        if not isinstance(result_type, (ir.F32Type, ir.F64Type)):
+            continue  # tensors were made scalar by PRE_PIPELINE; leave anything else
+        f32_name, f64_name = LIBM_ROUTED[op.name]
+        callee = f32_name if isinstance(result_type, ir.F32Type) else f64_name
+        operand_types = [operand.type for operand in op.operands]
+        function_type = ir.FunctionType.get(operand_types, [result_type])
+        if callee in symbols:
+            existing = symbols[callee].operation
+            if existing.name != "func.func" or "sym_visibility" not in existing.attributes:
+                raise LintraError.at(existing, f"symbol '{callee}' is reserved for libm")
+        else:
+            with ir.InsertionPoint.at_block_begin(body), ir.Location.unknown(op.context):
+                declaration = ir.Operation.create(
+                    "func.func",
+                    attributes={
+                        "sym_name": ir.StringAttr.get(callee),
+                        "function_type": ir.TypeAttr.get(function_type),
+                        "sym_visibility": ir.StringAttr.get("private"),
+                        "llvm.readnone": ir.UnitAttr.get(),
+                    },
+                    regions=1,
+                )
+            symbols.insert(declaration)
+        with ir.InsertionPoint(op), op.location:
+            call = ir.Operation.create(
+                "func.call",
+                results=[result_type],
+                operands=list(op.operands),
+                attributes={"callee": ir.FlatSymbolRefAttr.get(callee)},
+            )
+        op.results[0].replace_all_uses_with(call.results[0])
+        op.erase()
+
+
+def reject_i1_memrefs(module: ir.Operation) -> None:
+    """Raise a LintraError at the first value of type memref<...xi1>.
+
+    finalize-memref-to-llvm in this MLIR build aborts the process (an assertion
+    in the load/store lowering) on memrefs of i1. They come from tensors of i1
+    and from deallocating buffers yielded by scf.for/scf.if (the dealloc helper).
+    """
+
+    def is_i1_memref(value_type) -> bool:
+        return (
+            isinstance(value_type, (ir.MemRefType, ir.UnrankedMemRefType))
+            and isinstance(value_type.element_type, ir.IntegerType)
+            and value_type.element_type.width == 1
+        )
+
+    bad = []
+
+    def check(op):
+        values = list(op.results) + [arg for region in op.regions for block in region.blocks for arg in block.arguments]
+        if any(is_i1_memref(value.type) for value in values):
+            bad.append(op)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    module.walk(check)
+    if bad:
+        raise LintraError.at(
+            bad[0],
+            "needs a memref of i1, which this MLIR build cannot lower to LLVM"
+            " (tensors of i1, or buffers yielded by scf.for/scf.if, are unsupported)",
+        )
+
+
+def _run_pipeline(module: ir.Operation, passes: str) -> None:
+    """Run upstream `passes` on `module`, turning failure into a LintraError."""
+    pass_manager = PassManager.parse(f"builtin.module({passes})", context=module.context)
+    try:
+        pass_manager.run(module)
+    except ir.MLIRError as error:
+        diagnostics = error.error_diagnostics
+        detail = "; ".join(str(d.message) for d in diagnostics) or str(error)
+        location = diagnostics[0].location if diagnostics else module.location
+        raise LintraError(f"lowering to LLVM failed: {detail}", location) from None
 
 
 class LintraLowerToLlvm(ModulePass):
     argument = "lintra-lower-to-llvm"
-    description = ""
+    description = (
+        "Lower linalg/tensor/arith/math/func on tensors to the LLVM dialect"
+        " (bufferize, deallocate, loops, libm), with C interfaces on public functions"
+    )
     options = {}
+    # Preloaded by lintra.passes.pipeline before an outer PassManager runs.
+    nested_pipelines = tuple(
+        f"builtin.module({passes})" for passes in (PRE_PASSES, BUFFER_PASSES, LLVM_PASSES)
+    )
 
-    def run(self, module):
-        raise NotImplementedError("lintra-lower-to-llvm")
+    def run(self, module: ir.Operation) -> None:
+        add_c_interface(module)
+        _run_pipeline(module, PRE_PASSES)
+        route_to_libm(module)
+        _run_pipeline(module, BUFFER_PASSES)
+        reject_i1_memrefs(module)
+        _run_pipeline(module, LLVM_PASSES)

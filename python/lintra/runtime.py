@@ -1,0 +1,268 @@
+"""A JIT runner for tensor-level MLIR functions, on the MLIR ExecutionEngine.
+
+    exe = compile_function(module_or_text, "f")
+    outputs = exe(np.ones(4, np.float32), 2.0)   # tuple of numpy arrays
+
+Contract:
+- `compile_function(module, name)` accepts an `ir.Module` (never mutated: it
+  is re-parsed from its text in a fresh `lintra.dialect.make_context()`) or
+  MLIR text. `@name` must take and return scalars (f32, f64, i1, i32, i64,
+  index) or statically shaped ranked tensors of those except i1; otherwise
+  ValueError. IR that cannot be lowered raises `LintraError`.
+- The module gets an entry function `@__lintra_entry` in destination-passing
+  style: it takes @name's arguments plus one output memref per result (a 0-d
+  memref for a scalar), calls @name and writes every result into its output.
+  Then `lintra-lower-to-llvm` lowers everything and an ExecutionEngine is made.
+- `Executable.__call__(*args)` checks argument count (TypeError), kinds and
+  dtypes (TypeError) and shapes (ValueError); tensor arguments must be numpy
+  arrays of exactly the element type's dtype, scalar arguments may be Python
+  or numpy scalars (or 0-d arrays) of the same kind (float for f32/f64, int
+  for integers and index, bool for i1). Inputs are copied: the caller's arrays
+  are never modified. It returns a tuple of fresh numpy arrays, one per
+  result; a scalar result is a 0-d array.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+
+import numpy as np
+from mlir import ir
+from mlir.execution_engine import ExecutionEngine
+from mlir.runtime import make_nd_memref_descriptor, make_zero_d_memref_descriptor
+
+from lintra.dialect import make_context
+from lintra.passes.lintra_lower_to_llvm import LintraLowerToLlvm, runtime_libraries
+
+ENTRY_NAME = "__lintra_entry"
+
+_DTYPES = {
+    "f32": np.dtype(np.float32),
+    "f64": np.dtype(np.float64),
+    "i1": np.dtype(np.bool_),
+    "i32": np.dtype(np.int32),
+    "i64": np.dtype(np.int64),
+    "index": np.dtype(np.int64),
+}
+_CTYPES = {
+    "f32": ctypes.c_float,
+    "f64": ctypes.c_double,
+    "i1": ctypes.c_bool,
+    "i32": ctypes.c_int32,
+    "i64": ctypes.c_int64,
+    "index": ctypes.c_int64,
+}
+
+
+def numpy_dtype(element_type) -> np.dtype:
+    """The numpy dtype of an MLIR element type (an `ir.Type` or its text)."""
+    key = str(element_type)
+    if key not in _DTYPES:
+        raise ValueError(f"unsupported element type '{key}' (supported: {', '.join(_DTYPES)})")
+    return _DTYPES[key]
+
+
+def mlir_element_type(dtype) -> str:
+    """The MLIR element type text of a numpy dtype (int64 maps to i64, not index)."""
+    dtype = np.dtype(dtype)
+    for key, value in _DTYPES.items():
+        if value == dtype:
+            return key
+    raise ValueError(f"unsupported numpy dtype '{dtype}'")
+
+
+class _Slot:
+    """One argument or result of @name: its MLIR type text, dtype and shape."""
+
+    def __init__(self, mlir_type: ir.Type, what: str):
+        self.type_text = str(mlir_type)
+        if isinstance(mlir_type, ir.RankedTensorType):
+            if not mlir_type.has_static_shape:
+                raise ValueError(f"{what}: tensor type {mlir_type} must have a static shape")
+            self.is_tensor = True
+            self.shape = tuple(mlir_type.shape)
+            self.element = str(mlir_type.element_type)
+        elif isinstance(mlir_type, ir.ShapedType):
+            raise ValueError(f"{what}: type {mlir_type} is not supported (use a ranked tensor)")
+        else:
+            self.is_tensor = False
+            self.shape = ()
+            self.element = str(mlir_type)
+        try:
+            self.dtype = numpy_dtype(self.element)
+        except ValueError as error:
+            raise ValueError(f"{what}: {error}") from None
+        # i1 is stored as i8: the lowering cannot load or store memrefs of i1.
+        self.storage = "i8" if self.element == "i1" else self.element
+        if self.is_tensor and self.element == "i1":
+            raise ValueError(f"{what}: tensors of i1 are not supported (use i8 or i32)")
+        self.memref_text = f"memref<{''.join(f'{d}x' for d in self.shape)}{self.storage}>"
+
+
+def _find_function(module: ir.Module, name: str) -> ir.Operation:
+    for op in module.body.operations:
+        op = op.operation
+        if op.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
+            return op
+    raise ValueError(f"no func.func @{name} in the module")
+
+
+def _entry_text(name: str, inputs: list[_Slot], results: list[_Slot]) -> str:
+    """The destination-passing entry function, plus a declaration of @name."""
+    in_types = ", ".join(s.type_text for s in inputs)
+    out_types = ", ".join(s.type_text for s in results)
+    params = [f"%a{i}: {s.type_text}" for i, s in enumerate(inputs)]
+    params += [f"%o{i}: {s.memref_text}" for i, s in enumerate(results)]
+    call_args = ", ".join(f"%a{i}" for i in range(len(inputs)))
+    lines = [f"func.func private @{name}({in_types}) -> ({out_types})"]
+    lines.append(f"func.func @{ENTRY_NAME}({', '.join(params)}) attributes {{llvm.emit_c_interface}} {{")
+    if results:
+        lines.append(f"  %r:{len(results)} = func.call @{name}({call_args}) : ({in_types}) -> ({out_types})")
+    else:
+        lines.append(f"  func.call @{name}({call_args}) : ({in_types}) -> ()")
+    for i, slot in enumerate(results):
+        if slot.is_tensor:
+            lines.append(
+                f"  bufferization.materialize_in_destination %r#{i} in restrict writable %o{i}"
+                f" : ({slot.type_text}, {slot.memref_text}) -> ()"
+            )
+        elif slot.element == "i1":
+            lines.append(f"  %b{i} = arith.extui %r#{i} : i1 to i8")
+            lines.append(f"  memref.store %b{i}, %o{i}[] : {slot.memref_text}")
+        else:
+            lines.append(f"  memref.store %r#{i}, %o{i}[] : {slot.memref_text}")
+    lines += ["  return", "}"]
+    return "\n".join(lines)
+
+
+class Executable:
+    """A compiled `@name`; call it with numpy arguments (see the module docstring)."""
+
+    def __init__(self, name, inputs, results, context, module, engine, lowered_text):
+        self.name = name
+        self._inputs = inputs
+        self._results = results
+        self._context = context  # keep the context and module alive with the engine
+        self._module = module
+        self._engine = engine
+        self._entry = engine.lookup(ENTRY_NAME)
+        self.lowered_text = lowered_text
+
+    @property
+    def input_types(self) -> tuple[str, ...]:
+        return tuple(slot.type_text for slot in self._inputs)
+
+    @property
+    def result_types(self) -> tuple[str, ...]:
+        return tuple(slot.type_text for slot in self._results)
+
+    def __repr__(self) -> str:
+        return f"Executable(@{self.name}: ({', '.join(self.input_types)}) -> ({', '.join(self.result_types)}))"
+
+    def __call__(self, *args):
+        if len(args) != len(self._inputs):
+            raise TypeError(f"@{self.name} takes {len(self._inputs)} arguments ({', '.join(self.input_types)}), got {len(args)}")
+        keep_alive = []
+        pointers = []
+        for index, (arg, slot) in enumerate(zip(args, self._inputs)):
+            if slot.is_tensor:
+                array = _check_array(arg, slot, f"@{self.name} argument #{index}")
+                pointers.append(_memref_pointer(array, keep_alive))
+            else:
+                value = _check_scalar(arg, slot, f"@{self.name} argument #{index}")
+                cvalue = _CTYPES[slot.element](value)
+                keep_alive.append(cvalue)
+                pointers.append(ctypes.pointer(cvalue))
+        outputs = [np.zeros(slot.shape, slot.dtype) for slot in self._results]
+        for output in outputs:
+            pointers.append(_memref_pointer(output, keep_alive))
+        packed = (ctypes.c_void_p * len(pointers))()
+        for position, pointer in enumerate(pointers):
+            packed[position] = ctypes.cast(pointer, ctypes.c_void_p)
+        self._entry(packed)
+        return tuple(outputs)
+
+
+@functools.lru_cache(maxsize=None)
+def _descriptor_class(rank: int, element_ctype):
+    """One ctypes struct class per (rank, element): fresh classes per call would leak."""
+    if rank == 0:
+        return make_zero_d_memref_descriptor(element_ctype)
+    return make_nd_memref_descriptor(rank, element_ctype)
+
+
+def _memref_pointer(array: np.ndarray, keep_alive: list):
+    """A pointer to a pointer to a memref descriptor of the C-contiguous `array`."""
+    element_ctype = np.ctypeslib.as_ctypes_type(array.dtype)
+    descriptor = _descriptor_class(array.ndim, element_ctype)()
+    descriptor.allocated = array.ctypes.data
+    descriptor.aligned = array.ctypes.data_as(ctypes.POINTER(element_ctype))
+    descriptor.offset = 0
+    if array.ndim:
+        descriptor.shape[:] = array.shape
+        descriptor.strides[:] = [stride // array.itemsize for stride in array.strides]
+    pointer = ctypes.pointer(descriptor)
+    keep_alive.extend((array, descriptor, pointer))
+    return ctypes.pointer(pointer)
+
+
+def _check_array(arg, slot: _Slot, what: str) -> np.ndarray:
+    if not isinstance(arg, np.ndarray):
+        raise TypeError(f"{what} must be a numpy array of type {slot.type_text}, got {type(arg).__name__}")
+    if arg.dtype != slot.dtype:
+        raise TypeError(f"{what} must have dtype {slot.dtype} for {slot.type_text}, got {arg.dtype}")
+    if arg.shape != slot.shape:
+        raise ValueError(f"{what} must have shape {slot.shape} for {slot.type_text}, got {arg.shape}")
+    return np.array(arg, dtype=slot.dtype, order="C", copy=True)
+
+
+def _check_scalar(arg, slot: _Slot, what: str):
+    if isinstance(arg, np.ndarray):
+        if arg.ndim != 0:
+            raise ValueError(f"{what} must be a scalar of type {slot.type_text}, got an array of shape {arg.shape}")
+        arg = arg[()]
+    if slot.element == "i1":
+        if not isinstance(arg, (bool, np.bool_)):
+            raise TypeError(f"{what} must be a bool for i1, got {type(arg).__name__}")
+        return bool(arg)
+    if isinstance(arg, (bool, np.bool_)):
+        raise TypeError(f"{what} must be a number for {slot.type_text}, got a bool")
+    if slot.dtype.kind == "f":
+        if not isinstance(arg, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{what} must be a real number for {slot.type_text}, got {type(arg).__name__}")
+        return float(arg)
+    if not isinstance(arg, (int, np.integer)):
+        raise TypeError(f"{what} must be an integer for {slot.type_text}, got {type(arg).__name__}")
+    info = np.iinfo(slot.dtype)
+    if not info.min <= int(arg) <= info.max:
+        raise ValueError(f"{what} = {arg} does not fit in {slot.type_text}")
+    return int(arg)
+
+
+def compile_function(module, name: str, *, opt_level: int = 2) -> Executable:
+    """JIT-compile `@name` of `module` (an `ir.Module` or MLIR text); see module docs."""
+    if isinstance(module, ir.Module):
+        text = str(module)
+    elif isinstance(module, str):
+        text = module
+    else:
+        raise TypeError(f"module must be an ir.Module or MLIR text, got {type(module).__name__}")
+    context = make_context()
+    with context, ir.Location.unknown():
+        parsed = ir.Module.parse(text)
+        function = _find_function(parsed, name)
+        function_type = ir.TypeAttr(function.attributes["function_type"]).value
+        if len(function.regions[0].blocks) == 0:
+            raise ValueError(f"@{name} is only a declaration")
+        inputs = [_Slot(t, f"@{name} argument #{i}") for i, t in enumerate(function_type.inputs)]
+        results = [_Slot(t, f"@{name} result #{i}") for i, t in enumerate(function_type.results)]
+        if ENTRY_NAME in ir.SymbolTable(parsed.operation):
+            raise ValueError(f"the symbol @{ENTRY_NAME} is reserved by lintra.runtime")
+        helper = ir.Module.parse(_entry_text(name, inputs, results))
+        entry = list(helper.body.operations)[1]
+        parsed.body.append(entry)
+        LintraLowerToLlvm().run(parsed.operation)
+        lowered_text = str(parsed)
+        engine = ExecutionEngine(parsed, opt_level=opt_level, shared_libs=runtime_libraries())
+    return Executable(name, inputs, results, context, parsed, engine, lowered_text)
