@@ -60,7 +60,8 @@ from .base import ModulePass
 from .diagnostics import LintraError
 
 # The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
-PRE_PASSES = "inline,func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops)"
+INLINE_PASSES = "inline"
+PRE_PASSES = "func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops)"
 BUFFER_PASSES = (
     "one-shot-bufferize{allow-return-allocs-from-loops bufferize-function-boundaries"
     " function-boundary-type-conversion=identity-layout-map},"
@@ -78,7 +79,7 @@ BUFFER_PASSES = (
 LLVM_PASSES = "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts"
 
 # The whole lowering as one pipeline, for mlir-opt (lacks the two Python steps).
-PIPELINE = f"builtin.module({PRE_PASSES},{BUFFER_PASSES},{LLVM_PASSES})"
+PIPELINE = f"builtin.module({INLINE_PASSES},{PRE_PASSES},{BUFFER_PASSES},{LLVM_PASSES})"
 
 C_INTERFACE_ATTR = "llvm.emit_c_interface"
 
@@ -154,6 +155,37 @@ def route_to_libm(module: ir.Operation) -> None:
         op.erase()
 
 
+def is_i1_tensor(value_type) -> bool:
+    return (isinstance(value_type, ir.RankedTensorType)
+            and isinstance(value_type.element_type, ir.IntegerType)
+            and value_type.element_type.width == 1)
+
+
+def split_i1_tensor_uses(module: ir.Operation) -> None:
+    """Give every op producing a tensor of i1 a single use, by cloning it per use.
+
+    Elementwise fusion then folds each (cheap) comparison into its consumer, so
+    no tensor of i1 reaches bufferization (see `reject_i1_memrefs`).
+    """
+    changed = True
+    while changed:
+        changed = False
+        producers = []
+
+        def collect(op):
+            if len(op.results) == 1 and is_i1_tensor(op.results[0].type) and not op.regions:
+                producers.append(op)
+            return ir.WalkResult.ADVANCE
+
+        module.walk(collect)
+        for op in producers:
+            uses = list(op.results[0].uses)
+            for use in uses[1:]:
+                clone = op.clone(ip=ir.InsertionPoint(use.owner))
+                use.owner.operands[use.operand_number] = clone.results[0]
+                changed = True
+
+
 def reject_i1_memrefs(module: ir.Operation) -> None:
     """Raise a LintraError at the first value of type memref<...xi1>.
 
@@ -208,11 +240,14 @@ class LintraLowerToLlvm(ModulePass):
     options = {}
     # Preloaded by lintra.passes.pipeline before an outer PassManager runs.
     nested_pipelines = tuple(
-        f"builtin.module({passes})" for passes in (PRE_PASSES, BUFFER_PASSES, LLVM_PASSES)
+        f"builtin.module({passes})"
+        for passes in (INLINE_PASSES, PRE_PASSES, BUFFER_PASSES, LLVM_PASSES)
     )
 
     def run(self, module: ir.Operation) -> None:
         add_c_interface(module)
+        _run_pipeline(module, INLINE_PASSES)
+        split_i1_tensor_uses(module)
         _run_pipeline(module, PRE_PASSES)
         route_to_libm(module)
         _run_pipeline(module, BUFFER_PASSES)
