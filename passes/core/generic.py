@@ -119,8 +119,11 @@ def additive_accumulator(s: Structured, k: int) -> bool:
 
 
 def body_linear_flags(s: Structured, linear: list[bool]) -> list[bool]:
+    """Which body arguments are linear: linear inputs, and outputs the body reads
+    that are linear or a constant zero (a zero accumulator is linear)."""
     n_in = s.n_in
-    return linear[:n_in] + [linear[n_in + k] and s.reads_output(k) for k in range(len(s.outs))]
+    return linear[:n_in] + [(linear[n_in + k] or is_zero_constant(s.outs[k])) and s.reads_output(k)
+                            for k in range(len(s.outs))]
 
 
 def generic_check(op: ir.Operation, linear: list[bool]):
@@ -156,6 +159,8 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
     results = [None] * len(args)
     linear_args = [i for i, f in enumerate(flags) if f]
     for position in linear_args:
+        if not linear[position]:
+            continue  # a zero accumulator: its cotangent is not needed
         if position >= n_in and REDUCTION in s.iterators:
             k = position - n_in
             if not additive_accumulator(s, k):

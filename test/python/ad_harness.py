@@ -75,6 +75,11 @@ def random_like(rng, type_text_: str, positive: bool = False):
     return array if shape is not None else array[()]
 
 
+def shift(x, delta):
+    """x + delta, keeping 0-d arrays arrays (numpy turns them into scalars)."""
+    return np.asarray(x + delta) if isinstance(x, np.ndarray) else x + delta
+
+
 class DerivativeChecker:
     def __init__(self, module_text: str, name: str = "f"):
         self.ins, self.outs, self.float_ins, self.float_outs = signature(module_text, name)
@@ -93,7 +98,7 @@ class DerivativeChecker:
 
     def shifted(self, xs, ts, scale):
         ts = iter(ts)
-        return [x + scale * next(ts) if f else x for x, f in zip(xs, self.float_ins)]
+        return [shift(x, scale * next(ts)) if f else x for x, f in zip(xs, self.float_ins)]
 
     def check(self, xs, rng, eps=1e-6, fd_tol=1e-6, dot_tol=1e-10):
         n_out = len(self.outs)
