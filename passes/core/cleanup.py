@@ -96,5 +96,6 @@ def cleanup(ad: AdState, keep: set[str] = frozenset()) -> None:
                 changed = True
             elif prune_function(function, calls):
                 changed = True
-        if changed:
-            simplify(ad.module)
+            if changed:  # call sites moved or vanished: collect them again
+                simplify(ad.module)
+                break
