@@ -43,3 +43,29 @@ def make_context() -> ir.Context:
     # pass; MLIR forbids loading dialects then while the context is multi-threaded.
     context.enable_multithreading(False)
     return context
+
+
+def unregistered_ops(module_op, allow_other_dialects: bool = False) -> list[tuple]:
+    """(op, message) for each op that is neither registered nor a lintra op.
+
+    `make_context()` lets the unregistered `lintra` namespace parse; this check
+    restores the usual strictness for everything else (and for misspelled
+    lintra ops), as stock mlir-opt would have it.
+    """
+    context = module_op.context
+    found = []
+
+    def visit(op):
+        name = op.name
+        if name in OP_NAMES or context.is_registered_operation(name):
+            return ir.WalkResult.ADVANCE
+        if name.startswith("lintra."):
+            found.append((op, f"unknown lintra op '{name}'; the lintra dialect has "
+                              + ", ".join(OP_NAMES)))
+        elif not allow_other_dialects:
+            found.append((op, f"unregistered operation '{name}' (use --allow-unregistered-dialect "
+                              "to accept it)"))
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return found

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from mlir import ir
 from mlir.dialects import irdl
 
-from lintra.dialect import IRDL_PATH, make_context
+from lintra.dialect import IRDL_PATH, make_context, unregistered_ops
 from lintra.passes import PASSES
 from lintra.passes.pipeline import PipelineError, build_pass_manager, pipeline_from_flags
 
@@ -246,7 +246,6 @@ def process_chunk(options: Options, pipeline: str, source: str, first_line: int,
     Raises PipelineError for a bad pipeline (the same for every chunk).
     """
     context = make_context()
-    context.allow_unregistered_dialects = options.allow_unregistered
     context.emit_error_diagnostics = True
     printer = DiagnosticPrinter(display_name)
     context.attach_diagnostic_handler(printer.handler)
@@ -262,6 +261,10 @@ def process_chunk(options: Options, pipeline: str, source: str, first_line: int,
                 module = ir.Module.parse("\n" * (first_line - 1) + source)
         except ir.MLIRError as error:
             printer.report(error, "could not parse the input")
+            return None
+        for op, message in unregistered_ops(module.operation, options.allow_unregistered):
+            op.location.emit_error(message)
+        if printer.errors:
             return None
         if options.print_ir_after_all or options.print_ir_before_all:
             sys.stderr.flush()
