@@ -22,6 +22,18 @@ class AdState:
         self.jvp_cache: dict[str, str] = {}
         self.linearize_cache: dict[str, tuple[str, str]] = {}
         self.transpose_cache: dict[str, str] = {}
+        self.in_progress: set[tuple[str, str]] = set()
+
+    def enter(self, function: ir.Operation, what: str) -> None:
+        """Mark `function` as being differentiated (`what`); reject recursion."""
+        key = (function_name(function), what)
+        if key in self.in_progress:
+            raise LintraError.at(function, "is recursive; lintra cannot differentiate recursive "
+                                           "functions")
+        self.in_progress.add(key)
+
+    def leave(self, function: ir.Operation, what: str) -> None:
+        self.in_progress.discard((function_name(function), what))
 
     # -- symbols -----------------------------------------------------------
     def functions(self) -> dict[str, ir.Operation]:

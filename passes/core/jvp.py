@@ -36,6 +36,8 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
                                      "pass it as an operand instead")
         if all(t is None for t in tangents):
             continue
+        if len(op.results) and not any(is_float(r) for r in op.results):
+            continue  # integer/index results (tensor.dim, cmpf, ...) have no tangent
         rule = JVP_RULES.get(op.name)
         if rule is None:
             raise LintraError.at(op, f"is not supported by lintra: no JVP rule for '{op.name}'")
@@ -58,6 +60,7 @@ def jvp_function(ad: AdState, source: ir.Operation) -> str:
     name = function_name(source)
     if name in ad.jvp_cache:
         return ad.jvp_cache[name]
+    ad.enter(source, "jvp")
     ftype = function_type(source)
     inputs, results = list(ftype.inputs), list(ftype.results)
     tangent_inputs = [t for t in inputs if is_float_type(t)]
@@ -77,4 +80,5 @@ def jvp_function(ad: AdState, source: ir.Operation) -> str:
     outs = [primal_map.get(v, v) for v in terminator.operands]
     tangents_out = [b.instantiate(tangent_map.get(v), v.type) for v in terminator.operands if is_float(v)]
     emit_return(b.ip, outs + tangents_out, terminator.location)
+    ad.leave(source, "jvp")
     return function_name(function)

@@ -51,6 +51,7 @@ def linearize_function(ad: AdState, source: ir.Operation) -> tuple[str, str]:
     name = function_name(source)
     if name in ad.linearize_cache:
         return ad.linearize_cache[name]
+    ad.enter(source, "linearize")
     jvp = ad.lookup(jvp_function(ad, source))
     ftype = function_type(source)
     n_args, n_results = len(ftype.inputs), len(ftype.results)
@@ -101,5 +102,6 @@ def linearize_function(ad: AdState, source: ir.Operation) -> tuple[str, str]:
 
     result = (function_name(fwd), function_name(lin))
     ad.linearize_cache[name] = result
+    ad.leave(source, "linearize")
     return result
 

@@ -115,6 +115,7 @@ def transpose_function(ad: AdState, source: ir.Operation) -> str:
     name = function_name(source)
     if name in ad.transpose_cache:
         return ad.transpose_cache[name]
+    ad.enter(source, "transpose")
     positions = linear_arg_positions(source)
     if not positions:
         raise LintraError.at(source, "has no {lintra.linear} arguments to transpose with respect to")
@@ -142,4 +143,5 @@ def transpose_function(ad: AdState, source: ir.Operation) -> str:
     results = transpose_block(b, block, linear_flags, arg_values, cts)
     emit_return(b.ip, [b.instantiate(ct, inputs[i]) for ct, i in zip(results, positions)],
                 source.location)
+    ad.leave(source, "transpose")
     return function_name(function)
