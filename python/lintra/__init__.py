@@ -1,1 +1,23 @@
-"""lintra: automatic differentiation for MLIR (linearize, then transpose)."""
+"""lintra: automatic differentiation for MLIR (linearize, then transpose).
+
+The Python frontend has JAX's API: `lintra.numpy` and `lintra.nn` build
+traced arrays, `jit` compiles, and the transformations below emit lintra ops
+that the passes (`lintra.passes`) expand:
+
+    import lintra, lintra.numpy as lnp
+    df = lintra.jit(lintra.grad(lambda x: lnp.sum(lnp.sin(x) * x)))
+    df(np.linspace(0.0, 1.0, 4))
+"""
+
+from . import nn, numpy
+from .jacobians import hessian, jacfwd, jacrev
+from .jit import cache_info, clear_cache, jit
+from .pytree import tree_flatten, tree_leaves, tree_map, tree_unflatten
+from .tracing import TracerLeakError
+from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, value_and_grad, vjp
+
+__all__ = [
+    "jit", "grad", "value_and_grad", "jvp", "vjp", "linearize", "linear_transpose", "jacfwd",
+    "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "tree_flatten",
+    "tree_unflatten", "tree_map", "tree_leaves", "TracerLeakError",
+]

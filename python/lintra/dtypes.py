@@ -1,0 +1,122 @@
+"""Dtypes of lintra arrays and JAX's type promotion (with 64-bit types enabled).
+
+Supported dtypes: float32 and float64 (differentiable), int32, int64 and bool
+(not differentiable). In MLIR they are the element types f32, f64, i32, i64
+and i8: a bool array is stored as i8 (0 or 1), because tensors of i1 cannot
+live in memory in the lowering; comparisons still produce i1 inside a
+function and are widened right away.
+
+Promotion follows JAX's lattice restricted to these types, which is a chain:
+
+    bool < int* < int32 < int64 < float* < float32 < float64
+
+where int* and float* are the *weak* types of Python ints and floats. The
+result of combining operands is the largest one; a weak result is int64 or
+float64 and stays weak. So `float32_array * 2.0` is float32, `int32_array *
+1.5` is a weak float64, and `int64_array + float32_array` is float32 (as in
+JAX, unlike NumPy). numpy scalars (`np.float64(2)`) are not weak.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mlir import ir
+
+FLOAT32, FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
+INT32, INT64 = np.dtype(np.int32), np.dtype(np.int64)
+BOOL = np.dtype(np.bool_)
+DEFAULT_FLOAT, DEFAULT_INT = FLOAT64, INT64
+
+SUPPORTED = (FLOAT32, FLOAT64, INT32, INT64, BOOL)
+_ELEMENT_TEXT = {FLOAT32: "f32", FLOAT64: "f64", INT32: "i32", INT64: "i64", BOOL: "i8"}
+_FROM_ELEMENT_TEXT = {text: dtype for dtype, text in _ELEMENT_TEXT.items()}
+_RANK = {BOOL: 0, INT32: 2, INT64: 3, FLOAT32: 5, FLOAT64: 6}
+_WEAK_INT_RANK, _WEAK_FLOAT_RANK = 1, 4
+
+
+def canonical_dtype(dtype, what: str = "array") -> np.dtype:
+    """`dtype` as a supported numpy dtype; TypeError for anything else."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{what}: {dtype!r} is not a dtype") from None
+    if dtype not in SUPPORTED:
+        raise TypeError(f"{what} has unsupported dtype {dtype}; lintra supports "
+                        f"{', '.join(str(d) for d in SUPPORTED)}")
+    return dtype
+
+
+def is_floating(dtype) -> bool:
+    return np.dtype(dtype) in (FLOAT32, FLOAT64)
+
+
+def is_integer(dtype) -> bool:
+    return np.dtype(dtype) in (INT32, INT64)
+
+
+def is_bool(dtype) -> bool:
+    return np.dtype(dtype) == BOOL
+
+
+def element_type(dtype) -> ir.Type:
+    """The MLIR element type storing `dtype` (in the current context)."""
+    return ir.Type.parse(_ELEMENT_TEXT[np.dtype(dtype)])
+
+
+def element_text(dtype) -> str:
+    return _ELEMENT_TEXT[np.dtype(dtype)]
+
+
+def dtype_of_element(element: ir.Type) -> np.dtype:
+    text = str(element)
+    if text not in _FROM_ELEMENT_TEXT:
+        raise TypeError(f"MLIR element type {text} has no lintra dtype")
+    return _FROM_ELEMENT_TEXT[text]
+
+
+def _rank(dtype: np.dtype, weak: bool) -> int:
+    if weak and is_integer(dtype):
+        return _WEAK_INT_RANK
+    if weak and is_floating(dtype):
+        return _WEAK_FLOAT_RANK
+    return _RANK[dtype]
+
+
+def promote(*typed) -> tuple[np.dtype, bool]:
+    """The (dtype, weak) that operands of the given (dtype, weak) pairs promote to."""
+    best = max(typed, key=lambda pair: _rank(np.dtype(pair[0]), pair[1]))
+    dtype, weak = np.dtype(best[0]), bool(best[1])
+    rank = _rank(dtype, weak)
+    if rank == _WEAK_INT_RANK:
+        return DEFAULT_INT, True
+    if rank == _WEAK_FLOAT_RANK:
+        return DEFAULT_FLOAT, True
+    return dtype, False
+
+
+def to_inexact(dtype, weak: bool = False) -> tuple[np.dtype, bool]:
+    """The float (dtype, weak) that math functions compute in (JAX's rules)."""
+    dtype = np.dtype(dtype)
+    if is_floating(dtype):
+        return dtype, weak
+    if weak:
+        return DEFAULT_FLOAT, True
+    return (FLOAT64, False) if dtype == INT64 else (FLOAT32, False)
+
+
+def sum_dtype(dtype) -> np.dtype:
+    """The dtype of a sum or product: bool and int32 accumulate in int64 (as JAX)."""
+    return DEFAULT_INT if np.dtype(dtype) in (BOOL, INT32) else np.dtype(dtype)
+
+
+def scalar_type(value) -> tuple[np.dtype, bool]:
+    """(dtype, weak) of a Python or numpy scalar; TypeError for other values."""
+    if isinstance(value, (bool, np.bool_)):
+        return BOOL, False
+    if isinstance(value, int):
+        return DEFAULT_INT, True
+    if isinstance(value, float):
+        return DEFAULT_FLOAT, True
+    if isinstance(value, np.generic):
+        return canonical_dtype(value.dtype, f"scalar {value!r}"), False
+    raise TypeError(f"{value!r} of type {type(value).__name__} is not an array or a number")

@@ -1,0 +1,270 @@
+"""lintra.jit: trace a Python function of arrays, expand its lintra ops, compile and run it.
+
+    f_jit = lintra.jit(f)
+    f_jit(x, 2.0)                                  # numpy arrays in, numpy arrays out
+    f_jit.lower(x, 2.0).as_text()                  # the traced MLIR (stage="traced")
+    f_jit.lower(x, 2.0).as_text(stage="ad")        # after lintra-ad (only upstream dialects)
+    f_jit.lower(x, 2.0).as_text(stage="llvm")      # after lintra-lower-to-llvm
+    f_jit.cache_info()                             # CacheInfo(hits, misses, currsize)
+
+Contract:
+- Arguments are pytrees (tuples, lists, dicts) of numpy arrays, numpy scalars
+  and Python scalars (weakly typed); anything else is a TypeError raised before
+  tracing. Arguments named by `static_argnums`/`static_argnames` are passed
+  through as Python values and must be hashable.
+- The function is traced once per signature (function, input tree, shapes,
+  dtypes, weak flags, static values) into a public `func.func`; `lintra-ad`
+  expands the lintra ops that transformations emitted, and `lintra.runtime`
+  compiles it. Compiled functions live in one process-wide cache shared by all
+  `jit` objects (keyed by the function, or the `_lintra_key` of a lintra
+  transformation), so a second call with the same signature never recompiles.
+- Outputs are numpy arrays in the function's output pytree (0-d for scalars).
+  The caller's arrays are never modified.
+- A diagnostic of the AD passes (`LintraError`) becomes a ValueError whose
+  message is the diagnostic and its location.
+- Inside another trace, a jitted function is simply called (inlined).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import namedtuple
+
+import numpy as np
+from mlir import ir
+
+from lintra.passes import PASSES
+from lintra.passes.diagnostics import LintraError, format_location
+from lintra.runtime import compile_function
+
+from . import dtypes
+from . import primitives as prim
+from .pytree import tree_flatten, tree_unflatten
+from .tracing import Aval, Tracer, current_trace, new_trace, trace_function
+
+CacheInfo = namedtuple("CacheInfo", "hits misses currsize")
+_CACHE: dict = {}
+_STATS = {"hits": 0, "misses": 0}
+
+
+def cache_info() -> CacheInfo:
+    """Hits and misses of the process-wide compile cache (all jit objects and transformations)."""
+    return CacheInfo(_STATS["hits"], _STATS["misses"], len(_CACHE))
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def cached(key, build):
+    """`_CACHE[key]`, built by `build()` on a miss; returns (value, was_hit)."""
+    if key in _CACHE:
+        _STATS["hits"] += 1
+        return _CACHE[key], True
+    _STATS["misses"] += 1
+    value = build()
+    _CACHE[key] = value
+    return value, False
+
+
+def function_key(fun):
+    """What identifies `fun` in cache keys: a transformation's structural key, else `fun`."""
+    return getattr(fun, "_lintra_key", fun)
+
+
+def function_name(fun) -> str:
+    return getattr(fun, "__name__", None) or type(fun).__name__
+
+
+def diagnostic_error(error: LintraError, prefix: str = "") -> ValueError:
+    """A ValueError carrying a pass diagnostic and its location."""
+    return ValueError(f"{prefix}{error.message} (at {format_location(error.location)})")
+
+
+def abstractify(leaf, where: str) -> Aval:
+    """The Aval of a concrete argument leaf, validating its type and dtype."""
+    if isinstance(leaf, Tracer):
+        return leaf.aval
+    if isinstance(leaf, np.ndarray):
+        return Aval(leaf.shape, dtypes.canonical_dtype(leaf.dtype, where))
+    if isinstance(leaf, (bool, int, float, np.generic)) and not isinstance(leaf, (complex, np.complexfloating)):
+        dtype, weak = dtypes.scalar_type(leaf)
+        return Aval((), dtype, weak)
+    raise TypeError(f"{where} of type {type(leaf).__name__} is not a valid lintra argument: expected "
+                    "numpy arrays, numpy or Python scalars, or tuples/lists/dicts of them")
+
+
+def flatten_arguments(args, what: str):
+    """(leaves, treedef, avals) of a pytree of concrete arguments."""
+    leaves, treedef = tree_flatten(args)
+    avals = [abstractify(leaf, f"{what} leaf #{i}") for i, leaf in enumerate(leaves)]
+    return leaves, treedef, avals
+
+
+def boundary_aval(aval: Aval) -> Aval:
+    """How an array crosses the compiled boundary: bool as int32 (the runtime has no i8)."""
+    return Aval(aval.shape, dtypes.INT32, False) if dtypes.is_bool(aval.dtype) else aval
+
+
+def to_runtime(leaf, aval: Aval) -> np.ndarray:
+    return np.asarray(leaf, dtype=boundary_aval(aval).dtype)
+
+
+def from_runtime(array: np.ndarray, aval: Aval) -> np.ndarray:
+    return array.astype(np.bool_) if dtypes.is_bool(aval.dtype) else array
+
+
+class Staged:
+    """A function traced at top level into the public `@name` of a fresh module.
+
+    `fun` is called with the unflattened arguments; bool leaves enter and leave
+    as int32 (see `boundary_aval`). `out_avals` are the real output avals.
+    """
+
+    def __init__(self, fun, avals, in_tree, name: str):
+        self.in_avals = list(avals)
+        out = {}
+
+        def entry(*args):
+            leaves, treedef = tree_flatten(args)
+            leaves = [prim.convert(leaf, dtypes.BOOL) if dtypes.is_bool(aval.dtype) else leaf
+                      for leaf, aval in zip(leaves, avals)]
+            out_leaves, out["tree"] = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
+            from .numpy import asarray
+            out_leaves = [asarray(leaf) for leaf in out_leaves]
+            out["avals"] = [leaf.aval for leaf in out_leaves]
+            return [prim.convert(leaf, dtypes.INT32) if dtypes.is_bool(leaf.dtype) else leaf
+                    for leaf in out_leaves]
+
+        with new_trace() as trace:
+            traced = trace_function(entry, [boundary_aval(a) for a in avals], in_tree, name, public=True)
+            self.traced_text = str(trace.module)
+            self.context, self.module = trace.context, trace.module
+        self.name = traced.name
+        self.out_tree, self.out_avals = out["tree"], out["avals"]
+        self._ad_text = None
+
+    @property
+    def ad_text(self) -> str:
+        """The module after `lintra-ad` (computed once)."""
+        if self._ad_text is None:
+            with self.context, ir.Location.unknown():
+                try:
+                    PASSES["lintra-ad"]().run(self.module.operation)
+                except LintraError as error:
+                    raise diagnostic_error(error) from None
+                self._ad_text = str(self.module)
+        return self._ad_text
+
+    def compile(self) -> "Compiled":
+        try:
+            executable = compile_function(self.ad_text, self.name)
+        except LintraError as error:
+            raise diagnostic_error(error) from None
+        return Compiled(self, executable)
+
+
+class Compiled:
+    """A compiled `Staged` function: call `run(leaves)` with the flattened arguments."""
+
+    def __init__(self, staged: Staged, executable):
+        self.staged = staged
+        self.executable = executable
+
+    @property
+    def lowered_text(self) -> str:
+        return self.executable.lowered_text
+
+    def run(self, leaves):
+        inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals)]
+        outputs = self.executable(*inputs)
+        outputs = [from_runtime(o, aval) for o, aval in zip(outputs, self.staged.out_avals)]
+        return tree_unflatten(self.staged.out_tree, outputs)
+
+
+class Lowered:
+    """The result of `jit(f).lower(*args)`: the IR at each stage, and `compile()`."""
+
+    def __init__(self, staged: Staged):
+        self.staged = staged
+        self._compiled = None
+
+    def as_text(self, stage: str = "traced") -> str:
+        if stage == "traced":
+            return self.staged.traced_text
+        if stage == "ad":
+            return self.staged.ad_text
+        if stage == "llvm":
+            return self.compile().lowered_text
+        raise ValueError(f"unknown stage {stage!r}: expected 'traced', 'ad' or 'llvm'")
+
+    def compile(self) -> Compiled:
+        if self._compiled is None:
+            self._compiled = self.staged.compile()
+        return self._compiled
+
+
+class Jitted:
+    """`lintra.jit(fun)`: see the module docstring."""
+
+    def __init__(self, fun, static_argnums=(), static_argnames=()):
+        self.fun = fun
+        self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+        self.static_argnames = (static_argnames,) if isinstance(static_argnames, str) \
+            else tuple(static_argnames)
+        self.__name__ = function_name(fun)
+        self.__doc__ = getattr(fun, "__doc__", None)
+        self._lintra_key = ("jit", function_key(fun), self.static_argnums, self.static_argnames)
+        self.hits = self.misses = 0
+
+    def __call__(self, *args, **kwargs):
+        if current_trace() is not None:
+            return self.fun(*args, **kwargs)
+        key, leaves, build = self._prepare(args, kwargs)
+        compiled, hit = cached(key, lambda: build().compile())
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
+        return compiled.run(leaves)
+
+    def precompile(self, *args, **kwargs) -> None:
+        """Compile (or find in the cache) the function for these arguments without running it."""
+        key, _, build = self._prepare(args, kwargs)
+        cached(key, lambda: build().compile())
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        _, _, build = self._prepare(args, kwargs)
+        return Lowered(build())
+
+    def cache_info(self) -> CacheInfo:
+        """Hits and misses of calls through this object (currsize: the whole cache)."""
+        return CacheInfo(self.hits, self.misses, len(_CACHE))
+
+    def _prepare(self, args, kwargs):
+        static_positional = {i: args[i] for i in self.static_argnums if i < len(args)}
+        static_keywords = {k: v for k, v in kwargs.items() if k in self.static_argnames}
+        dynamic = (tuple(a for i, a in enumerate(args) if i not in static_positional),
+                   {k: v for k, v in kwargs.items() if k not in static_keywords})
+        static = (tuple(sorted(static_positional.items())), tuple(sorted(static_keywords.items())))
+        try:
+            hash(static)
+        except TypeError:
+            raise TypeError(f"static arguments of {self.__name__} must be hashable, got {static}") from None
+        leaves, in_tree, avals = flatten_arguments(dynamic, f"argument of {self.__name__}")
+        key = (function_key(self.fun), static, in_tree, tuple(avals))
+
+        def call(dynamic_args, dynamic_kwargs):
+            merged = list(dynamic_args)
+            for index in sorted(static_positional):
+                merged.insert(index, static_positional[index])
+            return self.fun(*merged, **dynamic_kwargs, **static_keywords)
+
+        return key, leaves, lambda: Staged(call, avals, in_tree, self.__name__)
+
+
+def jit(fun=None, *, static_argnums=(), static_argnames=()):
+    """Compile `fun` with lintra (usable as `@jit` or `@jit(static_argnums=...)`)."""
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames)
+    return Jitted(fun, static_argnums, static_argnames)

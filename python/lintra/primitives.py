@@ -1,0 +1,279 @@
+"""Primitive emitters: each appends linalg/tensor/arith ops on tensors to the
+current trace scope and returns `Tracer`s.
+
+These take operands that are already `Tracer`s with the shapes and dtypes the
+op needs (broadcasting and promotion are done by `lintra.numpy`), and they do
+no checking of user input. The IR stays on tensors: elementwise ops are arith
+or math ops applied to ranked tensors, reductions are `linalg.reduce`,
+contractions are `linalg.matmul`/`matvec`/`vecmat`/`dot` or a
+`linalg.generic`, data movement is `linalg.broadcast`/`transpose` and
+`tensor.collapse_shape`/`expand_shape`/`extract_slice`/`concat`. Bool arrays
+are i8 tensors; comparisons produce i1 and are widened to i8 at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mlir import ir
+
+from . import dtypes
+from .tracing import Tracer, emit, wrap
+
+CMPF = {"eq": 1, "gt": 2, "ge": 3, "lt": 4, "le": 5, "ne": 14}   # ordered, except ne (une)
+CMPI = {"eq": 0, "ne": 1, "lt": 2, "le": 3, "gt": 4, "ge": 5}    # signed
+
+
+def tensor_type(shape, dtype) -> ir.RankedTensorType:
+    return ir.RankedTensorType.get(list(shape), dtypes.element_type(dtype))
+
+
+def i64_array(values) -> ir.Attribute:
+    return ir.DenseI64ArrayAttr.get([int(v) for v in values])
+
+
+def constant(array, dtype=None, weak: bool = False) -> Tracer:
+    """An `arith.constant` holding numpy `array` (a splat when all elements are equal)."""
+    array = np.asarray(array, dtype=dtype)
+    dtype = dtypes.canonical_dtype(array.dtype, "constant")
+    storage = array.astype(np.int8) if dtypes.is_bool(dtype) else array
+    type_ = tensor_type(array.shape, dtype)
+    element = dtypes.element_type(dtype)
+    flat = storage.reshape(-1)
+    if flat.size and np.array_equal(flat, np.full_like(flat, flat[0]), equal_nan=dtypes.is_floating(dtype)):
+        scalar = (ir.FloatAttr.get(element, float(flat[0])) if dtypes.is_floating(dtype)
+                  else ir.IntegerAttr.get(element, int(flat[0])))
+        attr = ir.DenseElementsAttr.get_splat(type_, scalar)
+    else:
+        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(storage), type=element)
+    return wrap(emit("arith.constant", [], [type_], {"value": attr}).result, weak)
+
+
+def full(shape, value, dtype, weak: bool = False) -> Tracer:
+    return constant(np.full(tuple(shape), value, dtype=dtype), weak=weak)
+
+
+def retag(x: Tracer, weak: bool) -> Tracer:
+    """`x` with a different weak-type flag (no IR)."""
+    return x if x.weak == weak else Tracer(x.value, x.scope, weak)
+
+
+def convert(x: Tracer, dtype, weak: bool = False) -> Tracer:
+    """`x` converted to `dtype` (C casts: float->int truncates, nonzero->True)."""
+    dtype = np.dtype(dtype)
+    if x.dtype == dtype:
+        return retag(x, weak)
+    src, dst = x.dtype, dtype
+    if dtypes.is_bool(dst):
+        return compare("ne", x, full(x.shape, 0, src))
+    if dtypes.is_floating(src) and dtypes.is_floating(dst):
+        name = "arith.extf" if dst.itemsize > src.itemsize else "arith.truncf"
+    elif dtypes.is_floating(dst):
+        name = "arith.uitofp" if dtypes.is_bool(src) else "arith.sitofp"
+    elif dtypes.is_floating(src):
+        name = "arith.fptosi"
+    elif dtypes.is_bool(src):
+        name = "arith.extui"
+    else:
+        name = "arith.extsi" if dst.itemsize > src.itemsize else "arith.trunci"
+    return wrap(emit(name, [x], [tensor_type(x.shape, dst)]).result, weak)
+
+
+def elementwise(name: str, *xs: Tracer, dtype=None, weak: bool = False) -> Tracer:
+    """Op `name` applied to same-shaped tensors (result dtype: the first operand's)."""
+    dtype = xs[0].dtype if dtype is None else dtype
+    return wrap(emit(name, list(xs), [tensor_type(xs[0].shape, dtype)]).result, weak)
+
+
+def to_i1(condition: Tracer) -> ir.Value:
+    """A bool (i8) tensor as a tensor of i1, for arith.select."""
+    zero = full(condition.shape, 0, dtypes.BOOL)
+    i1 = ir.RankedTensorType.get(list(condition.shape), ir.IntegerType.get_signless(1))
+    attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), CMPI["ne"])
+    return emit("arith.cmpi", [condition, zero], [i1], {"predicate": attr}).result
+
+
+def compare(kind: str, x: Tracer, y: Tracer) -> Tracer:
+    """Elementwise comparison of same-shaped, same-dtype tensors; a bool tensor."""
+    i1 = ir.RankedTensorType.get(list(x.shape), ir.IntegerType.get_signless(1))
+    floating = dtypes.is_floating(x.dtype)
+    attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), (CMPF if floating else CMPI)[kind])
+    flags = emit("arith.cmpf" if floating else "arith.cmpi", [x, y], [i1], {"predicate": attr}).result
+    return wrap(emit("arith.extui", [flags], [tensor_type(x.shape, dtypes.BOOL)]).result)
+
+
+def select(condition: Tracer, x: Tracer, y: Tracer, weak: bool = False) -> Tracer:
+    """`condition ? x : y` elementwise (all the same shape; x and y the same dtype)."""
+    return wrap(emit("arith.select", [to_i1(condition), x, y], [tensor_type(x.shape, x.dtype)]).result,
+                weak)
+
+
+def _scalar_op(name: str, operands, block_ip) -> ir.Value:
+    return ir.Operation.create(name, results=[operands[0].type], operands=list(operands),
+                               ip=block_ip).result
+
+
+def _with_body(op: ir.Operation, element_types, body) -> ir.Operation:
+    """Give `op` its single-block region; `body(block_args, ip)` returns the yielded values."""
+    block = ir.Block.create_at_start(op.regions[0], list(element_types),
+                                     [op.location] * len(element_types))
+    ip = ir.InsertionPoint(block)
+    ir.Operation.create("linalg.yield", operands=body(list(block.arguments), ip), ip=ip)
+    return op
+
+
+def _empty(shape, dtype) -> ir.Value:
+    return emit("tensor.empty", [], [tensor_type(shape, dtype)]).result
+
+
+# -- data movement ------------------------------------------------------------
+
+def reshape(x: Tracer, shape) -> Tracer:
+    """`x` with a new static shape of the same size (collapse to 1-D, then expand)."""
+    shape = tuple(int(d) for d in shape)
+    if shape == x.shape:
+        return x
+    current = x
+    if x.ndim != 1:
+        groups = [list(range(x.ndim))] if shape else []
+        flat_shape = (x.size,) if shape else ()
+        current = wrap(emit("tensor.collapse_shape", [current], [tensor_type(flat_shape, x.dtype)],
+                            {"reassociation": _reassociation(groups)}).result, x.weak)
+        if not shape:
+            return current
+    if len(shape) == 1:
+        return current
+    groups = [list(range(len(shape)))] if current.ndim else []
+    return wrap(emit("tensor.expand_shape", [current], [tensor_type(shape, x.dtype)],
+                     {"reassociation": _reassociation(groups),
+                      "static_output_shape": i64_array(shape)}).result, x.weak)
+
+
+def _reassociation(groups) -> ir.Attribute:
+    i64 = ir.IntegerType.get_signless(64)
+    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in group])
+                             for group in groups])
+
+
+def broadcast_to(x: Tracer, shape) -> Tracer:
+    """`x` broadcast to `shape` (numpy rules; the caller checked compatibility)."""
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    lead = len(shape) - x.ndim
+    kept = [i for i, d in enumerate(x.shape) if d == shape[lead + i]]
+    squeezed = reshape(x, [x.shape[i] for i in kept])
+    target_dims = {lead + i for i in kept}
+    added = [d for d in range(len(shape)) if d not in target_dims]
+    op = emit("linalg.broadcast", [squeezed, _empty(shape, x.dtype)], [tensor_type(shape, x.dtype)],
+              {"dimensions": i64_array(added)}, regions=1)
+    element = dtypes.element_type(x.dtype)
+    _with_body(op, [element, element], lambda args, ip: [args[0]])
+    return wrap(op.result, x.weak)
+
+
+def transpose(x: Tracer, permutation) -> Tracer:
+    permutation = [int(p) for p in permutation]
+    if permutation == list(range(x.ndim)):
+        return x
+    shape = [x.shape[p] for p in permutation]
+    op = emit("linalg.transpose", [x, _empty(shape, x.dtype)], [tensor_type(shape, x.dtype)],
+              {"permutation": i64_array(permutation)}, regions=1)
+    element = dtypes.element_type(x.dtype)
+    _with_body(op, [element, element], lambda args, ip: [args[0]])
+    return wrap(op.result, x.weak)
+
+
+def extract_slice(x: Tracer, offsets, sizes, strides) -> Tracer:
+    if list(offsets) == [0] * x.ndim and tuple(sizes) == x.shape:
+        return x
+    return wrap(emit("tensor.extract_slice", [x], [tensor_type(sizes, x.dtype)], {
+        "static_offsets": i64_array(offsets), "static_sizes": i64_array(sizes),
+        "static_strides": i64_array(strides),
+        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 0, 0, 0])}).result, x.weak)
+
+
+def concatenate(xs: list, axis: int) -> Tracer:
+    """Same-dtype tensors joined along `axis` (other dims equal)."""
+    if len(xs) == 1:
+        return xs[0]
+    shape = list(xs[0].shape)
+    shape[axis] = sum(x.shape[axis] for x in xs)
+    attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), axis)
+    return wrap(emit("tensor.concat", list(xs), [tensor_type(shape, xs[0].dtype)], {"dim": attr}).result,
+                all(x.weak for x in xs))
+
+
+# -- reductions and contractions ------------------------------------------------
+
+REDUCERS = {  # kind -> (float op, integer op, identity(dtype))
+    "add": ("arith.addf", "arith.addi", lambda dtype: 0),
+    "mul": ("arith.mulf", "arith.muli", lambda dtype: 1),
+    "max": ("arith.maximumf", "arith.maxsi",
+            lambda dtype: -np.inf if dtypes.is_floating(dtype) else
+            (0 if dtypes.is_bool(dtype) else np.iinfo(dtype).min)),
+    "min": ("arith.minimumf", "arith.minsi",
+            lambda dtype: np.inf if dtypes.is_floating(dtype) else
+            (1 if dtypes.is_bool(dtype) else np.iinfo(dtype).max)),
+}
+
+
+def reduce(x: Tracer, axes, kind: str) -> Tracer:
+    """`linalg.reduce` of `x` over `axes` with an add/mul/max/min body."""
+    axes = sorted(set(axes))
+    if not axes:
+        return x
+    float_op, int_op, identity = REDUCERS[kind]
+    name = float_op if dtypes.is_floating(x.dtype) else int_op
+    shape = [d for i, d in enumerate(x.shape) if i not in axes]
+    init = full(shape, identity(x.dtype), x.dtype)
+    op = emit("linalg.reduce", [x, init], [tensor_type(shape, x.dtype)],
+              {"dimensions": i64_array(axes)}, regions=1)
+    element = dtypes.element_type(x.dtype)
+    _with_body(op, [element, element], lambda args, ip: [_scalar_op(name, args, ip)])
+    return wrap(op.result, x.weak)
+
+
+def _affine_maps(n_dims: int, maps) -> ir.Attribute:
+    return ir.ArrayAttr.get([ir.AffineMapAttr.get(ir.AffineMap.get(
+        n_dims, 0, [ir.AffineDimExpr.get(d) for d in dims])) for dims in maps])
+
+
+NAMED_CONTRACTIONS = {  # (x rank, y rank) -> (op, n_dims, maps or None when implicit)
+    (1, 1): ("linalg.dot", None),
+    (2, 1): ("linalg.matvec", None),
+    (1, 2): ("linalg.vecmat", None),
+    (2, 2): ("linalg.matmul", (3, [[0, 2], [2, 1], [0, 1]])),
+}
+
+
+def contract(x: Tracer, y: Tracer, x_dims, y_dims, out_dims, n_dims: int, named: bool = False) -> Tracer:
+    """out[out_dims] = sum over the other loop dims of x[x_dims] * y[y_dims].
+
+    Dims are loop-dimension positions (projected permutations). With `named`,
+    the op is the named linalg op for (x.ndim, y.ndim) in NAMED_CONTRACTIONS.
+    """
+    sizes = {}
+    for dims, shape in ((x_dims, x.shape), (y_dims, y.shape)):
+        sizes.update(zip(dims, shape))
+    out_shape = [sizes[d] for d in out_dims]
+    init = full(out_shape, 0, x.dtype)
+    result_type = tensor_type(out_shape, x.dtype)
+    floating = dtypes.is_floating(x.dtype)
+    mul, add = ("arith.mulf", "arith.addf") if floating else ("arith.muli", "arith.addi")
+    segments = ir.DenseI32ArrayAttr.get([2, 1])
+    if named:
+        name, maps = NAMED_CONTRACTIONS[(x.ndim, y.ndim)]
+        attrs = {"operandSegmentSizes": segments}
+        if maps is not None:
+            attrs["indexing_maps"] = _affine_maps(*maps)
+    else:
+        name = "linalg.generic"
+        iterators = [ir.Attribute.parse(f"#linalg.iterator_type<{'parallel' if d in out_dims else 'reduction'}>")
+                     for d in range(n_dims)]
+        attrs = {"indexing_maps": _affine_maps(n_dims, [x_dims, y_dims, out_dims]),
+                 "iterator_types": ir.ArrayAttr.get(iterators), "operandSegmentSizes": segments}
+    op = emit(name, [x, y, init], [result_type], attrs, regions=1)
+    element = dtypes.element_type(x.dtype)
+    _with_body(op, [element] * 3, lambda args, ip: [
+        _scalar_op(add, [args[2], _scalar_op(mul, args[:2], ip)], ip)])
+    return wrap(op.result, x.weak and y.weak)

@@ -1,0 +1,334 @@
+"""Tracing Python functions of arrays into `func.func`s of one MLIR module.
+
+A `Trace` owns an MLIR context and module. Tracing a Python function opens a
+`FunctionScope`: a `func.func` whose entry block receives one tensor argument
+per array leaf; calling the function on `Tracer`s (arrays wrapping an
+`ir.Value`) appends ops to that block, and its outputs become the returns.
+
+Scopes nest: a transformation called inside a trace traces the function it
+wraps into its own `func.func` of the same module (`trace_function`), so the
+lintra ops it emits refer to a real callee. A tracer of an enclosing scope used
+inside a nested one (a closure) is *captured*: the nested function gets an
+extra argument for it, appended after the declared ones, and the caller passes
+the outer value (`TracedFunction.captured`). Scalars are 0-d tensors; every
+tracer has a static `shape`, a `dtype` (see `lintra.dtypes`) and a `weak` flag
+(weakly typed, like a Python scalar in JAX).
+
+Tracers cannot be turned into Python values (`bool(x)`, `float(x)`): control
+flow must use `lintra.numpy.where`. Using a tracer after the trace that made it
+has finished raises `TracerLeakError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+from mlir import ir
+from mlir.dialects import func
+
+from lintra.dialect import make_context
+
+from . import dtypes
+from .pytree import TreeDef, tree_flatten, tree_unflatten
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_TRACES: list["Trace"] = []
+# Names lowered code resolves in libm: a traced function must not take them.
+_RESERVED = {"sin", "cos", "tan", "exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt",
+             "erf", "atan", "atan2", "tanh", "sinh", "cosh", "pow", "powf", "abs", "fabs", "floor",
+             "ceil", "round", "cbrt", "malloc", "free", "main"}
+
+
+class TracerLeakError(Exception):
+    """A tracer was used outside the trace (or the nested function) that created it."""
+
+
+@dataclass(frozen=True)
+class Aval:
+    """The abstract value of an array: static shape, dtype and weak type flag."""
+    shape: tuple
+    dtype: np.dtype
+    weak: bool = False
+
+    def tensor_type(self) -> ir.RankedTensorType:
+        return ir.RankedTensorType.get(list(self.shape), dtypes.element_type(self.dtype))
+
+    def __str__(self) -> str:
+        return f"{self.dtype}{list(self.shape)}" + ("{weak}" if self.weak else "")
+
+
+class Trace:
+    """One MLIR module under construction, with its stack of active function scopes."""
+
+    def __init__(self):
+        self.context = make_context()
+        self.location = ir.Location.unknown(self.context)
+        self.module = ir.Module.create(loc=self.location)
+        self.scopes: list[FunctionScope] = []
+
+    def fresh_name(self, base: str) -> str:
+        base = re.sub(r"[\W_]+", "_", base).strip("_") or "fn"
+        if base[0].isdigit() or base in _RESERVED:
+            base = f"fn_{base}"
+        taken = {ir.StringAttr(op.operation.attributes["sym_name"]).value
+                 for op in self.module.body.operations if op.operation.name == "func.func"}
+        name, counter = base, 0
+        while name in taken:
+            counter += 1
+            name = f"{base}_{counter}"
+        return name
+
+
+def current_trace() -> Trace | None:
+    return _TRACES[-1] if _TRACES else None
+
+
+def current_scope() -> "FunctionScope":
+    trace = current_trace()
+    if trace is None or not trace.scopes:
+        raise RuntimeError("no active lintra trace: call this inside a function traced by lintra.jit "
+                           "or a lintra transformation")
+    return trace.scopes[-1]
+
+
+@contextlib.contextmanager
+def new_trace():
+    """Open a fresh `Trace` (its context and an unknown location are entered)."""
+    trace = Trace()
+    _TRACES.append(trace)
+    try:
+        with trace.context, trace.location:
+            yield trace
+    finally:
+        _TRACES.pop()
+
+
+def user_location() -> ir.Location:
+    """The location of the innermost caller outside the lintra package."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return ir.Location.unknown()
+    return ir.Location.file(frame.f_code.co_filename, frame.f_lineno, 1)
+
+
+class FunctionScope:
+    """A `func.func` being traced; ops are appended to its entry block."""
+
+    def __init__(self, trace: Trace, name: str, avals: list[Aval], public: bool):
+        self.trace = trace
+        self.name = trace.fresh_name(name)
+        self.avals = list(avals)
+        types = [aval.tensor_type() for aval in self.avals]
+        self.op = func.FuncOp(self.name, (types, []), ip=ir.InsertionPoint(trace.module.body))
+        if not public:
+            self.op.sym_visibility = ir.StringAttr.get("private")
+        self.block = self.op.add_entry_block()
+        self.arguments = [Tracer(arg, self, aval.weak) for arg, aval in zip(self.block.arguments, avals)]
+        self.captured: list[Tracer] = []       # outer tracers, one per extra argument
+        self._captures: dict[int, ir.Value] = {}
+        self.finished = False
+
+    @property
+    def insertion_point(self) -> ir.InsertionPoint:
+        return ir.InsertionPoint(self.block)
+
+    def value(self, tracer: "Tracer") -> ir.Value:
+        """The `ir.Value` standing for `tracer` in this scope (capturing outer tracers)."""
+        if tracer.scope is self:
+            return tracer.value
+        if tracer.scope.trace is not self.trace or tracer.scope.finished \
+                or tracer.scope not in self.trace.scopes:
+            raise TracerLeakError(
+                f"a tracer of shape {tracer.shape} and dtype {tracer.dtype} from function "
+                f"@{tracer.scope.name} is used after that function was traced (a leaked tracer): "
+                "return it from the function instead of storing it")
+        key = id(tracer)
+        if key not in self._captures:
+            self._captures[key] = self.block.add_argument(tracer.value.type, ir.Location.unknown())
+            self.captured.append(tracer)
+        return self._captures[key]
+
+    def finish(self, results: list["Tracer"]) -> None:
+        values = [self.value(result) for result in results]
+        ir.Operation.create("func.return", operands=values, ip=self.insertion_point)
+        arg_types = [arg.type for arg in self.block.arguments]
+        self.op.attributes["function_type"] = ir.TypeAttr.get(
+            ir.FunctionType.get(arg_types, [v.type for v in values]))
+        self.finished = True
+
+    @contextlib.contextmanager
+    def active(self):
+        self.trace.scopes.append(self)
+        try:
+            yield self
+        finally:
+            self.trace.scopes.pop()
+
+
+@dataclass
+class TracedFunction:
+    """A Python function traced into `@name`: its arguments are the flattened
+    inputs then `captured` (outer tracers); it returns the flattened outputs."""
+    name: str
+    in_avals: list
+    out_tree: TreeDef
+    out_avals: list
+    captured: list = field(default_factory=list)
+    op: object = None
+
+    @property
+    def function_type(self) -> ir.FunctionType:
+        return ir.FunctionType(ir.TypeAttr(self.op.attributes["function_type"]).value)
+
+    def erase(self) -> None:
+        self.op.operation.erase()
+
+
+def trace_function(fun, in_avals: list[Aval], in_tree: TreeDef, name: str, *, public: bool = False,
+                   linear: frozenset = frozenset()) -> TracedFunction:
+    """Trace `fun(*unflatten(in_tree, args))` into a new function of the current trace.
+
+    Arguments whose index is in `linear` are marked `{lintra.linear}`. Outputs
+    may be any pytree of arrays (Python scalars and numpy arrays become constants).
+    """
+    from .numpy import asarray
+
+    trace = current_trace()
+    scope = FunctionScope(trace, name, in_avals, public)
+    with scope.active():
+        args = tree_unflatten(in_tree, scope.arguments)
+        out = fun(*args)
+        leaves, out_tree = tree_flatten(out)
+        results = [asarray(leaf) for leaf in leaves]
+        scope.finish(results)
+    if linear:
+        scope.op.arg_attrs = ir.ArrayAttr.get([
+            ir.DictAttr.get({"lintra.linear": ir.UnitAttr.get()} if i in linear else {})
+            for i in range(len(scope.block.arguments))])
+    return TracedFunction(scope.name, list(in_avals), out_tree,
+                          [Aval(r.shape, r.dtype, r.weak) for r in results], scope.captured, scope.op)
+
+
+def emit(name: str, operands, result_types, attributes=None, regions: int = 0) -> ir.Operation:
+    """Append op `name` to the current scope; `operands` are Tracers or ir.Values."""
+    scope = current_scope()
+    values = [scope.value(v) if isinstance(v, Tracer) else v for v in operands]
+    return ir.Operation.create(name, results=list(result_types), operands=values,
+                               attributes=attributes or {}, regions=regions,
+                               loc=user_location(), ip=scope.insertion_point)
+
+
+def wrap(value: ir.Value, weak: bool = False) -> "Tracer":
+    """A tracer for `value`, a result emitted in the current scope."""
+    return Tracer(value, current_scope(), weak)
+
+
+class Tracer:
+    """An array being traced: an `ir.Value` of ranked tensor type (0-d for scalars).
+
+    Operators and methods follow `jax.Array` and are implemented by
+    `lintra.numpy` (see there for the semantics).
+    """
+
+    __slots__ = ("value", "scope", "shape", "dtype", "weak")
+    __array_ufunc__ = None      # numpy operators defer to the Tracer's reflected methods
+    __array_priority__ = 1000
+
+    def __init__(self, value: ir.Value, scope: FunctionScope, weak: bool = False):
+        tensor = ir.RankedTensorType(value.type)
+        self.value = value
+        self.scope = scope
+        self.shape = tuple(tensor.shape)
+        self.dtype = dtypes.dtype_of_element(tensor.element_type)
+        self.weak = bool(weak) and not dtypes.is_bool(self.dtype)
+
+    @property
+    def aval(self) -> Aval:
+        return Aval(self.shape, self.dtype, self.weak)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"Tracer<{self.dtype}{list(self.shape)}>"
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+    def _concrete(self, what: str):
+        raise TypeError(f"{what} of a traced array ({self!r}) is not known while tracing: the value "
+                        "depends on the function's inputs. Use lintra.numpy.where instead of Python "
+                        "control flow, or mark the argument static")
+
+    def __bool__(self):
+        self._concrete("the truth value")
+
+    def __float__(self):
+        self._concrete("float()")
+
+    def __int__(self):
+        self._concrete("int()")
+
+    def __index__(self):
+        self._concrete("the index value")
+
+    def __array__(self, *args, **kwargs):
+        self._concrete("conversion to a numpy array")
+
+    __hash__ = object.__hash__
+
+
+def _install_methods():
+    """Operators and methods of Tracer, delegating to lintra.numpy (imported lazily)."""
+    def forward(name, swap=False):
+        def method(self, *args, **kwargs):
+            from . import numpy as lnp
+            if swap:
+                return getattr(lnp, name)(args[0], self)
+            return getattr(lnp, name)(self, *args, **kwargs)
+        method.__name__ = name
+        return method
+
+    binary = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
+              "floordiv": "floor_divide", "pow": "power", "matmul": "matmul",
+              "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor"}
+    for dunder, name in binary.items():
+        setattr(Tracer, f"__{dunder}__", forward(name))
+        setattr(Tracer, f"__r{dunder}__", forward(name, swap=True))
+    comparisons = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal",
+                   "eq": "equal", "ne": "not_equal"}
+    for dunder, name in comparisons.items():
+        setattr(Tracer, f"__{dunder}__", forward(name))
+    for dunder, name in {"neg": "negative", "pos": "positive", "abs": "abs", "invert": "invert",
+                         "getitem": "getitem"}.items():
+        setattr(Tracer, f"__{dunder}__", forward(name))
+    for name in ("sum", "mean", "var", "max", "min", "prod", "squeeze", "ravel", "dot", "astype",
+                 "clip"):
+        setattr(Tracer, name, forward(name))
+    Tracer.flatten = forward("ravel")
+    Tracer.reshape = forward("reshape_method")
+    Tracer.transpose = forward("transpose_method")
+    Tracer.T = property(forward("transpose"))
+    Tracer.__hash__ = object.__hash__
+
+
+_install_methods()
