@@ -14,6 +14,7 @@ After:
 
 from .base import ModulePass
 from .core.ad_state import AdState
+from .core.cleanup import cleanup
 from .core.expand import expand_all
 
 
@@ -23,4 +24,6 @@ class LintraJvp(ModulePass):
     options = {}
 
     def run(self, module):
-        expand_all(AdState(module), ("lintra.jvp",))
+        ad = AdState(module)
+        expand_all(ad, ("lintra.jvp",))
+        cleanup(ad)

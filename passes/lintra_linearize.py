@@ -2,7 +2,8 @@
 
 For each function @f in `functions` (default: every public function with a body)
 it adds @f_fwd, the primal computation that also returns residuals, and @f_lin,
-linear in its `{lintra.linear}` tangent arguments. @f is left unchanged.
+linear in its `{lintra.linear}` tangent arguments. Only the generated functions
+are simplified; @f and the rest of the module are left unchanged.
 
 Before (`lintra-linearize{functions=f}`):
     func.func @f(%x: f64) -> f64 {
@@ -21,12 +22,11 @@ After (in addition to @f):
     }
 """
 
-from mlir import ir
-
 from .base import ModulePass, parse_list_option
 from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.linearize import linearize_function
+from .diagnostics import LintraError
 
 
 class LintraLinearize(ModulePass):
@@ -41,8 +41,10 @@ class LintraLinearize(ModulePass):
         if not names:
             names = [n for n, f in functions.items() if "sym_visibility" not in f.attributes
                      and len(f.regions[0].blocks)]
-        kept = set(functions)
+        kept = set()
         for name in names:
-            fwd, lin = linearize_function(ad, ad.lookup(name, module if name not in functions else None))
-            kept.update((fwd, lin))
+            if name not in functions:
+                raise LintraError(f"lintra-linearize: the module has no function @{name} "
+                                  f"(functions={self.config['functions']})", module.location)
+            kept.update(linearize_function(ad, ad.lookup(name)))
         cleanup(ad, keep=kept)

@@ -19,9 +19,10 @@ After (in addition to @g):
 
 from .base import ModulePass, parse_list_option
 from .core.ad_state import AdState, linear_arg_positions
-from .core.cleanup import simplify
+from .core.cleanup import cleanup
 from .core.expand import expand_all
 from .core.transpose import transpose_function
+from .diagnostics import LintraError
 
 
 class LintraTranspose(ModulePass):
@@ -36,6 +37,11 @@ class LintraTranspose(ModulePass):
         if not names:
             names = [name for name, function in ad.functions().items()
                      if len(function.regions[0].blocks) and linear_arg_positions(function)]
+        functions = ad.functions()
+        kept = set()
         for name in names:
-            transpose_function(ad, ad.lookup(name, module))
-        simplify(module)
+            if name not in functions:
+                raise LintraError(f"lintra-transpose: the module has no function @{name} "
+                                  f"(functions={self.config['functions']})", module.location)
+            kept.add(transpose_function(ad, ad.lookup(name)))
+        cleanup(ad, keep=kept)

@@ -1,7 +1,8 @@
 """Module-level AD state: symbol lookup, fresh names, and derived-function caches.
 
 Each derived function (JVP, forward/linear halves, transpose) is generated at
-most once per source function and module, then reused by every caller.
+most once per source function, module and activity pattern (which tangent or
+cotangent inputs may be non-zero), then reused by every caller.
 Generated functions are private, so `symbol-dce` removes those left unused.
 """
 
@@ -19,10 +20,17 @@ class AdState:
     def __init__(self, module: ir.Operation):
         self.module = module
         self.body = module.regions[0].blocks[0]
-        self.jvp_cache: dict[str, str] = {}
-        self.linearize_cache: dict[str, tuple[str, str]] = {}
-        self.transpose_cache: dict[str, str] = {}
+        # Caches are keyed by (function name, which inputs are active), since a
+        # derived function is specialized on which tangents/cotangents are zero.
+        self.jvp_cache: dict[tuple, str] = {}
+        self.linearize_cache: dict[tuple, tuple[str, str]] = {}
+        self.transpose_cache: dict[tuple, str] = {}
+        # For each derived function, which of its derivative results are known to
+        # be zero (materialized only because a function boundary needs a value).
+        self.zero_results: dict[str, tuple[bool, ...]] = {}
         self.in_progress: set[tuple[str, str]] = set()
+        self.generated: set[str] = set()   # functions this AD run created
+        self.touched: set[str] = set()     # user functions whose lintra ops it expanded
 
     def enter(self, function: ir.Operation, what: str) -> None:
         """Mark `function` as being differentiated (`what`); reject recursion."""
@@ -68,6 +76,7 @@ class AdState:
                      linear_args: set[int] = frozenset()):
         """A private function `@base...` at the end of the module; returns (op, entry block)."""
         name = self.fresh_name(base)
+        self.generated.add(name)
         with location:
             function = func.FuncOp(name, (list(arg_types), list(result_types)),
                                    ip=ir.InsertionPoint(self.body))
@@ -122,3 +131,10 @@ def find_function(op: ir.Operation, name: str):
         if candidate.name == "func.func" and function_name(candidate) == name:
             return candidate
     return None
+
+
+def activity(values, count: int | None = None) -> tuple[bool, ...]:
+    """The activity pattern of (co)tangents: True where a value is not a symbolic zero."""
+    if values is None:
+        return (True,) * count
+    return tuple(v is not None for v in values)

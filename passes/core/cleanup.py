@@ -1,101 +1,186 @@
 """Clean-up after AD: simplify, then drop dead residual and tangent code.
 
-`cleanup(ad)` runs canonicalize and cse, then repeatedly
-* removes results of generated (private) functions that no caller uses, and
-  arguments those functions do not read (updating every call site), so unused
-  residuals and tangents disappear across function boundaries;
-* erases generated functions that nothing calls any more.
-User functions keep their signatures.
+`cleanup(ad)` touches only functions the AD generated or expanded lintra ops
+in; other user functions are left as they were. It runs canonicalize and cse on
+those, then repeats until nothing changes, for each generated (private) function:
+* erase it when nothing calls it any more;
+* drop results no caller uses, fold results that return the same value twice
+  into one (so a residual is passed once), and move returned constants and
+  returned arguments to the call sites;
+* drop arguments it does not read, and arguments every caller passes the same
+  constant for (the constant moves into the function, where canonicalize can
+  fold it, e.g. the 1.0 seed of a gradient);
+and updates every call site; callers of a function that merely forwards to
+another call that one directly. Unused residuals and tangents thus disappear
+across function boundaries.
 """
 
 from __future__ import annotations
 
 from mlir import ir, passmanager
 
-from .ad_state import AdState, function_name
+from .ad_state import AdState
+from .emit import used_values
 from .expand import lintra_ops
 
-SIMPLIFY = "builtin.module(canonicalize,cse)"
+SIMPLIFY = "func.func(canonicalize,cse)"
 
 
-def simplify(module: ir.Operation) -> None:
-    passmanager.PassManager.parse(SIMPLIFY).run(module)
+def simplify(functions) -> None:
+    pass_manager = passmanager.PassManager.parse(SIMPLIFY)
+    for function in functions:
+        pass_manager.run(function)
 
 
 def call_sites(module: ir.Operation) -> dict[str, list[ir.Operation]]:
     sites: dict[str, list] = {}
-    for op in lintra_ops(module, ("func.call",)):
-        sites.setdefault(ir.FlatSymbolRefAttr(op.attributes["callee"]).value, []).append(op)
-    for op in lintra_ops(module):
+    for op in lintra_ops(module, ("func.call",)) + lintra_ops(module):
         sites.setdefault(ir.FlatSymbolRefAttr(op.attributes["callee"]).value, []).append(op)
     return sites
 
 
-def rebuild_call(call: ir.Operation, keep_args, keep_results, result_types) -> None:
+def constant_attr(value: ir.Value):
+    owner = value.owner
+    if isinstance(owner, ir.Block) or owner.operation.name != "arith.constant":
+        return None
+    return owner.operation.attributes["value"]
+
+
+def same_constant(calls: list, index: int):
+    """The constant attribute every call passes as argument `index`, else None."""
+    attrs = [constant_attr(call.operands[index]) for call in calls]
+    if attrs[0] is None or any(a is None or a != attrs[0] for a in attrs):
+        return None
+    return attrs[0]
+
+
+def rebuild_call(call: ir.Operation, keep_args, result_sources, result_types) -> None:
+    """Replace `call` by one passing `keep_args`; old result i takes new result result_sources[i]."""
     operands = [v for i, v in enumerate(call.operands) if i in keep_args]
     new = ir.Operation.create("func.call", results=result_types, operands=operands,
                               attributes={"callee": call.attributes["callee"]},
                               loc=call.location, ip=ir.InsertionPoint(call))
-    results = iter(new.results)
-    for index, old in enumerate(call.results):
-        if index in keep_results:
-            old.replace_all_uses_with(next(results))
+    for old, source in zip(call.results, result_sources):
+        if source is not None:
+            old.replace_all_uses_with(new.results[source])
     call.erase()
 
 
 def prune_function(function: ir.Operation, calls: list) -> bool:
-    """Drop unread arguments and unused results of `function`; True if it changed."""
+    """Apply the signature clean-ups of the module docstring; True if it changed."""
     if any(call.name != "func.call" for call in calls):
         return False
     entry = function.regions[0].blocks[0]
+    # Arguments: move constants every caller passes into the function.
+    for index, argument in enumerate(entry.arguments):
+        attr = same_constant(calls, index) if list(argument.uses) else None
+        if attr is not None:
+            constant = ir.Operation.create("arith.constant", results=[argument.type],
+                                           attributes={"value": attr}, loc=function.location,
+                                           ip=ir.InsertionPoint.at_block_begin(entry))
+            argument.replace_all_uses_with(constant.result)
     terminator = list(entry.operations)[-1].operation
-    used_results = {i for call in calls for i, r in enumerate(call.results) if list(r.uses)}
-    keep_results = sorted(used_results)
-    keep_args = [i for i, a in enumerate(entry.arguments) if list(a.uses)]
-    n_results = len(terminator.operands)
-    if len(keep_results) == n_results and len(keep_args) == len(entry.arguments):
+    returned = list(terminator.operands)
+    # Results: a returned constant is re-created at each call site, and a
+    # returned argument is replaced by the caller's operand.
+    for index, value in enumerate(returned):
+        attr = constant_attr(value)
+        forwarded = value.owner == entry and isinstance(value, ir.BlockArgument)
+        for call in calls:
+            if not list(call.results[index].uses):
+                continue
+            if attr is not None:
+                constant = ir.Operation.create("arith.constant", results=[value.type],
+                                               attributes={"value": attr}, loc=call.location,
+                                               ip=ir.InsertionPoint(call))
+                call.results[index].replace_all_uses_with(constant.result)
+            elif forwarded:
+                call.results[index].replace_all_uses_with(call.operands[value.arg_number])
+    # Results: keep the first position of each used, distinct returned value.
+    first_position: dict = {}
+    result_sources = []
+    kept_values = []
+    for index, value in enumerate(returned):
+        used = any(list(call.results[index].uses) for call in calls)
+        if not used:
+            result_sources.append(None)
+            continue
+        if value not in first_position:
+            first_position[value] = len(kept_values)
+            kept_values.append(value)
+        result_sources.append(first_position[value])
+    # Arguments: keep those the body or a kept result still reads.
+    still_read = set(kept_values)
+    for op in list(entry.operations)[:-1]:
+        still_read.update(used_values(op.operation))
+    keep_args = [i for i, a in enumerate(entry.arguments) if a in still_read]
+    if len(kept_values) == len(returned) and len(keep_args) == len(entry.arguments) \
+            and result_sources == list(range(len(returned))):
         return False
-    returned = [terminator.operands[i] for i in keep_results]
-    ir.Operation.create("func.return", operands=returned, loc=terminator.location,
+    ir.Operation.create("func.return", operands=kept_values, loc=terminator.location,
                         ip=ir.InsertionPoint(terminator))
     terminator.erase()
     arg_types = [entry.arguments[i].type for i in keep_args]
     for index in reversed(range(len(entry.arguments))):
         if index not in keep_args:
             entry.erase_argument(index)
-    result_types = [v.type for v in returned]
+    result_types = [v.type for v in kept_values]
     function.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(arg_types, result_types))
     if "arg_attrs" in function.attributes:
         attrs = list(ir.ArrayAttr(function.attributes["arg_attrs"]))
         function.attributes["arg_attrs"] = ir.ArrayAttr.get([attrs[i] for i in keep_args])
     for call in calls:
-        rebuild_call(call, set(keep_args), set(keep_results), result_types)
+        if kept_values:
+            rebuild_call(call, set(keep_args), result_sources, result_types)
+        else:  # generated functions are pure: a call whose results are unused goes
+            call.erase()
     return True
 
 
-def is_generated(function: ir.Operation, ad: AdState) -> bool:
-    generated = set(ad.jvp_cache.values()) | set(ad.transpose_cache.values())
-    for pair in ad.linearize_cache.values():
-        generated.update(pair)
-    return function_name(function) in generated
+def bypass_wrapper(function: ir.Operation, calls: list) -> bool:
+    """If `function` only forwards its arguments to another call and returns its
+    results, make the callers call that function directly; True if it did."""
+    entry = function.regions[0].blocks[0]
+    operations = [op.operation for op in entry.operations]
+    if len(operations) != 2 or operations[0].name != "func.call" or \
+            list(operations[1].operands) != list(operations[0].results):
+        return False
+    inner = operations[0]
+    if not all(isinstance(v, ir.BlockArgument) and v.owner == entry for v in inner.operands):
+        return False
+    for call in calls:
+        if call.name != "func.call":
+            return False
+    for call in calls:
+        operands = [call.operands[v.arg_number] for v in inner.operands]
+        new = ir.Operation.create("func.call", results=[r.type for r in inner.results],
+                                  operands=operands, attributes={"callee": inner.attributes["callee"]},
+                                  loc=call.location, ip=ir.InsertionPoint(call))
+        for old, value in zip(call.results, new.results):
+            old.replace_all_uses_with(value)
+        call.erase()
+    return True
 
 
 def cleanup(ad: AdState, keep: set[str] = frozenset()) -> None:
     """Simplify, then prune generated functions not named in `keep` to a fixed point."""
-    simplify(ad.module)
+    def cleaned_functions():
+        return [f for name, f in ad.functions().items() if name in ad.generated or name in ad.touched]
+
+    simplify(cleaned_functions())
     changed = True
     while changed:
         changed = False
         sites = call_sites(ad.module)
         for name, function in ad.functions().items():
-            if name in keep or not is_generated(function, ad):
+            if name in keep or name not in ad.generated:
                 continue
             calls = sites.get(name, [])
             if not calls:
                 function.erase()
                 changed = True
-            elif prune_function(function, calls):
+            elif bypass_wrapper(function, calls) or prune_function(function, calls):
                 changed = True
             if changed:  # call sites moved or vanished: collect them again
-                simplify(ad.module)
+                simplify(cleaned_functions())
                 break

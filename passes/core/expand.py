@@ -72,7 +72,10 @@ def expand_op(ad: AdState, op: ir.Operation) -> None:
         fwd, lin = linearize_function(ad, callee)
         primal = call(b, fwd, operands[:len(ins)], ad)
         residuals = primal[len(outs):]
-        cotangents = call(b, transpose_function(ad, ad.lookup(lin)), residuals + operands[len(ins):], ad)
+        # Cotangents of results whose tangent is known zero contribute nothing.
+        live = [ct for ct, zero in zip(operands[len(ins):], ad.zero_results[lin]) if not zero]
+        transposed = transpose_function(ad, ad.lookup(lin), (True,) * len(live))
+        cotangents = call(b, transposed, residuals + live, ad)
         results = cotangents if op.name == "lintra.grad" else primal[:len(outs)] + cotangents
     elif op.name == "lintra.transpose":
         linear = linear_arg_positions(callee)
@@ -86,6 +89,7 @@ def expand_op(ad: AdState, op: ir.Operation) -> None:
         raise LintraError.at(op, "is not a lintra op")
     for old, new in zip(op.results, results):
         old.replace_all_uses_with(new)
+    ad.touched.add(enclosing_function(op))
     op.erase()
 
 

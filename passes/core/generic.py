@@ -23,7 +23,7 @@ from mlir import ir
 
 from ..diagnostics import LintraError
 from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant
-from .structured import PARALLEL, REDUCTION, build_generic, identity_dims, iterator_kinds, map_dims
+from .structured import PARALLEL, REDUCTION, build_generic, empty, identity_dims, iterator_kinds, map_dims
 
 
 @dataclass
@@ -63,48 +63,75 @@ def structured_view(op: ir.Operation, operands=None) -> Structured:
 
 
 def generic_jvp(b: Emitter, op: ir.Operation, tangents: list) -> list:
-    from .jvp import jvp_ops
     s = structured_view(op)
-    n_in, n_out = s.n_in, len(s.outs)
-    tangent_ins = [i for i in range(n_in) if tangents[i] is not None]
+    n_out = len(s.outs)
     read_outs = [k for k in range(n_out) if s.reads_output(k)]
+    results, substitutes_used = build_tangent_generic(b, s, tangents, read_outs)
+    if results is None:
+        return [None] * n_out
+    if len(substitutes_used) < len(read_outs):
+        # The tangent body does not need some primal outputs: rebuild without them,
+        # so they do not become residuals.
+        results[0].owner.erase()
+        results, _ = build_tangent_generic(b, s, tangents, read_outs, substitutes_used)
+    if REDUCTION in s.iterators and substitutes_used:
+        raise LintraError.at(op, "is a reduction whose body uses its accumulator non-linearly; "
+                                 "lintra differentiates such reductions only as linalg.reduce")
     float_outs = [k for k in range(n_out) if is_float(s.outs[k])]
-    out_inits = [b.instantiate(tangents[n_in + k], s.outs[k].type) if k in read_outs else s.outs[k]
-                 for k in float_outs]
-    ins = s.ins + [tangents[i] for i in tangent_ins] + [s.outs[k] for k in read_outs]
-    maps = (s.maps[:n_in] + [s.maps[i] for i in tangent_ins] + [s.maps[n_in + k] for k in read_outs]
+    by_output = dict(zip(float_outs, results))
+    return [by_output.get(k) for k in range(n_out)]
+
+
+def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: list,
+                          substituted: list | None = None):
+    """Emit the tangent generic of `s`; return (results or None if all zero, the
+    read outputs whose primal value the tangent body uses).
+
+    Block arguments: primal inputs, input tangents, primal values of the read
+    outputs in `substituted` (default: all read outputs) passed as inputs, then
+    the output tangents.
+    """
+    from .jvp import jvp_ops
+    n_in, n_out = s.n_in, len(s.outs)
+    substituted = read_outs if substituted is None else substituted
+    tangent_ins = [i for i in range(n_in) if tangents[i] is not None]
+    float_outs = [k for k in range(n_out) if is_float(s.outs[k])]
+    out_inits = [b.instantiate(tangents[n_in + k], s.outs[k].type) if k in read_outs
+                 else empty(b, s.outs[k].type) for k in float_outs]
+    ins = s.ins + [tangents[i] for i in tangent_ins] + [s.outs[k] for k in substituted]
+    maps = (s.maps[:n_in] + [s.maps[i] for i in tangent_ins] + [s.maps[n_in + k] for k in substituted]
             + [s.maps[n_in + k] for k in float_outs])
     state = {}
 
     def body(inner: Emitter, args):
-        primal_map = dict(zip(list(s.body.arguments)[:n_in], args[:n_in]))
-        tangent_map = dict(zip([s.body.arguments[i] for i in tangent_ins],
-                               args[n_in:n_in + len(tangent_ins)]))
-        substitutes = args[n_in + len(tangent_ins):n_in + len(tangent_ins) + len(read_outs)]
+        arguments = list(s.body.arguments)
+        primal_map = dict(zip(arguments[:n_in], args[:n_in]))
+        tangent_map = dict(zip([arguments[i] for i in tangent_ins], args[n_in:n_in + len(tangent_ins)]))
+        substitutes = args[n_in + len(tangent_ins):len(ins)]
         tangent_outs = args[len(ins):]
-        for k, substitute in zip(read_outs, substitutes):
-            primal_map[s.body.arguments[n_in + k]] = substitute
-            tangent_map[s.body.arguments[n_in + k]] = tangent_outs[float_outs.index(k)]
+        for k, substitute in zip(substituted, substitutes):
+            primal_map[arguments[n_in + k]] = substitute
+        for k in read_outs:
+            tangent_map[arguments[n_in + k]] = tangent_outs[float_outs.index(k)]
+            # A primal output left out of `substituted` only feeds dead primal ops:
+            # any scalar of its type keeps the IR valid until they are erased.
+            primal_map.setdefault(arguments[n_in + k], tangent_outs[float_outs.index(k)])
         operations = list(s.body.operations)
         jvp_ops(inner, operations[:-1], primal_map, tangent_map)
         yielded = list(operations[-1].operands)
-        state["substitutes"] = substitutes
+        state["substitutes"] = dict(zip(substituted, substitutes))
         state["all_zero"] = all(tangent_map.get(yielded[k]) is None for k in float_outs) and not read_outs
         return [inner.instantiate(tangent_map.get(yielded[k]), element_type(s.outs[k].type))
                 for k in float_outs]
 
     results = build_generic(b, ins, out_inits, maps, s.n_dims, s.iterators, body)
-    new_op = results[0].owner if results else None
-    if new_op is not None:
-        erase_dead_ops(new_op.regions[0].blocks[0])
+    new_op = results[0].owner
+    erase_dead_ops(new_op.regions[0].blocks[0])
     if state["all_zero"]:
         new_op.erase()
-        return [None] * n_out
-    if REDUCTION in s.iterators and any(list(v.uses) for v in state["substitutes"]):
-        raise LintraError.at(op, "is a reduction whose body uses its accumulator non-linearly; "
-                                 "lintra differentiates such reductions only as linalg.reduce")
-    by_output = dict(zip(float_outs, results))
-    return [by_output.get(k) for k in range(n_out)]
+        return None, []
+    used = [k for k, arg in state["substitutes"].items() if list(arg.uses)]
+    return results, used
 
 
 def additive_accumulator(s: Structured, k: int) -> bool:

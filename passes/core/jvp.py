@@ -55,30 +55,40 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
                 tangent_map[old] = tangent
 
 
-def jvp_function(ad: AdState, source: ir.Operation) -> str:
-    """The name of @f_jvp for function `source` (generated on first request)."""
+def jvp_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None) -> str:
+    """The name of the JVP function of `source` (generated on first request).
+
+    `active[i]` says whether float argument i has a (possibly non-zero) tangent;
+    the JVP function takes tangents for the active ones only (default: all).
+    `ad.zero_results[name]` records which result tangents are known zero.
+    """
     name = function_name(source)
-    if name in ad.jvp_cache:
-        return ad.jvp_cache[name]
-    ad.enter(source, "jvp")
     ftype = function_type(source)
     inputs, results = list(ftype.inputs), list(ftype.results)
-    tangent_inputs = [t for t in inputs if is_float_type(t)]
+    float_positions = [i for i, t in enumerate(inputs) if is_float_type(t)]
+    active = active if active is not None else (True,) * len(float_positions)
+    key = (name, active)
+    if key in ad.jvp_cache:
+        return ad.jvp_cache[key]
+    ad.enter(source, "jvp")
+    tangent_inputs = [inputs[i] for i, on in zip(float_positions, active) if on]
     tangent_results = [t for t in results if is_float_type(t)]
     function, entry = ad.new_function(f"{name}_jvp", inputs + tangent_inputs,
                                       results + tangent_results, source.location)
-    ad.jvp_cache[name] = function_name(function)
+    ad.jvp_cache[key] = function_name(function)
     block = source.regions[0].blocks[0]
     primal_map = dict(zip(block.arguments, entry.arguments[:len(inputs)]))
-    float_args = [a for a in block.arguments if is_float(a)]
-    tangent_map = dict(zip(float_args, entry.arguments[len(inputs):]))
+    active_args = [block.arguments[i] for i, on in zip(float_positions, active) if on]
+    tangent_map = dict(zip(active_args, entry.arguments[len(inputs):]))
     b = Emitter(ir.InsertionPoint(entry), source.location, ad)
     operations = list(block.operations)
     jvp_ops(b, operations[:-1], primal_map, tangent_map)
     terminator = operations[-1]
     b.location = terminator.location
     outs = [primal_map.get(v, v) for v in terminator.operands]
-    tangents_out = [b.instantiate(tangent_map.get(v), v.type) for v in terminator.operands if is_float(v)]
+    float_outs = [v for v in terminator.operands if is_float(v)]
+    ad.zero_results[function_name(function)] = tuple(tangent_map.get(v) is None for v in float_outs)
+    tangents_out = [b.instantiate(tangent_map.get(v), v.type) for v in float_outs]
     emit_return(b.ip, outs + tangents_out, terminator.location)
     ad.leave(source, "jvp")
     return function_name(function)

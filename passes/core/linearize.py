@@ -18,7 +18,7 @@ from __future__ import annotations
 from mlir import ir
 
 from .ad_state import AdState, emit_return, function_name, function_type
-from .emit import Emitter, erase_dead_ops, used_values
+from .emit import Emitter, erase_dead_ops, is_float_type, used_values
 from .jvp import jvp_function
 
 CONSTANT_LIKE = ("arith.constant", "tensor.empty", "linalg.fill", "tensor.splat")
@@ -46,13 +46,22 @@ def constant_like_values(ops, excluded: set) -> set:
     return values
 
 
-def linearize_function(ad: AdState, source: ir.Operation) -> tuple[str, str]:
-    """Names of (@f_fwd, @f_lin) for function `source` (generated on first request)."""
+def linearize_function(ad: AdState, source: ir.Operation,
+                       active: tuple[bool, ...] | None = None) -> tuple[str, str]:
+    """Names of (@f_fwd, @f_lin) for function `source` (generated on first request).
+
+    `active` is as for `jvp_function`: @f_lin takes tangents for the active float
+    arguments only. `ad.zero_results[@f_lin]` records its known-zero results.
+    """
     name = function_name(source)
-    if name in ad.linearize_cache:
-        return ad.linearize_cache[name]
+    n_float_args = sum(is_float_type(t) for t in function_type(source).inputs)
+    active = active if active is not None else (True,) * n_float_args
+    key = (name, active)
+    if key in ad.linearize_cache:
+        return ad.linearize_cache[key]
     ad.enter(source, "linearize")
-    jvp = ad.lookup(jvp_function(ad, source))
+    jvp_name = jvp_function(ad, source, active)
+    jvp = ad.lookup(jvp_name)
     ftype = function_type(source)
     n_args, n_results = len(ftype.inputs), len(ftype.results)
     block = jvp.regions[0].blocks[0]
@@ -101,7 +110,8 @@ def linearize_function(ad: AdState, source: ir.Operation) -> tuple[str, str]:
     erase_dead_ops(lin_entry)
 
     result = (function_name(fwd), function_name(lin))
-    ad.linearize_cache[name] = result
+    ad.zero_results[result[1]] = ad.zero_results[jvp_name]
+    ad.linearize_cache[key] = result
     ad.leave(source, "linearize")
     return result
 

@@ -41,6 +41,10 @@ def check_linear_op(op: ir.Operation, linear: list[bool]) -> None:
         raise LintraError.at(op, f"is applied to a linear value ({ordinal(min(linear_indices))}) but "
                                  f"'{op.name}' is not linear: the function is not linear in its "
                                  "{lintra.linear} arguments")
+    if rule.check is not None:
+        message = rule.check(op, linear)
+        if message:
+            raise LintraError.at(op, message)
     pairs = rule.bilinear_pairs(op)
     for first, second in pairs:
         if first in linear_indices and second in linear_indices:
@@ -57,10 +61,6 @@ def check_linear_op(op: ir.Operation, linear: list[bool]) -> None:
             raise LintraError.at(op, f"combines a linear value with {ordinal(index)}, which does not "
                                      "depend on the linear arguments and is not zero: the function is "
                                      "affine, not linear")
-    if rule.check is not None:
-        message = rule.check(op, linear)
-        if message:
-            raise LintraError.at(op, message)
 
 
 def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_values: list,
@@ -110,37 +110,48 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
     return [cotangents.get(a) for a, flag in zip(block.arguments, linear_args) if flag]
 
 
-def transpose_function(ad: AdState, source: ir.Operation) -> str:
-    """The name of @g_transpose for linear function `source` (generated on first request)."""
+def transpose_function(ad: AdState, source: ir.Operation,
+                       active: tuple[bool, ...] | None = None) -> str:
+    """The name of the transpose of linear function `source` (generated on first request).
+
+    `active[j]` says whether float result j has a (possibly non-zero) cotangent;
+    the transposed function takes cotangents for the active ones only (default:
+    all). `ad.zero_results[name]` records which returned cotangents are known zero.
+    """
     name = function_name(source)
-    if name in ad.transpose_cache:
-        return ad.transpose_cache[name]
+    ftype = function_type(source)
+    inputs = list(ftype.inputs)
+    float_results = [t for t in ftype.results if is_float_type(t)]
+    active = active if active is not None else (True,) * len(float_results)
+    key = (name, active)
+    if key in ad.transpose_cache:
+        return ad.transpose_cache[key]
     ad.enter(source, "transpose")
     positions = linear_arg_positions(source)
     if not positions:
         raise LintraError.at(source, "has no {lintra.linear} arguments to transpose with respect to")
-    ftype = function_type(source)
-    inputs = list(ftype.inputs)
     for index in positions:
         if not is_float_type(inputs[index]):
             raise LintraError.at(source, f"marks argument #{index} of non-float type {inputs[index]} "
                                          "as {lintra.linear}")
     nonlinear = [i for i in range(len(inputs)) if i not in positions]
-    ct_types = [t for t in ftype.results if is_float_type(t)]
+    ct_types = [t for t, on in zip(float_results, active) if on]
     function, entry = ad.new_function(f"{name}_transpose", [inputs[i] for i in nonlinear] + ct_types,
                                       [inputs[i] for i in positions], source.location)
-    ad.transpose_cache[name] = function_name(function)
+    ad.transpose_cache[key] = function_name(function)
     block = source.regions[0].blocks[0]
     new_args = list(entry.arguments)
     arg_values = [None] * len(inputs)
     for slot, index in enumerate(nonlinear):
         arg_values[index] = new_args[slot]
-    result_cts = iter(new_args[len(nonlinear):])
+    given_cts = iter(new_args[len(nonlinear):])
+    float_activity = iter(active)
     outputs = list(list(block.operations)[-1].operands)
-    cts = [next(result_cts) if is_float(v) else None for v in outputs]
+    cts = [(next(given_cts) if next(float_activity) else None) if is_float(v) else None for v in outputs]
     b = Emitter(ir.InsertionPoint(entry), source.location, ad)
     linear_flags = [i in positions for i in range(len(inputs))]
     results = transpose_block(b, block, linear_flags, arg_values, cts)
+    ad.zero_results[function_name(function)] = tuple(ct is None for ct in results)
     emit_return(b.ip, [b.instantiate(ct, inputs[i]) for ct, i in zip(results, positions)],
                 source.location)
     ad.leave(source, "transpose")

@@ -6,34 +6,44 @@ linear halves are separate calls, so the caller unzips cleanly and every
 derived function is generated once per callee and reused.
 
 Transpose of a call to a linear function @h: call @h_transpose (generated once).
+
+Symbolic zeros cross calls: derived functions are specialized on which
+(co)tangent arguments are non-zero, and results they know to be zero
+(`AdState.zero_results`) come back as symbolic zeros, not as IR.
 """
 
 from __future__ import annotations
 
 from mlir import ir
 
-from ..core.ad_state import callee_of, find_function, function_type, linear_arg_positions
+from ..core.ad_state import activity, callee_of, find_function, function_type, linear_arg_positions
 from ..core.emit import is_float, is_float_type
 from .tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
+
+
+def symbol(name: str) -> ir.Attribute:
+    return ir.FlatSymbolRefAttr.get(name)
+
+
+def known_zero(b, name: str, values) -> list:
+    """`values` with the results `name` knows to be zero replaced by None."""
+    zeros = b.ad.zero_results.get(name, (False,) * len(values))
+    return [None if zero else value for value, zero in zip(values, zeros)]
 
 
 def call_jvp(b, op, tangents):
     from ..core.linearize import linearize_function
     callee = b.ad.lookup(callee_of(op), op)
-    fwd_name, lin_name = linearize_function(b.ad, callee)
+    float_tangents = [t for t, v in zip(tangents, op.operands) if is_float(v)]
+    fwd_name, lin_name = linearize_function(b.ad, callee, activity(float_tangents))
     results = list(op.results)
-    fwd_type = function_type(b.ad.lookup(fwd_name))
-    fwd = b.create("func.call", list(op.operands), fwd_type.results,
-                   {"callee": _symbol(fwd_name)})
-    primals = list(fwd.results)[:len(results)]
-    residuals = list(fwd.results)[len(results):]
-    float_tangents = [b.instantiate(t, v.type) for t, v in zip(tangents, op.operands) if is_float(v)]
-    lin_type = function_type(b.ad.lookup(lin_name))
-    lin = b.create("func.call", residuals + float_tangents, lin_type.results,
-                   {"callee": _symbol(lin_name)})
-    lin_results = iter(lin.results)
-    result_tangents = [next(lin_results) if is_float(r) else None for r in results]
-    return Replaced(primals, result_tangents)
+    fwd = b.create("func.call", list(op.operands), function_type(b.ad.lookup(fwd_name)).results,
+                   {"callee": symbol(fwd_name)})
+    primals, residuals = list(fwd.results)[:len(results)], list(fwd.results)[len(results):]
+    lin = b.create("func.call", residuals + [t for t in float_tangents if t is not None],
+                   function_type(b.ad.lookup(lin_name)).results, {"callee": symbol(lin_name)})
+    lin_results = iter(known_zero(b, lin_name, list(lin.results)))
+    return Replaced(primals, [next(lin_results) if is_float(r) else None for r in results])
 
 
 def call_linear_positions(op):
@@ -46,18 +56,13 @@ def call_transpose(b, op, cts, args):
     from ..core.transpose import transpose_function
     callee = b.ad.lookup(callee_of(op), op)
     positions = linear_arg_positions(callee)
-    transposed = transpose_function(b.ad, callee)
+    float_cts = [ct for ct, t in zip(cts, function_type(callee).results) if is_float_type(t)]
+    transposed = transpose_function(b.ad, callee, activity(float_cts))
     nonlinear = [a for i, a in enumerate(args) if i not in positions]
-    ftype = function_type(callee)
-    float_cts = [b.instantiate(ct, t) for ct, t in zip(cts, ftype.results) if is_float_type(t)]
-    call = b.create("func.call", nonlinear + float_cts, [ftype.inputs[i] for i in positions],
-                    {"callee": _symbol(transposed)})
-    results = iter(call.results)
+    call = b.create("func.call", nonlinear + [ct for ct in float_cts if ct is not None],
+                    [function_type(callee).inputs[i] for i in positions], {"callee": symbol(transposed)})
+    results = iter(known_zero(b, transposed, list(call.results)))
     return [next(results) if i in positions else None for i in range(len(args))]
-
-
-def _symbol(name):
-    return ir.FlatSymbolRefAttr.get(name)
 
 
 JVP_RULES["func.call"] = call_jvp

@@ -20,8 +20,9 @@ from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilin
                      linear_jvp)
 
 # -- data movement ---------------------------------------------------------------
-deflinear("linalg.fill", lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None], lambda op: {0})
-deflinear("linalg.copy", lambda b, op, cts, args: [cts[0], None], lambda op: {0})
+deflinear("linalg.fill", lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None], lambda op: {0},
+          overwritten_init=1)
+deflinear("linalg.copy", lambda b, op, cts, args: [cts[0], None], lambda op: {0}, overwritten_init=1)
 
 
 def permutation(op) -> list[int]:
@@ -39,7 +40,7 @@ def transpose_transpose(b, op, cts, args):
     return [ct_x, None]
 
 
-deflinear("linalg.transpose", transpose_transpose, lambda op: {0})
+deflinear("linalg.transpose", transpose_transpose, lambda op: {0}, overwritten_init=1)
 
 
 def broadcast_transpose(b, op, cts, args):
@@ -47,7 +48,7 @@ def broadcast_transpose(b, op, cts, args):
     return [reduce_sum(b, cts[0], added), None]
 
 
-deflinear("linalg.broadcast", broadcast_transpose, lambda op: {0})
+deflinear("linalg.broadcast", broadcast_transpose, lambda op: {0}, overwritten_init=1)
 
 # -- contractions ------------------------------------------------------------------
 DEFAULT_CONTRACTION_MAPS = {

@@ -106,21 +106,30 @@ def clone_with_operands(b: Emitter, op, replacements: dict) -> ir.Operation:
     return new
 
 
-def linear_jvp(positions: Callable = float_operand_positions) -> Callable:
-    """JVP of an op linear in `positions`: the same op applied to the tangents."""
+def linear_jvp(positions: Callable = float_operand_positions, overwritten_init: int | None = None
+               ) -> Callable:
+    """JVP of an op linear in `positions`: the same op applied to the tangents.
+
+    `overwritten_init` names a destination operand the op overwrites without
+    reading (linalg.copy's init, ...): the tangent op gets a fresh `tensor.empty`
+    there, so the primal destination does not become a residual.
+    """
     def rule(b: Emitter, op, tangents):
         linear = positions(op)
         if all(tangents[i] is None for i in linear):
             return [None] * len(op.results)
         replacements = {i: b.instantiate(tangents[i], op.operands[i].type) for i in linear}
+        if overwritten_init is not None:
+            init_type = op.operands[overwritten_init].type
+            replacements[overwritten_init] = b.create("tensor.empty", [], [init_type]).result
         return list(clone_with_operands(b, op, replacements).results)
     return rule
 
 
 def deflinear(name: str, transpose: Callable, positions: Callable = float_operand_positions,
-              jvp: Callable | None = None) -> None:
+              jvp: Callable | None = None, overwritten_init: int | None = None) -> None:
     """A linear op: its JVP applies it to the tangents; `transpose` is its transpose."""
-    JVP_RULES[name] = jvp or linear_jvp(positions)
+    JVP_RULES[name] = jvp or linear_jvp(positions, overwritten_init)
     TRANSPOSE_RULES[name] = TransposeRule(transpose, positions)
 
 

@@ -12,7 +12,7 @@
 // PIPELINE-NOT: Traceback
 // OPTION: lintra-opt: error: unknown option 'fuctions' for pass 'lintra-linearize' (known: functions)
 // OPTION-NOT: Traceback
-// NOFUNC: error: 'builtin.module' op refers to an undefined function @nope
+// NOFUNC: error: lintra-linearize: the module has no function @nope (functions=nope)
 // NOFUNC-NOT: Traceback
 // NOTLINEAR: {{.*}}pass-options.mlir:[[@LINE+2]]:1: error: 'func.func' op has no {lintra.linear} arguments to transpose with respect to
 // NOTLINEAR-NOT: Traceback
