@@ -19,7 +19,7 @@ from mlir import ir
 from . import dtypes
 from .tracing import Tracer, emit, wrap
 
-CMPF = {"eq": 1, "gt": 2, "ge": 3, "lt": 4, "le": 5, "ne": 14}   # ordered, except ne (une)
+CMPF = {"eq": 1, "gt": 2, "ge": 3, "lt": 4, "le": 5, "ne": 13}   # ordered (oeq...), except ne: une
 CMPI = {"eq": 0, "ne": 1, "lt": 2, "le": 3, "gt": 4, "ge": 5}    # signed
 
 
@@ -128,22 +128,26 @@ def _empty(shape, dtype) -> ir.Value:
 # -- data movement ------------------------------------------------------------
 
 def reshape(x: Tracer, shape) -> Tracer:
-    """`x` with a new static shape of the same size (collapse to 1-D, then expand)."""
+    """`x` with a new static shape of the same size (collapse to 1-D, then expand;
+    to or from 0-d in one step, with an empty reassociation)."""
     shape = tuple(int(d) for d in shape)
     if shape == x.shape:
         return x
-    current = x
-    if x.ndim != 1:
-        groups = [list(range(x.ndim))] if shape else []
-        flat_shape = (x.size,) if shape else ()
-        current = wrap(emit("tensor.collapse_shape", [current], [tensor_type(flat_shape, x.dtype)],
-                            {"reassociation": _reassociation(groups)}).result, x.weak)
-        if not shape:
-            return current
-    if len(shape) == 1:
-        return current
-    groups = [list(range(len(shape)))] if current.ndim else []
-    return wrap(emit("tensor.expand_shape", [current], [tensor_type(shape, x.dtype)],
+    if x.ndim == 0:
+        return _expand(x, [], shape)
+    if not shape:
+        return _collapse(x, [], shape)
+    flat = x if x.ndim == 1 else _collapse(x, [list(range(x.ndim))], (x.size,))
+    return flat if len(shape) == 1 else _expand(flat, [list(range(len(shape)))], shape)
+
+
+def _collapse(x: Tracer, groups, shape) -> Tracer:
+    return wrap(emit("tensor.collapse_shape", [x], [tensor_type(shape, x.dtype)],
+                     {"reassociation": _reassociation(groups)}).result, x.weak)
+
+
+def _expand(x: Tracer, groups, shape) -> Tracer:
+    return wrap(emit("tensor.expand_shape", [x], [tensor_type(shape, x.dtype)],
                      {"reassociation": _reassociation(groups),
                       "static_output_shape": i64_array(shape)}).result, x.weak)
 

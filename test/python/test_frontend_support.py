@@ -1,0 +1,86 @@
+"""Shared helpers of the frontend tests (no tests here): JAX as the oracle, inputs,
+tolerances, and namespaces that let one test case run on lintra and on JAX.
+
+A case is written once as `lambda m, *args: ...`, where `m` offers the numpy
+functions and the nn functions (`m.sin`, `m.relu`, ...): `LINTRA` resolves them
+in lintra.numpy then lintra.nn, `JAX` in jax.numpy then jax.nn.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import lintra.nn as lnn
+import lintra.numpy as lnp
+
+jax.config.update("jax_enable_x64", True)
+
+TOLERANCE = {np.dtype(np.float32): dict(rtol=1e-4, atol=1e-5),
+             np.dtype(np.float64): dict(rtol=1e-8, atol=1e-12)}
+FLOAT_DTYPES = [np.float32, np.float64]
+
+
+class Namespace:
+    """Attribute lookup in several modules, first match wins."""
+
+    def __init__(self, *modules):
+        self.modules = modules
+
+    def __getattr__(self, name):
+        for module in self.modules:
+            if hasattr(module, name):
+                return getattr(module, name)
+        raise AttributeError(name)
+
+
+LINTRA = Namespace(lnp, lnn)
+JAX = Namespace(jnp, jax.nn)
+
+
+def make_inputs(dtype, seed: int = 0) -> dict:
+    """Named inputs of `dtype`: X, Y (3x4, in [-1, 1]), P (3x4, positive), V, W (4,),
+    M (4x3), A (3x3), B (2x3x4), C (2x4x3), S (a 0-d scalar)."""
+    rng = np.random.default_rng(seed)
+    uniform = lambda low, high, shape: rng.uniform(low, high, shape).astype(dtype)  # noqa: E731
+    return {"X": uniform(-1, 1, (3, 4)), "Y": uniform(-1, 1, (3, 4)), "P": uniform(0.5, 2, (3, 4)),
+            "V": uniform(-1, 1, (4,)), "W": uniform(-1, 1, (4,)), "M": uniform(-1, 1, (4, 3)),
+            "A": uniform(-1, 1, (3, 3)), "B": uniform(-1, 1, (2, 3, 4)), "C": uniform(-1, 1, (2, 4, 3)),
+            "S": np.asarray(rng.uniform(0.2, 0.9), dtype=dtype)}
+
+
+def assert_close(actual, expected, dtype=None, check_dtype: bool = True) -> None:
+    """Leafwise comparison of pytrees: shapes, dtypes (unless disabled) and values."""
+    actual_leaves, actual_tree = jax.tree_util.tree_flatten(actual)
+    expected_leaves, expected_tree = jax.tree_util.tree_flatten(expected)
+    assert actual_tree == expected_tree, f"tree {actual_tree} != {expected_tree}"
+    for got, want in zip(actual_leaves, expected_leaves):
+        got, want = np.asarray(got), np.asarray(want)
+        assert got.shape == want.shape, f"shape {got.shape} != {want.shape}"
+        if check_dtype:
+            assert got.dtype == want.dtype, f"dtype {got.dtype} != {want.dtype}"
+        if want.dtype.kind in "biu":
+            np.testing.assert_array_equal(got, want)
+        else:
+            np.testing.assert_allclose(got, want, **TOLERANCE[np.dtype(dtype or want.dtype)])
+
+
+class ChunkedResults:
+    """Results of many test cases computed in chunks of `size` cases per compiled function.
+
+    `compute(names, key)` returns {name: result} for a list of case names; a
+    test asks `get(name, key)` and its chunk is computed on first use. Chunking
+    bounds compile time: LLVM's cost grows faster than linearly in function size.
+    """
+
+    def __init__(self, names, compute, size: int = 12):
+        self.chunks = [list(names[i:i + size]) for i in range(0, len(names), size)]
+        self.compute = compute
+        self.results = {}
+
+    def get(self, name, key):
+        chunk = next(index for index, names in enumerate(self.chunks) if name in names)
+        if (chunk, key) not in self.results:
+            self.results[(chunk, key)] = self.compute(self.chunks[chunk], key)
+        return self.results[(chunk, key)][name]
