@@ -8,9 +8,9 @@ Contract: `linearize_function(ad, f)` creates (once per `f`) two private functio
 such that @f_lin(@f_fwd(x).residuals, t) == @f_jvp(x, t).result_tangents, and
 @f_lin is linear in its `{lintra.linear}` arguments. Every op of @f_jvp that
 depends on a tangent goes to @f_lin; every other op goes to @f_fwd, and the
-values of @f_fwd that @f_lin needs become residuals. Constant-like ops
-(constants, `tensor.empty`, fills and splats of constants) are re-emitted where
-they are used instead of being passed as residuals.
+values of @f_fwd that @f_lin needs become residuals. Ops cheaper to re-emit
+than to save (constants, `tensor.empty`, and fills, splats and broadcasts, whose
+smaller operand is saved instead) are re-emitted in @f_lin.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from .ad_state import AdState, emit_return, function_name, function_type
 from .emit import Emitter, erase_dead_ops, is_float_type, used_values
 from .jvp import jvp_function
 
-CONSTANT_LIKE = ("arith.constant", "tensor.empty", "linalg.fill", "tensor.splat")
+# Ops cheaper to re-emit in @f_lin than to save: constants and empty tensors, and
+# ops that only spread a smaller value (whose operand becomes the residual).
+CONSTANT_LIKE = ("arith.constant", "tensor.empty")
+SPREADING = ("linalg.fill", "tensor.splat", "linalg.broadcast")
 
 
 def dependents(ops, seeds: set) -> tuple[set, set]:
@@ -35,15 +38,39 @@ def dependents(ops, seeds: set) -> tuple[set, set]:
     return dependent_ops, dependent_values
 
 
-def constant_like_values(ops, excluded: set) -> set:
+def replicable_values(ops, excluded: set) -> set:
+    """Results of the non-linear ops (indices not in `excluded`) that @f_lin
+    re-emits instead of taking as residuals."""
     values: set = set()
     for index, op in enumerate(ops):
         op = op.operation
-        if index in excluded or op.name not in CONSTANT_LIKE:
+        if index in excluded:
             continue
-        if all(v in values for v in op.operands):
+        if op.name in SPREADING or (op.name in CONSTANT_LIKE and not len(op.operands)):
             values.update(op.results)
     return values
+
+
+def needed_values(ops, linear_ops: set, replicable: set, extra_uses) -> tuple[list, set]:
+    """(residuals in first-use order, replicable values @f_lin re-emits).
+
+    A value is needed if a linear op (or `extra_uses`) reads it, or if a needed
+    replicable op reads it; needed values that are neither linear nor
+    replicable are residuals.
+    """
+    producer = {r: op.operation for op in ops for r in op.operation.results}
+    residuals: list = []
+    replicated: set = set()
+    pending = [v for i in sorted(linear_ops) for v in used_values(ops[i].operation)] + list(extra_uses)
+    while pending:
+        value = pending.pop(0)
+        if value in replicable:
+            if value not in replicated:
+                replicated.add(value)
+                pending.extend(used_values(producer[value]))
+        elif value not in residuals:
+            residuals.append(value)
+    return residuals, replicated
 
 
 def linearize_function(ad: AdState, source: ir.Operation,
@@ -69,18 +96,11 @@ def linearize_function(ad: AdState, source: ir.Operation,
     operations = list(block.operations)
     body, terminator = operations[:-1], operations[-1].operation
     linear_ops, linear_values = dependents(body, set(tangent_args))
-    replicable = constant_like_values(body, linear_ops)
-
-    residuals: list = []
-    def keep(value):
-        if value not in linear_values and value not in replicable and value not in residuals:
-            residuals.append(value)
-    for index in sorted(linear_ops):
-        for value in used_values(body[index].operation):
-            keep(value)
     tangent_outs = list(terminator.operands)[n_results:]
-    for value in tangent_outs:
-        keep(value)
+    residuals, replicated = needed_values(
+        body, linear_ops, replicable_values(body, linear_ops),
+        [v for v in tangent_outs if v not in linear_values])
+    residuals = [v for v in residuals if v not in linear_values]
 
     location = source.location
     fwd, fwd_entry = ad.new_function(f"{name}_fwd", ftype.inputs,
@@ -103,7 +123,7 @@ def linearize_function(ad: AdState, source: ir.Operation,
     b = Emitter(ir.InsertionPoint(lin_entry), location, ad)
     for index, op in enumerate(body):
         op = op.operation
-        if index in linear_ops or (len(op.results) and op.results[0] in replicable):
+        if index in linear_ops or (len(op.results) and op.results[0] in replicated):
             new = b.clone(op, mapping)
             mapping.update(zip(op.results, new.results))
     emit_return(b.ip, [mapping[v] for v in tangent_outs], terminator.location)

@@ -64,16 +64,18 @@ def identity_dims(rank: int) -> list[int]:
     return list(range(rank))
 
 
-def reduce_sum(b: Emitter, x: ir.Value, reduced_dims) -> ir.Value:
-    """Sum `x` over `reduced_dims` (a tensor of the remaining dims, 0-d if none remain)."""
+def reduce_sum(b: Emitter, x: ir.Value, reduced_dims, combiner: str = "arith.addf",
+               identity: float = 0.0) -> ir.Value:
+    """Reduce `x` over `reduced_dims` with `combiner` (default: a sum); the result
+    is a tensor of the remaining dims (0-d if none remain)."""
     shape = shape_of(x.type)
     reduced = set(reduced_dims)
     kept = [d for d in range(len(shape)) if d not in reduced]
     out_type = tensor_type([shape[d] for d in kept], element_type(x.type))
-    init = b.zeros(out_type)
+    init = b.constant(out_type, identity)
     iterators = [REDUCTION if d in reduced else PARALLEL for d in range(len(shape))]
     return build_generic(b, [x], [init], [identity_dims(len(shape)), kept], len(shape), iterators,
-                         lambda inner, args: [inner.op1("arith.addf", args[1], args[0])])[0]
+                         lambda inner, args: [inner.op1(combiner, args[1], args[0])])[0]
 
 
 def sum_to_scalar(b: Emitter, x: ir.Value) -> ir.Value:

@@ -144,7 +144,7 @@ def elementwise(b, fn, *tensors):
 
 
 def reduce_jvp(b, op, tangents):
-    """add: linear. mul: d(init*prod x) = dinit*prod x + sum(dx * y/x).
+    """add: linear. mul: see `product_reduce_jvp`.
     max/min: the tangent averaged over the positions that attain the extremum (as JAX)."""
     combiner = reduce_combiner(op)
     x, init = op.operands
@@ -152,15 +152,11 @@ def reduce_jvp(b, op, tangents):
     dx, dinit = tangents
     if combiner == "arith.addf":
         return JVP_LINEAR_REDUCE(b, op, tangents)
-    y_b = broadcast_in_dims(b, y, x.type, kept_dims(op))
     if combiner == "arith.mulf":
-        product = b.div(y, init)
-        tangent = b.mul(dinit, product)
-        if dx is not None:
-            weight = elementwise(b, lambda s, yy, xx: s.op1("arith.divf", yy, xx), y_b, x)
-            tangent = b.add(tangent, reduce_sum(b, b.mul(dx, weight), reduced_dims(op)))
-        return [tangent]
+        return [product_reduce_jvp(b, op, dx, dinit)]
     if combiner in ("arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf"):
+        y_b = broadcast_in_dims(b, y, x.type, kept_dims(op))
+
         def indicator(s, a, c):
             return s.select(s.cmpf("oeq", a, c), s.like(a, 1.0), s.like(a, 0.0))
         mask = elementwise(b, indicator, x, y_b)
@@ -172,6 +168,39 @@ def reduce_jvp(b, op, tangents):
         return [b.div(total, count)]
     raise LintraError.at(op, "has a reduction body lintra cannot differentiate; supported bodies "
                              "are a single arith.addf, mulf, maximumf, minimumf, maxnumf or minnumf")
+
+
+def product_reduce_jvp(b, op, dx, dinit):
+    """d(init * prod x) = dinit * prod x + sum_i dx_i * init * prod_{j != i} x_j.
+
+    prod_{j != i} x_j is computed without dividing by x_i, so zeros are exact:
+    with p the product of the non-zero x and z the number of zeros, it is
+    p / x_i if z = 0, p at the zero if z = 1, and 0 otherwise.
+    """
+    x, init = op.operands
+    dims, kept = reduced_dims(op), kept_dims(op)
+    zero = b.zeros(element_type(x.type))
+    nonzero = elementwise(b, lambda s, a: s.select(s.cmpf("oeq", a, zero), s.like(a, 1.0), a), x)
+    is_zero = elementwise(b, lambda s, a: s.select(s.cmpf("oeq", a, zero), s.like(a, 1.0),
+                                                     s.like(a, 0.0)), x)
+    product = reduce_sum(b, nonzero, dims, "arith.mulf", 1.0)
+    zeros = reduce_sum(b, is_zero, dims)
+    tangent = None
+    if dinit is not None:
+        coefficient = elementwise(b, lambda s, p, z: s.select(s.cmpf("oeq", z, s.like(z, 0.0)), p,
+                                                              s.like(p, 0.0)), product, zeros)
+        tangent = b.mul(dinit, coefficient)
+    if dx is not None:
+        def weight(s, a, p, z, i):
+            others = s.select(s.cmpf("oeq", a, s.like(a, 0.0)),
+                              s.select(s.cmpf("oeq", z, s.like(z, 1.0)), p, s.like(p, 0.0)),
+                              s.select(s.cmpf("oeq", z, s.like(z, 0.0)), s.op1("arith.divf", p, a),
+                                       s.like(p, 0.0)))
+            return s.op1("arith.mulf", i, others)
+        spread = [broadcast_in_dims(b, v, x.type, kept) for v in (product, zeros, init)]
+        weights = elementwise(b, weight, x, *spread)
+        tangent = b.add(tangent, reduce_sum(b, b.mul(dx, weights), dims))
+    return tangent
 
 
 def reduce_check(op, linear_flags):

