@@ -111,12 +111,12 @@ def sum_dtype(dtype) -> np.dtype:
 
 def scalar_type(value) -> tuple[np.dtype, bool]:
     """(dtype, weak) of a Python or numpy scalar; TypeError for other values."""
-    if isinstance(value, (bool, np.bool_)):
+    if isinstance(value, np.generic):  # before float: np.float64 subclasses float
+        return canonical_dtype(value.dtype, f"scalar {value!r}"), False
+    if isinstance(value, bool):
         return BOOL, False
     if isinstance(value, int):
         return DEFAULT_INT, True
     if isinstance(value, float):
         return DEFAULT_FLOAT, True
-    if isinstance(value, np.generic):
-        return canonical_dtype(value.dtype, f"scalar {value!r}"), False
     raise TypeError(f"{value!r} of type {type(value).__name__} is not an array or a number")

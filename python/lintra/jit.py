@@ -57,12 +57,13 @@ def clear_cache() -> None:
 
 
 def cached(key, build):
-    """`_CACHE[key]`, built by `build()` on a miss; returns (value, was_hit)."""
+    """`_CACHE[key]`, built by `build()` on a miss; returns (value, was_hit).
+    A miss is counted once the build succeeded (a failed build caches nothing)."""
     if key in _CACHE:
         _STATS["hits"] += 1
         return _CACHE[key], True
-    _STATS["misses"] += 1
     value = build()
+    _STATS["misses"] += 1
     _CACHE[key] = value
     return value, False
 
