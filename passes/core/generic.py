@@ -7,6 +7,8 @@ JVP: the tangent is a second linalg.generic over the same iteration space. Its
 inputs are the primal inputs, the input tangents, and the primal outputs the
 body reads; its outputs are the output tangents. Its body re-emits the primal
 body and the scalar JVP rules, so it is linear in the tangent block arguments.
+For all-parallel generics, the primal part of that body is then hoisted into a
+separate coefficient generic (`coefficients.split_coefficients`).
 
 Transpose: for each linear operand, a generic over the same iteration space whose
 output is indexed by that operand's map; loop dims absent from the map become
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from mlir import ir
 
 from ..diagnostics import LintraError
+from .coefficients import split_coefficients
 from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant
 from .structured import PARALLEL, REDUCTION, build_generic, empty, identity_dims, iterator_kinds, map_dims
 
@@ -66,17 +69,24 @@ def generic_jvp(b: Emitter, op: ir.Operation, tangents: list) -> list:
     s = structured_view(op)
     n_out = len(s.outs)
     read_outs = [k for k in range(n_out) if s.reads_output(k)]
-    results, substitutes_used = build_tangent_generic(b, s, tangents, read_outs)
+    results, substituted = build_tangent_generic(b, s, tangents, read_outs)
     if results is None:
         return [None] * n_out
-    if len(substitutes_used) < len(read_outs):
+    if len(substituted) < len(read_outs):
         # The tangent body does not need some primal outputs: rebuild without them,
         # so they do not become residuals.
         results[0].owner.erase()
-        results, _ = build_tangent_generic(b, s, tangents, read_outs, substitutes_used)
-    if REDUCTION in s.iterators and substitutes_used:
+        results, _ = build_tangent_generic(b, s, tangents, read_outs, substituted)
+    if REDUCTION in s.iterators and substituted:
         raise LintraError.at(op, "is a reduction whose body uses its accumulator non-linearly; "
                                  "lintra differentiates such reductions only as linalg.reduce")
+    n_tangent_ins = sum(t is not None for t in tangents[:s.n_in])
+    primal_inputs = [True] * s.n_in + [False] * n_tangent_ins + [True] * len(substituted)
+    tangent_op = results[0].owner
+    split = split_coefficients(b, structured_view(tangent_op), primal_inputs)
+    if split is not None:
+        tangent_op.erase()
+        results = split
     float_outs = [k for k in range(n_out) if is_float(s.outs[k])]
     by_output = dict(zip(float_outs, results))
     return [by_output.get(k) for k in range(n_out)]

@@ -115,27 +115,31 @@ func.func @reduce_mul(%x: tensor<3x4xf64>, %init: tensor<4xf64>) -> tensor<4xf64
 
 // -----
 
-// linalg.map becomes a tangent linalg.generic over the same iteration space:
-// inputs are the primal inputs then their tangents, and the body re-emits the
-// primal body followed by the scalar JVP rules (so the primal values needed by
-// the body are recomputed from the residual inputs, here x and y).
+// linalg.map becomes a tangent linalg.generic over the same iteration space.
+// Its primal part, the coefficient cos(x*y), is hoisted into a generic of the
+// forward half and saved as a residual (as for math.sin on a tensor), so the
+// linear half holds only linear ops: (dx*y + x*dy) * c.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0) -> (d0)>
 // CHECK-LABEL: func.func private @map_fwd(
-//  CHECK-SAME:     %[[X:[^:]*]]: tensor<4xf64>, %[[Y:[^:]*]]: tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
-//       CHECK:   linalg.map
-//       CHECK:   return %{{.*}}, %[[X]], %[[Y]]
+//  CHECK-SAME:     %[[X:[^:]*]]: tensor<4xf64>, %[[Y:[^:]*]]: tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+//       CHECK:   %[[M:.*]] = linalg.map
+//       CHECK:   %[[C:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[Y]] :
+//       CHECK:     %[[P:.*]] = arith.mulf
+//       CHECK:     %[[COS:.*]] = math.cos %[[P]]
+//       CHECK:     linalg.yield %[[COS]]
+//       CHECK:   return %[[M]], %[[C]], %[[X]], %[[Y]]
 // CHECK-LABEL: func.func private @map_lin(
-//  CHECK-SAME:     %[[X:[^:]*]]: tensor<4xf64>, %[[Y:[^:]*]]: tensor<4xf64>, %[[DX:[^:]*]]: tensor<4xf64> {lintra.linear}, %[[DY:[^:]*]]: tensor<4xf64> {lintra.linear})
-//       CHECK:   %[[R:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel"]}
-//  CHECK-SAME:       ins(%[[X]], %[[Y]], %[[DX]], %[[DY]] :
-//       CHECK:   ^bb0(%[[A:.*]]: f64, %[[B:.*]]: f64, %[[DA:.*]]: f64, %[[DB:.*]]: f64, %{{.*}}: f64):
-//       CHECK:     %[[P:.*]] = arith.mulf %[[A]], %[[B]]
+//  CHECK-SAME:     %[[C:[^:]*]]: tensor<4xf64>, %[[X:[^:]*]]: tensor<4xf64>, %[[Y:[^:]*]]: tensor<4xf64>, %[[DX:[^:]*]]: tensor<4xf64> {lintra.linear}, %[[DY:[^:]*]]: tensor<4xf64> {lintra.linear})
+//   CHECK-NOT:   math.
+//       CHECK:   %[[R:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]], #[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel"]}
+//  CHECK-SAME:       ins(%[[C]], %[[X]], %[[Y]], %[[DX]], %[[DY]] :
+//       CHECK:   ^bb0(%[[CC:.*]]: f64, %[[A:.*]]: f64, %[[B:.*]]: f64, %[[DA:.*]]: f64, %[[DB:.*]]: f64, %{{.*}}: f64):
 //       CHECK:     %[[T1:.*]] = arith.mulf %[[DA]], %[[B]]
 //       CHECK:     %[[T2:.*]] = arith.mulf %[[A]], %[[DB]]
 //       CHECK:     %[[DP:.*]] = arith.addf %[[T1]], %[[T2]]
-//       CHECK:     %[[C:.*]] = math.cos %[[P]]
-//       CHECK:     %[[D:.*]] = arith.mulf %[[DP]], %[[C]]
+//       CHECK:     %[[D:.*]] = arith.mulf %[[DP]], %[[CC]]
 //       CHECK:     linalg.yield %[[D]] : f64
+//   CHECK-NOT:   math.
 //       CHECK:   return %[[R]]
 func.func @map(%x: tensor<4xf64>, %y: tensor<4xf64>) -> tensor<4xf64> {
   %e = tensor.empty() : tensor<4xf64>
