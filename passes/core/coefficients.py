@@ -16,9 +16,7 @@ recomputing it. The results are numerically identical.
 
 from __future__ import annotations
 
-from mlir import ir
-
-from .emit import Emitter, element_type, erase_dead_ops, shape_of, tensor_type, used_values
+from .emit import Emitter, erase_dead_ops, shape_of, tensor_type, used_values
 from .structured import PARALLEL, build_generic, empty, identity_dims
 
 

@@ -41,23 +41,30 @@ def empty(b: Emitter, type_: ir.Type) -> ir.Value:
     return b.create("tensor.empty", [], [type_]).result
 
 
-def build_generic(b: Emitter, ins, outs, maps, n_dims: int, iterators, body) -> list:
-    """A linalg.generic; `maps` holds dim lists for ins then outs.
+def structured_op(b: Emitter, name: str, ins, outs, attributes: dict, body,
+                  operand_segments: bool = True) -> list:
+    """A linalg op `name` with a scalar body region.
 
     `body(inner: Emitter, args) -> yielded values` builds the region, where
     `args` are the scalar block arguments (ins, then outs).
     """
-    op = b.create("linalg.generic", list(ins) + list(outs), [v.type for v in outs], {
-        "indexing_maps": ir.ArrayAttr.get([affine_map_attr(n_dims, m) for m in maps]),
-        "iterator_types": ir.ArrayAttr.get([iterator_attr(k) for k in iterators]),
-        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([len(ins), len(outs)]),
-    }, regions=1)
+    if operand_segments:
+        attributes = {**attributes,
+                      "operandSegmentSizes": ir.DenseI32ArrayAttr.get([len(ins), len(outs)])}
+    op = b.create(name, list(ins) + list(outs), [v.type for v in outs], attributes, regions=1)
     arg_types = [element_type(v.type) for v in list(ins) + list(outs)]
     block = ir.Block.create_at_start(op.regions[0], arg_types, [b.location] * len(arg_types))
     inner = Emitter(ir.InsertionPoint(block), b.location, b.ad)
-    yielded = body(inner, list(block.arguments))
-    inner.create("linalg.yield", yielded, [])
+    inner.create("linalg.yield", body(inner, list(block.arguments)), [])
     return list(op.results)
+
+
+def build_generic(b: Emitter, ins, outs, maps, n_dims: int, iterators, body) -> list:
+    """A linalg.generic; `maps` holds dim lists for ins then outs (see `structured_op`)."""
+    return structured_op(b, "linalg.generic", ins, outs, {
+        "indexing_maps": ir.ArrayAttr.get([affine_map_attr(n_dims, m) for m in maps]),
+        "iterator_types": ir.ArrayAttr.get([iterator_attr(k) for k in iterators]),
+    }, body)
 
 
 def identity_dims(rank: int) -> list[int]:

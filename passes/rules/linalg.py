@@ -12,10 +12,11 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from ..core.emit import Emitter, element_type, shape_of
+from ..core.emit import element_type, shape_of
 from ..core.generic import generic_check, generic_jvp, generic_transpose
 from ..core.structured import (PARALLEL, affine_map_attr, broadcast_in_dims, build_generic,
-                               contraction, empty, identity_dims, map_dims, reduce_sum, sum_to_scalar)
+                               contraction, empty, identity_dims, map_dims, reduce_sum,
+                               structured_op, sum_to_scalar)
 from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, deflinear,
                      linear_jvp)
 
@@ -30,13 +31,12 @@ def permutation(op) -> list[int]:
 
 
 def transpose_transpose(b, op, cts, args):
+    """out[i] = x[perm[i]], so the cotangent is transposed back by the inverse permutation."""
     perm = permutation(op)
     inverse = [perm.index(i) for i in range(len(perm))]
-    rank = len(perm)
-    # out[i] = x[perm[i]]  =>  ct_x[j] = ct[inverse[j]]
-    ct_x = build_generic(b, [cts[0]], [empty(b, args[0].type)],
-                         [identity_dims(rank), inverse], rank, [PARALLEL] * rank,
-                         lambda inner, block: [block[0]])[0]
+    ct_x = structured_op(b, "linalg.transpose", [cts[0]], [empty(b, args[0].type)],
+                         {"permutation": ir.DenseI64ArrayAttr.get(inverse)},
+                         lambda inner, block: [block[0]], operand_segments=False)[0]
     return [ct_x, None]
 
 
@@ -75,16 +75,10 @@ def matmul(b, first, second, out_type, maps, n_dims):
     if 0 not in renamed[0]:  # the left operand must carry the output's row dim
         first, second = second, first
         renamed = [renamed[1], renamed[0], renamed[2]]
-    op = b.create("linalg.matmul", [first, second, b.zeros(out_type)], [out_type], {
-        "indexing_maps": ir.ArrayAttr.get([affine_map_attr(3, m) for m in renamed]),
-        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([2, 1])}, regions=1)
-    elem = element_type(out_type)
-    block = ir.Block.create_at_start(op.regions[0], [elem] * 3, [b.location] * 3)
-    inner = Emitter(ir.InsertionPoint(block), b.location)
-    inner.create("linalg.yield", [inner.op1("arith.addf", block.arguments[2],
-                                            inner.op1("arith.mulf", block.arguments[0],
-                                                      block.arguments[1]))], [])
-    return op.result
+    return structured_op(
+        b, "linalg.matmul", [first, second], [b.zeros(out_type)],
+        {"indexing_maps": ir.ArrayAttr.get([affine_map_attr(3, m) for m in renamed])},
+        lambda inner, a: [inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))])[0]
 
 
 def contraction_transpose(b, op, cts, args):

@@ -177,18 +177,13 @@ func.func @bcast(%v: tensor<3xf64> {lintra.linear}) -> tensor<4x3xf64> {
 
 // -----
 
-// linalg.transpose with permutation [2, 0, 1] transposes to a copy with the
-// inverse permutation [1, 2, 0]: a parallel generic writing ct_x[d1, d2, d0] =
-// ct[d0, d1, d2].
+// linalg.transpose with permutation [2, 0, 1] transposes to a linalg.transpose
+// with the inverse permutation [1, 2, 0].
 
-// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
-// CHECK-DAG: #[[INV:.*]] = affine_map<(d0, d1, d2) -> (d1, d2, d0)>
 // CHECK-LABEL: func.func private @perm_transpose(
 //  CHECK-SAME:     %[[CT:[^:]*]]: tensor<4x2x3xf64>) -> tensor<2x3x4xf64>
 //       CHECK:   %[[E:.*]] = tensor.empty() : tensor<2x3x4xf64>
-//       CHECK:   %[[R:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[INV]]], iterator_types = ["parallel", "parallel", "parallel"]}
-//  CHECK-SAME:       ins(%[[CT]] : tensor<4x2x3xf64>) outs(%[[E]] : tensor<2x3x4xf64>)
-//       CHECK:     linalg.yield
+//       CHECK:   %[[R:.*]] = linalg.transpose ins(%[[CT]] : tensor<4x2x3xf64>) outs(%[[E]] : tensor<2x3x4xf64>) permutation = [1, 2, 0]
 //       CHECK:   return %[[R]]
 func.func @perm(%x: tensor<2x3x4xf64> {lintra.linear}) -> tensor<4x2x3xf64> {
   %e = tensor.empty() : tensor<4x2x3xf64>
