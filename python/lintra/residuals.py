@@ -33,7 +33,8 @@ from . import dtypes
 from .jit import (Staged, cached, diagnostic_error, flatten_arguments, from_runtime, function_key,
                   function_name, to_runtime)
 from .pytree import tree_flatten, tree_unflatten
-from .transforms import check_tangents
+from .tracing import current_trace
+from .transforms import check_tangents, jvp, vjp
 
 
 def _function_names(module) -> dict:
@@ -180,8 +181,11 @@ def concrete_linearize(fun, primals):
     out_tree, out_avals = pieces.staged.out_tree, pieces.staged.out_avals
 
     def f_jvp(*tangents):
-        """The JVP at the saved point: a linear function of the tangents (one per primal)."""
+        """The JVP at the saved point: a linear function of the tangents (one per primal).
+        Inside a trace it is traced as `jvp(fun, primals, tangents)` with constant primals."""
         check_tangents(primals, tangents, "linearize")
+        if current_trace() is not None:
+            return jvp(fun, primals, tangents)[1]
         tangent_leaves = tree_flatten(tuple(tangents))[0]
         inputs = [np.asarray(tangent_leaves[i], pieces.staged.in_avals[i].dtype)
                   for i in pieces.float_inputs()]
@@ -200,7 +204,10 @@ def concrete_vjp(fun, primals, has_aux: bool):
     primary_tree = out_tree.children[0] if has_aux else out_tree
 
     def vjp_fn(cotangent):
-        """One cotangent per primal, for a cotangent of the output (not of aux)."""
+        """One cotangent per primal, for a cotangent of the output (not of aux).
+        Inside a trace it is traced as the vjp of `fun` at constant primals."""
+        if current_trace() is not None:
+            return vjp(fun, *primals, has_aux=has_aux)[1](cotangent)
         ct_leaves, ct_tree = tree_flatten(cotangent)
         if ct_tree != primary_tree:
             raise TypeError(f"vjp: the cotangent must have the output's structure {primary_tree}, "
