@@ -5,7 +5,6 @@
 import numpy as np
 
 import lintra
-import lintra.numpy as lnp
 
 
 def transpose_of_scaling(a, ct):
