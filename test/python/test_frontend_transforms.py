@@ -125,12 +125,22 @@ def test_concrete_transformation_matches_jax(name, dtype):
     assert_close(actual, expected, dtype)
 
 
-def test_linearize_reuses_residuals_without_rerunning_the_primal():
+def test_linearize_and_vjp_reuse_residuals_without_rerunning_the_primal(monkeypatch):
+    from lintra.residuals import ResidualPieces
+    runs = []
+    original_run = ResidualPieces.run
+    monkeypatch.setattr(ResidualPieces, "run", lambda self, entry, inputs: (
+        runs.append(entry), original_run(self, entry, inputs))[1])
     x, t = make_inputs(np.float64)["V"], np.ones(4)
     out, f_jvp = lintra.linearize(lambda v: lintra.numpy.sin(v) * v, x)
+    _, f_vjp = lintra.vjp(lambda v: lintra.numpy.sin(v) * v, x)
     before = lintra.cache_info()
     tangents = [f_jvp(t * k) for k in range(1, 4)]
+    (cotangent,) = f_vjp(t)
+    assert runs == ["fwd", "fwd", "lin", "lin", "lin", "vjp"]  # one forward run per transformation
+    assert lintra.cache_info().misses == before.misses         # no re-tracing per call
+    derivative = np.cos(x) * x + np.sin(x)
     for k, tangent in enumerate(tangents, start=1):
-        np.testing.assert_allclose(tangent, k * (np.cos(x) * x + np.sin(x)), rtol=1e-12)
-    assert lintra.cache_info().misses == before.misses  # no new compilation per call
+        np.testing.assert_allclose(tangent, k * derivative, rtol=1e-12)
+    np.testing.assert_allclose(cotangent, derivative, rtol=1e-12)
     np.testing.assert_allclose(out, np.sin(x) * x, rtol=1e-12)
