@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from mlir import ir
 
 from . import dtypes
 from . import primitives as prim
-from .jit import function_key, function_name, jit
+from .jit import abstractify, flatten_arguments, function_key, function_name, jit
 from .numpy_core import operand
 from .pytree import TreeDef, tree_flatten, tree_unflatten
 from .tracing import Aval, TracedFunction, Tracer, current_trace, emit, new_trace, trace_function, wrap
@@ -343,17 +344,14 @@ def linear_transpose(fun, *primals):
     the argument shapes and dtypes (all float). A non-linear `fun` is a ValueError
     carrying the AD core's diagnostic."""
     leaves, in_tree = tree_flatten(tuple(primals))
-    avals = []
-    for leaf in leaves:
-        aval = leaf.aval if isinstance(leaf, Tracer) else Aval(*_shape_dtype(leaf))
+    avals = tuple(abstractify(leaf, "linear_transpose primal") for leaf in leaves)
+    for aval in avals:
         if not dtypes.is_floating(aval.dtype):
             raise TypeError(f"linear_transpose requires float inputs, got dtype {aval.dtype}")
-        avals.append(aval)
-    transposed = TransposeTransformation(fun, in_tree=in_tree, in_avals=tuple(avals))
+    transposed = TransposeTransformation(fun, in_tree=in_tree, in_avals=avals)
     if current_trace() is None:
-        out_shape = eval_shape(fun, *primals)
-        example = tree_unflatten(tree_flatten(out_shape)[1],
-                                 [_zeros_array(a) for a in tree_flatten(out_shape)[0]])
+        out_leaves, out_tree = tree_flatten(eval_shape(fun, *primals))
+        example = tree_unflatten(out_tree, [np.zeros(a.shape, a.dtype) for a in out_leaves])
         try:
             jit(transposed).precompile(example)
         except ValueError as error:
@@ -362,22 +360,9 @@ def linear_transpose(fun, *primals):
     return transposed
 
 
-def _shape_dtype(leaf):
-    import numpy as np
-    if hasattr(leaf, "shape") and hasattr(leaf, "dtype"):
-        return tuple(leaf.shape), np.dtype(leaf.dtype)
-    return (), dtypes.scalar_type(leaf)[0]
-
-
-def _zeros_array(aval: Aval):
-    import numpy as np
-    return np.zeros(aval.shape, aval.dtype)
-
-
 def eval_shape(fun, *args):
     """The output avals (shape, dtype, weak) of `fun(*args)`, found by tracing it
     in a throwaway module (like jax.eval_shape)."""
-    from .jit import flatten_arguments
     leaves, in_tree, avals = flatten_arguments(args, "eval_shape argument")
     with new_trace():
         traced = trace_function(fun, avals, in_tree, function_name(fun), public=True)
