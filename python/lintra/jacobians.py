@@ -16,8 +16,8 @@ import numpy as np
 
 from . import numpy as lnp
 from .pytree import tree_unflatten
-from .transforms import (Transformation, check_float_args, emit_jvp, emit_vjp, flatten_args,
-                         normalize_argnums, trace_body, zeros_for)
+from .transforms import (Transformation, check_float_args, emit_jvp, emit_vjp, normalize_argnums,
+                         trace_body, zeros_for)
 
 
 def _one_hot(aval, index: int) -> np.ndarray:
@@ -35,13 +35,13 @@ class JacobianTransformation(Transformation):
 
     def trace_call(self, *args):
         argnums = normalize_argnums(self.params["argnums"], len(args), self.kind)
-        leaves, _, slices = flatten_args(args, self.kind)
-        check_float_args(self.kind, [[leaves[i] for i in s] for s in slices], argnums)
+        check_float_args(self.kind, args, argnums)
         body = trace_body(self.fun, args, self.kind)
+        slices = body.arg_slices
         out_avals = body.traced.out_avals
         selected = [j for argnum in argnums for j in slices[argnum]]
         blocks = self._forward(body, selected) if self.kind == "jacfwd" else self._reverse(body, selected)
-        in_avals = [leaves[j].aval for j in range(body.n_leaves)]
+        in_avals = [body.inputs[j].aval for j in range(body.n_leaves)]
         per_output = []
         for k, out_aval in enumerate(out_avals):
             per_arg = tuple(

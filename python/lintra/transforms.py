@@ -29,7 +29,7 @@ from mlir import ir
 from . import dtypes
 from . import primitives as prim
 from .jit import abstractify, flatten_arguments, function_key, function_name, jit
-from .numpy_core import operand
+from .numpy_core import operand, operand_type
 from .pytree import TreeDef, tree_flatten, tree_unflatten
 from .tracing import Aval, TracedFunction, Tracer, current_trace, emit, new_trace, trace_function, wrap
 
@@ -106,12 +106,14 @@ def zeros_for(aval: Aval) -> Tracer:
     return prim.full(aval.shape, 0, aval.dtype, aval.weak)
 
 
-def check_float_args(name: str, args_leaves, argnums) -> None:
+def check_float_args(name: str, args, argnums) -> None:
+    """TypeError unless every leaf of the arguments `argnums` is a float32/float64 array."""
     for argnum in argnums:
-        for leaf in args_leaves[argnum]:
-            if not dtypes.is_floating(leaf.dtype):
+        for leaf in tree_flatten(args[argnum])[0]:
+            dtype = operand_type(leaf, name)[0]
+            if not dtypes.is_floating(dtype):
                 raise TypeError(f"{name} requires real-valued inputs (float32 or float64), but argument "
-                                f"{argnum} has dtype {leaf.dtype}")
+                                f"{argnum} has dtype {dtype}")
 
 
 def normalize_argnums(argnums, n_args: int, name: str) -> tuple:
@@ -148,9 +150,9 @@ class GradTransformation(Transformation):
     def trace_call(self, *args):
         argnums = normalize_argnums(self.params["argnums"], len(args), self.kind)
         has_aux, with_value = self.params["has_aux"], self.params["with_value"]
-        leaves, trees, slices = flatten_args(args, self.kind)
-        check_float_args(self.kind, [[leaves[i] for i in s] for s in slices], argnums)
+        check_float_args(self.kind, args, argnums)
         body = trace_body(self.fun, args, self.kind)
+        trees, slices = body.arg_trees, body.arg_slices
         out_avals, out_tree = body.traced.out_avals, body.traced.out_tree
         if has_aux and (out_tree.kind not in ("tuple", "list") or len(out_tree.children) != 2):
             body.erase()
