@@ -33,10 +33,10 @@ class JacobianTransformation(Transformation):
         self.kind = kind
         super().__init__(fun, argnums=argnums)
 
-    def trace_call(self, *args):
+    def trace_call(self, *args, **kwargs):
         argnums = normalize_argnums(self.params["argnums"], len(args), self.kind)
         check_float_args(self.kind, args, argnums)
-        body = trace_body(self.fun, args, self.kind)
+        body = trace_body(self.function_with(kwargs), args, self.kind)
         slices = body.arg_slices
         out_avals = body.traced.out_avals
         selected = [j for argnum in argnums for j in slices[argnum]]

@@ -134,24 +134,35 @@ class Transformation:
         self.__name__ = f"{self.kind}_{function_name(fun)}"
         self._lintra_key = (self.kind, function_key(fun), tuple(sorted(params.items())))
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         if current_trace() is None:
-            return jit(self)(*args)
-        return self.trace_call(*args)
+            return jit(self)(*args, **kwargs)
+        return self.trace_call(*args, **kwargs)
 
-    def trace_call(self, *args):
+    def trace_call(self, *args, **kwargs):
         raise NotImplementedError
+
+    def function_with(self, kwargs: dict):
+        """`fun` with keyword arguments bound: they are closed over, so they are not
+        differentiated (argnums count positional arguments only, as in JAX)."""
+        if not kwargs:
+            return self.fun
+
+        def bound(*args):
+            return self.fun(*args, **kwargs)
+        bound.__name__ = function_name(self.fun)
+        return bound
 
 
 class GradTransformation(Transformation):
     """grad / value_and_grad (see `grad`)."""
     kind = "grad"
 
-    def trace_call(self, *args):
+    def trace_call(self, *args, **kwargs):
         argnums = normalize_argnums(self.params["argnums"], len(args), self.kind)
         has_aux, with_value = self.params["has_aux"], self.params["with_value"]
         check_float_args(self.kind, args, argnums)
-        body = trace_body(self.fun, args, self.kind)
+        body = trace_body(self.function_with(kwargs), args, self.kind)
         trees, slices = body.arg_trees, body.arg_slices
         out_avals, out_tree = body.traced.out_avals, body.traced.out_tree
         if has_aux and (out_tree.kind not in ("tuple", "list") or len(out_tree.children) != 2):

@@ -152,3 +152,11 @@ def test_eval_shape():
     shapes = lintra.eval_shape(lambda x, i: (x @ x.T, i + 1), np.ones((2, 3), np.float32), 1)
     assert shapes[0].shape == (2, 2) and shapes[0].dtype == np.float32
     assert shapes[1].shape == () and shapes[1].dtype == np.int64 and shapes[1].weak
+
+
+def test_keyword_arguments_of_transformed_functions_are_not_differentiated():
+    f = lambda x, scale=1.0: lnp.sum(lnp.sin(x) * scale)  # noqa: E731
+    x = np.array([0.1, 0.2])
+    np.testing.assert_allclose(lintra.grad(f)(x, scale=3.0), 3.0 * np.cos(x), rtol=1e-12)
+    np.testing.assert_allclose(lintra.jacrev(lambda x, scale: lnp.sin(x) * scale)(x, scale=np.ones(2)),
+                               np.diag(np.cos(x)), rtol=1e-12)
