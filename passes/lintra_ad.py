@@ -1,7 +1,9 @@
 """lintra-ad: expand every lintra op (jvp, vjp, grad, transpose) into upstream IR.
 
-vjp and grad are linearize followed by transpose; ops are expanded innermost
-first, so a function holding `lintra.grad` can itself be differentiated again.
+vjp and grad are linearize followed by transpose, and jvp is the forward and
+linear halves of linearize (so a function holding `lintra.jvp` stays
+transposable); ops are expanded innermost first, so a function holding
+`lintra.grad` can itself be differentiated again.
 Afterwards the module is cleaned up (canonicalize, cse, dead residual/tangent
 pruning across generated functions) and holds only upstream dialects.
 
@@ -37,6 +39,6 @@ class LintraAd(ModulePass):
 
     def run(self, module):
         ad = AdState(module)
-        expand_all(ad)
+        expand_all(ad, split_jvp=True)
         if str(self.config["cleanup"]).lower() not in ("false", "0"):
             cleanup(ad)

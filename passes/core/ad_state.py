@@ -51,8 +51,15 @@ class AdState:
                 found[ir.StringAttr(op.operation.attributes["sym_name"]).value] = op.operation
         return found
 
+    def symbol(self, name: str):
+        """The top-level op named `name`, or None (a C++ symbol-table lookup)."""
+        table = ir.SymbolTable(self.module)
+        return table[name].operation if name in table else None
+
     def lookup(self, name: str, user=None) -> ir.Operation:
-        function = self.functions().get(name)
+        function = self.symbol(name)
+        if function is not None and function.name != "func.func":
+            function = None
         if function is None:
             raise LintraError.at(user, f"refers to an undefined function @{name}") if user is not None \
                 else LintraError(f"undefined function @{name}")
@@ -65,7 +72,7 @@ class AdState:
         return function
 
     def fresh_name(self, base: str) -> str:
-        taken = self.functions()
+        taken = ir.SymbolTable(self.module)
         name, counter = base, 0
         while name in taken:
             counter += 1

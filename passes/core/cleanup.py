@@ -20,7 +20,7 @@ from __future__ import annotations
 from mlir import ir, passmanager
 
 from .ad_state import AdState
-from .emit import used_values
+from .emit import erase_dead_ops, used_values
 from .expand import lintra_ops
 
 SIMPLIFY = "func.func(canonicalize,cse)"
@@ -162,25 +162,63 @@ def bypass_wrapper(function: ir.Operation, calls: list) -> bool:
     return True
 
 
+def enclosing_function_op(op: ir.Operation) -> ir.Operation:
+    while op.name != "func.func":
+        op = op.parent
+    return op
+
+
+def callees(function: ir.Operation) -> set[str]:
+    return {ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+            for op in lintra_ops(function, ("func.call",))}
+
+
+def prune_round(ad: AdState, keep) -> bool:
+    """Prune generated functions until nothing changes; True if anything did.
+
+    Each sweep uses one collection of call sites. A change to a function may
+    erase or add calls in it and in its callers, so the call lists of everything
+    they call are stale until the next sweep. Dead code that a pruning exposes
+    is erased locally (in the pruned function and its callers), which is much
+    cheaper than re-running canonicalize.
+    """
+    def removable(op):
+        return op.name != "func.call" or \
+            ir.FlatSymbolRefAttr(op.attributes["callee"]).value in ad.generated
+
+    changed_any = False
+    while True:
+        sites = call_sites(ad.module)
+        stale: set[str] = set()
+        changed = False
+        for name, function in ad.functions().items():
+            if name in keep or name not in ad.generated or name in stale:
+                continue
+            calls = sites.get(name, [])
+            callers = {enclosing_function_op(call) for call in calls}
+            affected = callees(function).union(*(callees(c) for c in callers)) | {name}
+            if not calls:
+                function.erase()
+            elif bypass_wrapper(function, calls) or prune_function(function, calls):
+                for touched in callers | {function}:
+                    erase_dead_ops(touched.regions[0].blocks[0], removable)
+            else:
+                continue
+            stale |= affected
+            changed = True
+        if not changed:
+            return changed_any
+        changed_any = True
+
+
 def cleanup(ad: AdState, keep: set[str] = frozenset()) -> None:
-    """Simplify, then prune generated functions not named in `keep` to a fixed point."""
+    """Simplify, then prune generated functions not named in `keep`, re-simplifying
+    while pruning exposes more to fold (a few rounds at most)."""
     def cleaned_functions():
         return [f for name, f in ad.functions().items() if name in ad.generated or name in ad.touched]
 
     simplify(cleaned_functions())
-    changed = True
-    while changed:
-        changed = False
-        sites = call_sites(ad.module)
-        for name, function in ad.functions().items():
-            if name in keep or name not in ad.generated:
-                continue
-            calls = sites.get(name, [])
-            if not calls:
-                function.erase()
-                changed = True
-            elif bypass_wrapper(function, calls) or prune_function(function, calls):
-                changed = True
-            if changed:  # call sites moved or vanished: collect them again
-                simplify(cleaned_functions())
-                break
+    for _ in range(3):
+        if not prune_round(ad, keep):
+            return
+        simplify(cleaned_functions())

@@ -15,7 +15,7 @@ from mlir import ir
 
 from ..diagnostics import LintraError
 
-CMPF_PREDICATES = {"oeq": 1, "ogt": 2, "oge": 3, "olt": 4, "ole": 5, "one": 6, "une": 14}
+CMPF_PREDICATES = {"oeq": 1, "ogt": 2, "oge": 3, "olt": 4, "ole": 5, "one": 6, "une": 13, "uno": 14}
 
 
 def is_float_type(type_: ir.Type) -> bool:
@@ -115,14 +115,15 @@ def clone_op(op: ir.Operation, mapping: dict, ip: ir.InsertionPoint) -> ir.Opera
     return new
 
 
-def erase_dead_ops(block: ir.Block) -> None:
-    """Erase ops of `block` (not its terminator) whose results are all unused."""
+def erase_dead_ops(block: ir.Block, removable=lambda op: True) -> None:
+    """Erase ops of `block` (not its terminator) whose results are all unused and
+    for which `removable(op)` holds (callers exclude calls that may have effects)."""
     changed = True
     while changed:
         changed = False
         for op in reversed(list(block.operations)[:-1]):
             op = op.operation
-            if len(op.results) > 0 and all(not list(r.uses) for r in op.results):
+            if len(op.results) > 0 and all(not list(r.uses) for r in op.results) and removable(op):
                 op.erase()
                 changed = True
 

@@ -1,6 +1,8 @@
 """Expansion of lintra ops into calls of derived functions.
 
-    lintra.jvp(x, dx) {callee=@f}       -> call @f_jvp(x, dx)
+    lintra.jvp(x, dx) {callee=@f}       -> call @f_jvp(x, dx)   (lintra-jvp)
+                                        -> (y, r) = call @f_fwd(x); call @f_lin(r, dx)
+                                                                (lintra-ad)
     lintra.vjp(x, ct) {callee=@f}       -> (y, r) = call @f_fwd(x); call @f_lin_transpose(r, ct)
     lintra.grad(x) {callee=@f}          -> lintra.vjp(x, 1.0) without the primal results
     lintra.transpose(r, ct) {callee=@g} -> call @g_transpose(r, ct)
@@ -46,7 +48,12 @@ def call(b: Emitter, name: str, operands, ad: AdState) -> list:
                          {"callee": ir.FlatSymbolRefAttr.get(name)}).results)
 
 
-def expand_op(ad: AdState, op: ir.Operation) -> None:
+def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
+    """Replace lintra op `op` by calls of derived functions (see the module doc).
+
+    With `split_jvp`, lintra.jvp becomes `@f_fwd` + `@f_lin` instead of one call
+    of `@f_jvp`, so the surrounding function stays transposable.
+    """
     name = callee_of(op)
     callee = ad.lookup(name, op)
     ftype = function_type(callee)
@@ -56,7 +63,15 @@ def expand_op(ad: AdState, op: ir.Operation) -> None:
     if op.name == "lintra.jvp":
         expect_types(op, "operand types", [v.type for v in operands], ins + floats(ins), name)
         expect_types(op, "result types", result_types, outs + floats(outs), name)
-        results = call(b, jvp_function(ad, callee), operands, ad)
+        if split_jvp:
+            # As the func.call JVP rule does: the linear half is a call of @f_lin,
+            # which a later transposition recognizes as linear.
+            fwd, lin = linearize_function(ad, callee)
+            primal = call(b, fwd, operands[:len(ins)], ad)
+            tangents = iter(call(b, lin, primal[len(outs):] + operands[len(ins):], ad))
+            results = primal[:len(outs)] + list(tangents)
+        else:
+            results = call(b, jvp_function(ad, callee), operands, ad)
     elif op.name in ("lintra.vjp", "lintra.grad"):
         if op.name == "lintra.grad":
             if len(outs) != 1 or not is_float_type(outs[0]) or (
@@ -111,31 +126,48 @@ def enclosing_function(op: ir.Operation) -> str | None:
     return function_name(op) if op is not None else None
 
 
-def reachable(ad: AdState, start: str) -> set[str]:
-    """Functions reachable from `start` through calls and lintra callees."""
+def call_graph(ad: AdState):
+    """One walk of the module: ({function: callees (calls and lintra ops)},
+    [(lintra op, enclosing function)])."""
+    edges: dict[str, set[str]] = {}
+    lintra: list = []
+    for name, function in ad.functions().items():
+        callees = edges.setdefault(name, set())
+        for op in lintra_ops(function, OP_NAMES + ("func.call",)):
+            if "callee" in op.attributes:
+                callees.add(callee_of(op))
+            if op.name != "func.call":
+                lintra.append((op, name))
+    return edges, lintra
+
+
+def reachable(edges: dict, start: str) -> set[str]:
+    """Functions reachable from `start` in the call graph `edges`."""
     seen, stack = set(), [start]
-    functions = ad.functions()
     while stack:
         name = stack.pop()
-        if name in seen or name not in functions:
-            continue
-        seen.add(name)
-        for op in lintra_ops(functions[name], OP_NAMES + ("func.call",)):
-            if "callee" in op.attributes:
-                stack.append(callee_of(op))
+        if name not in seen:
+            seen.add(name)
+            stack.extend(edges.get(name, ()))
     return seen
 
 
-def expand_all(ad: AdState, names=OP_NAMES) -> None:
-    """Expand every lintra op named in `names`, innermost first."""
+def expand_all(ad: AdState, names=OP_NAMES, split_jvp: bool = False) -> None:
+    """Expand every lintra op named in `names`, innermost first (see `expand_op`).
+
+    Each round expands every op whose callee reaches no function still holding a
+    lintra op; expanding one such op never blocks another, so the number of
+    rounds is the nesting depth of the differentiation, not the number of ops.
+    """
     while True:
-        pending = lintra_ops(ad.module, names)
+        edges, lintra = call_graph(ad)
+        pending = [op for op, _ in lintra if op.name in names]
         if not pending:
             return
-        holders = {enclosing_function(op) for op in lintra_ops(ad.module)}
-        ready = [op for op in pending
-                 if not (reachable(ad, callee_of(op)) & holders)]
+        holders = {holder for _, holder in lintra}
+        ready = [op for op in pending if not (reachable(edges, callee_of(op)) & holders)]
         if not ready:
             raise LintraError.at(pending[0], "cannot be expanded: its callee (transitively) contains "
                                              "lintra ops that depend on it (recursion)")
-        expand_op(ad, ready[0])
+        for op in ready:
+            expand_op(ad, op, split_jvp)

@@ -21,11 +21,9 @@ def unary(name):
     return lambda b, x: b.unary(name, x)
 
 
-def sign(b, x):
-    """-1, 0 or 1 (JAX's sign, so |x|' is 0 at 0)."""
-    zero = b.like(x, 0.0)
-    return b.select(b.cmpf("ogt", x, zero), b.like(x, 1.0),
-                    b.select(b.cmpf("olt", x, zero), b.like(x, -1.0), zero))
+def abs_slope(b, x):
+    """1 where x >= 0, else -1 (JAX's choice: |x|' is 1 at 0)."""
+    return b.select(b.cmpf("oge", x, b.like(x, 0.0)), b.like(x, 1.0), b.like(x, -1.0))
 
 
 def one_plus_square(b, x):
@@ -46,7 +44,7 @@ defjvp("math.log2", lambda b, t, x, out: b.div(t, b.op1("arith.mulf", x, b.like(
 defjvp("math.sqrt", lambda b, t, x, out: b.div(t, b.op1("arith.mulf", out, b.like(x, 2.0))))
 defjvp("math.rsqrt", scaled(lambda b, x, out: b.op1(
     "arith.divf", b.op1("arith.mulf", out, b.like(x, -0.5)), x)))
-defjvp("math.absf", scaled(lambda b, x, out: sign(b, x)))
+defjvp("math.absf", scaled(lambda b, x, out: abs_slope(b, x)))
 defjvp("math.erf", scaled(lambda b, x, out: b.op1(
     "arith.mulf", b.like(x, 2.0 / math.sqrt(math.pi)),
     b.unary("math.exp", b.neg(b.op1("arith.mulf", x, x))))))

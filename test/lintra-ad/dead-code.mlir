@@ -3,26 +3,31 @@
 // then arguments they no longer read, then the ops that computed them.
 // RUN: lintra-opt %s --split-input-file --lintra-ad | FileCheck %s
 
-// jvp of a two-result function where only the first tangent is used: the
-// tangent of log(y) and all primal results disappear from @two_jvp.
+// jvp of a two-result function where only the first tangent is used: lintra-ad
+// expands lintra.jvp into @two_fwd and @two_lin, and log(y), its tangent and
+// the primal results disappear from both.
 
 // CHECK-LABEL: func.func @only_first_tangent(
 //  CHECK-SAME:     %[[X:[^:]*]]: f64, %[[Y:[^:]*]]: f64, %[[DX:[^:]*]]: f64, %[[DY:[^:]*]]: f64) -> f64
-//       CHECK:   %[[T:.*]] = call @two_jvp(%[[X]], %[[Y]], %[[DX]], %[[DY]]) : (f64, f64, f64, f64) -> f64
+//       CHECK:   %[[F:.*]]:3 = call @two_fwd(%[[X]], %[[Y]]) : (f64, f64) -> (f64, f64, f64)
+//       CHECK:   %[[T:.*]] = call @two_lin(%[[F]]#0, %[[F]]#1, %[[F]]#2, %[[DX]], %[[DY]])
 //       CHECK:   return %[[T]] : f64
-// CHECK-LABEL: func.func private @two_jvp(
-//  CHECK-SAME:     %[[X:[^:]*]]: f64, %[[Y:[^:]*]]: f64, %[[DX:[^:]*]]: f64, %[[DY:[^:]*]]: f64) -> f64
+// CHECK-LABEL: func.func private @two_fwd(
+//  CHECK-SAME:     %[[X:[^:]*]]: f64, %[[Y:[^:]*]]: f64) -> (f64, f64, f64)
 //   CHECK-NOT:   math.log
+//   CHECK-DAG:   %[[S:.*]] = math.sin %[[X]]
+//   CHECK-DAG:   %[[C:.*]] = math.cos %[[X]]
+//   CHECK-DAG:   %[[E:.*]] = math.exp %[[Y]]
+//   CHECK-NOT:   math.log
+//       CHECK:   return %[[C]], %[[E]], %[[S]] : f64, f64, f64
+// CHECK-LABEL: func.func private @two_lin(
+//  CHECK-SAME:     %[[C:[^:]*]]: f64, %[[E:[^:]*]]: f64, %[[S:[^:]*]]: f64, %[[DX:[^:]*]]: f64 {lintra.linear}, %[[DY:[^:]*]]: f64 {lintra.linear}) -> f64
 //   CHECK-NOT:   arith.divf
-//       CHECK:   %[[S:.*]] = math.sin %[[X]]
-//       CHECK:   %[[C:.*]] = math.cos %[[X]]
 //       CHECK:   %[[DS:.*]] = arith.mulf %[[DX]], %[[C]]
-//       CHECK:   %[[E:.*]] = math.exp %[[Y]]
 //       CHECK:   %[[DE:.*]] = arith.mulf %[[DY]], %[[E]]
 //       CHECK:   %[[A:.*]] = arith.mulf %[[DS]], %[[E]]
 //       CHECK:   %[[B:.*]] = arith.mulf %[[S]], %[[DE]]
 //       CHECK:   %[[R:.*]] = arith.addf %[[A]], %[[B]]
-//   CHECK-NOT:   math.log
 //   CHECK-NOT:   arith.divf
 //       CHECK:   return %[[R]] : f64
 func.func @two(%x: f64, %y: f64) -> (f64, f64) {

@@ -226,16 +226,14 @@ func.func @f(%x: f64) -> f64 {
 
 // -----
 
-// absf' = sign(x), select-based (0 at 0).
+// absf' = 1 where x >= 0, else -1 (JAX's choice: 1 at 0).
 // CHECK-LABEL: func.func private @f_fwd(
 //  CHECK-SAME:     %[[X:[^:]*]]: f64) -> (f64, f64)
 //   CHECK-DAG:   %[[ONE:.*]] = arith.constant 1.000000e+00 : f64
 //   CHECK-DAG:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 //   CHECK-DAG:   %[[MONE:.*]] = arith.constant -1.000000e+00 : f64
-//       CHECK:   %[[GT:.*]] = arith.cmpf ogt, %[[X]], %[[ZERO]]
-//       CHECK:   %[[LT:.*]] = arith.cmpf olt, %[[X]], %[[ZERO]]
-//       CHECK:   %[[NEG:.*]] = arith.select %[[LT]], %[[MONE]], %[[ZERO]]
-//       CHECK:   %[[R:.*]] = arith.select %[[GT]], %[[ONE]], %[[NEG]]
+//       CHECK:   %[[GE:.*]] = arith.cmpf oge, %[[X]], %[[ZERO]]
+//       CHECK:   %[[R:.*]] = arith.select %[[GE]], %[[ONE]], %[[MONE]]
 //       CHECK:   return %{{.*}}, %[[R]] : f64, f64
 // CHECK-LABEL: func.func private @f_lin(
 //  CHECK-SAME:     %[[R:[^:]*]]: f64, %[[T:[^:]*]]: f64 {lintra.linear}) -> f64
