@@ -11,7 +11,8 @@ those, then repeats until nothing changes, for each generated (private) function
   constant for (the constant moves into the function, where canonicalize can
   fold it, e.g. the 1.0 seed of a gradient);
 and updates every call site; callers of a function that merely forwards to
-another call that one directly. Unused residuals and tangents thus disappear
+another call that one directly, and repeated calls of a generated function with
+the same operands are merged (generated functions are pure). Unused residuals and tangents thus disappear
 across function boundaries.
 """
 
@@ -211,14 +212,41 @@ def prune_round(ad: AdState, keep) -> bool:
         changed_any = True
 
 
+def merge_duplicate_calls(function: ir.Operation, generated: set[str]) -> None:
+    """Generated functions are pure: a second call with the same callee and
+    operands reuses the first one's results (jacfwd emits one jvp per column,
+    which would otherwise run the forward half once per column)."""
+    seen: dict = {}
+    for op in list(function.regions[0].blocks[0].operations):
+        op = op.operation
+        if op.name != "func.call":
+            continue
+        callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+        if callee not in generated:
+            continue
+        key = (callee, tuple(op.operands))
+        if key in seen:
+            for old, new in zip(op.results, seen[key].results):
+                old.replace_all_uses_with(new)
+            op.erase()
+        else:
+            seen[key] = op
+
+
 def cleanup(ad: AdState, keep: set[str] = frozenset()) -> None:
     """Simplify, then prune generated functions not named in `keep`, re-simplifying
     while pruning exposes more to fold (a few rounds at most)."""
     def cleaned_functions():
         return [f for name, f in ad.functions().items() if name in ad.generated or name in ad.touched]
 
-    simplify(cleaned_functions())
+    def simplify_all():
+        functions = cleaned_functions()
+        simplify(functions)  # cse first, so equal operands are the same values
+        for function in functions:
+            merge_duplicate_calls(function, ad.generated)
+
+    simplify_all()
     for _ in range(3):
         if not prune_round(ad, keep):
             return
-        simplify(cleaned_functions())
+        simplify_all()
