@@ -61,7 +61,8 @@ from .diagnostics import LintraError
 
 # The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
 INLINE_PASSES = "inline"
-PRE_PASSES = "func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops)"
+PRE_PASSES = ("func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,"
+              "linalg-fuse-elementwise-ops)")
 BUFFER_PASSES = (
     "one-shot-bufferize{allow-return-allocs-from-loops bufferize-function-boundaries"
     " function-boundary-type-conversion=identity-layout-map},"

@@ -16,7 +16,7 @@ recomputing it. The results are numerically identical.
 
 from __future__ import annotations
 
-from .emit import Emitter, erase_dead_ops, shape_of, tensor_type, used_values
+from .emit import Emitter, erase_dead_ops, is_float, shape_of, tensor_type, used_values
 from .structured import PARALLEL, build_generic, empty, identity_dims
 
 
@@ -46,13 +46,22 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
         if any(v in linear for v in used_values(op)):
             linear_ops.append(op)
             linear.update(op.results)
-    computed = {r for op in body if op not in linear_ops and op.name != "arith.constant"
+    producer = {r: op for op in body if op not in linear_ops and op.name != "arith.constant"
                 for r in op.results}
-    coefficients = []
-    for op in linear_ops:
-        for value in used_values(op):
-            if value in computed and value not in coefficients:
-                coefficients.append(value)
+    # Float primal values the linear ops read become coefficients; non-float ones
+    # (the i1 of a select's cmpf) are recomputed in the linear generic from their
+    # own operands, so no tensor of i1 is ever materialized.
+    coefficients, recomputed = [], []
+    pending = [v for op in linear_ops for v in used_values(op)]
+    while pending:
+        value = pending.pop(0)
+        if value not in producer or value in coefficients or producer[value] in recomputed:
+            continue
+        if is_float(value):
+            coefficients.append(value)
+        else:
+            recomputed.append(producer[value])
+            pending.extend(used_values(producer[value]))
     if not coefficients:
         return None
     bounds = loop_bounds(s)
@@ -75,7 +84,7 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
     # The linear generic reads the coefficients, the tangents, and the primal
     # inputs that linear ops use directly (as in dx * x).
     direct = [i for i in primal
-              if any(arguments[i] in used_values(op) for op in linear_ops + [terminator])]
+              if any(arguments[i] in used_values(op) for op in linear_ops + recomputed + [terminator])]
     tangents = [i for i, flag in enumerate(primal_inputs) if not flag]
     inputs = values + [s.ins[i] for i in direct + tangents]
     maps = [identity] * len(values) + [s.maps[i] for i in direct + tangents] + s.maps[s.n_in:]
@@ -85,7 +94,7 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
         mapping.update(zip([arguments[i] for i in direct + tangents], args[len(values):len(inputs)]))
         mapping.update(zip(arguments[s.n_in:], args[len(inputs):]))
         for op in body:
-            if op in linear_ops or (op.name == "arith.constant" and op not in linear_ops):
+            if op in linear_ops or op in recomputed or op.name == "arith.constant":
                 mapping.update(zip(op.results, inner.clone(op, mapping).results))
         return [mapping.get(v, v) for v in terminator.operands]
 

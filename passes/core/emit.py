@@ -132,13 +132,21 @@ class Emitter:
     """Builds ops at an insertion point, with symbolic-zero aware arithmetic.
 
     `ad` is the module-level AD state (`lintra.passes.core.ad_state.AdState`),
-    used by rules that must create or look up functions.
+    used by rules that must create or look up functions. `scope` maps values of
+    the code being transformed to their counterparts in the code being built;
+    regions built inside (`nested`) see it too, so a region body that uses a
+    value from outside (linalg bodies may) is rewired like the rest.
     """
 
-    def __init__(self, ip: ir.InsertionPoint, location: ir.Location, ad=None):
+    def __init__(self, ip: ir.InsertionPoint, location: ir.Location, ad=None, scope=None):
         self.ip = ip
         self.location = location
         self.ad = ad
+        self.scope = scope if scope is not None else {}
+
+    def nested(self, ip: ir.InsertionPoint) -> "Emitter":
+        """An emitter for a region built at `ip`, sharing this one's AD state and scope."""
+        return Emitter(ip, self.location, self.ad, self.scope)
 
     # -- raw construction ------------------------------------------------
     def create(self, name, operands, result_types, attributes=None, regions=0) -> ir.Operation:

@@ -88,8 +88,9 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         primal = call(b, fwd, operands[:len(ins)], ad)
         residuals = primal[len(outs):]
         # Cotangents of results whose tangent is known zero contribute nothing.
-        live = [ct for ct, zero in zip(operands[len(ins):], ad.zero_results[lin]) if not zero]
-        transposed = transpose_function(ad, ad.lookup(lin), (True,) * len(live))
+        activity = tuple(not zero for zero in ad.zero_results[lin])
+        live = [ct for ct, active in zip(operands[len(ins):], activity) if active]
+        transposed = transpose_function(ad, ad.lookup(lin), activity)
         cotangents = call(b, transposed, residuals + live, ad)
         results = cotangents if op.name == "lintra.grad" else primal[:len(outs)] + cotangents
     elif op.name == "lintra.transpose":

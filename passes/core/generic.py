@@ -25,7 +25,7 @@ from mlir import ir
 
 from ..diagnostics import LintraError
 from .coefficients import split_coefficients
-from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant
+from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
 from .structured import PARALLEL, REDUCTION, build_generic, empty, identity_dims, iterator_kinds, map_dims
 
 
@@ -115,7 +115,8 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
 
     def body(inner: Emitter, args):
         arguments = list(s.body.arguments)
-        primal_map = dict(zip(arguments[:n_in], args[:n_in]))
+        primal_map = dict(inner.scope)
+        primal_map.update(zip(arguments[:n_in], args[:n_in]))
         tangent_map = dict(zip([arguments[i] for i in tangent_ins], args[n_in:n_in + len(tangent_ins)]))
         substitutes = args[n_in + len(tangent_ins):len(ins)]
         tangent_outs = args[len(ins):]
@@ -145,14 +146,17 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
 
 
 def additive_accumulator(s: Structured, k: int) -> bool:
-    """Whether output k is accumulated as `yield acc + f(...)` with acc used nowhere else."""
+    """Whether output k is accumulated as `yield acc + f(...)` (or yielded as is),
+    with acc used nowhere else."""
     arg = s.body.arguments[s.n_in + k]
     uses = list(arg.uses)
     if len(uses) != 1:
         return False
     user = uses[0].owner
     yielded = list(list(s.body.operations)[-1].operands)
-    return user.name in ("arith.addf",) and len(yielded) > k and yielded[k] == user.results[0]
+    if user.name == "linalg.yield":  # yielded unchanged: nothing is added to it
+        return yielded[k] == arg and yielded.count(arg) == 1
+    return user.name == "arith.addf" and len(yielded) > k and yielded[k] == user.results[0]
 
 
 def body_linear_flags(s: Structured, linear: list[bool]) -> list[bool]:
@@ -207,11 +211,17 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
             continue
         target = s.maps[position]
         iterators = [PARALLEL if d in target else REDUCTION for d in range(s.n_dims)]
+        accumulates = REDUCTION in iterators
         ins = [args[i] for i in nonlinear] + [cts[k] for k in live_cts]
         maps = [s.maps[i] for i in nonlinear] + [s.maps[n_in + k] for k in live_cts] + [target]
-        init = b.zeros(args[position].type)
+        operand_type = args[position].type
+        scalar = not isinstance(operand_type, ir.ShapedType)
+        result_type = tensor_type([], operand_type) if scalar else operand_type
+        # Summing over the loop dims the operand does not index needs a zero init;
+        # otherwise each element is written once and the init is not read.
+        init = b.zeros(result_type) if accumulates else empty(b, result_type)
 
-        def body(inner: Emitter, block_args, position=position):
+        def body(inner: Emitter, block_args, position=position, accumulates=accumulates):
             arg_values = [None] * len(s.body.arguments)
             for slot, index in enumerate(nonlinear):
                 arg_values[index] = block_args[slot]
@@ -220,8 +230,13 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
                 result_cts[k] = block_args[len(nonlinear) + slot]
             body_cts = transpose_block(inner, s.body, flags, arg_values, result_cts)
             contribution = body_cts[linear_args.index(position)]
+            if not accumulates:
+                return [inner.instantiate(contribution, block_args[-1].type)]
             accumulator = block_args[-1]
             return [inner.add(accumulator, contribution) if contribution is not None else accumulator]
 
-        results[position] = build_generic(b, ins, [init], maps, s.n_dims, iterators, body)[0]
+        result = build_generic(b, ins, [init], maps, s.n_dims, iterators, body)[0]
+        if scalar:  # a scalar operand (map to ()) gets its cotangent out of a 0-d tensor
+            result = b.create("tensor.extract", [result], [operand_type]).result
+        results[position] = result
     return results

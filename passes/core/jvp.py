@@ -23,6 +23,7 @@ from .emit import Emitter, check_static, is_float, is_float_type, used_values
 
 def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
     """Re-emit `ops` at `b` through `primal_map` and record their tangents in `tangent_map`."""
+    b.scope = primal_map
     for op in ops:
         op = op.operation
         b.location = op.location

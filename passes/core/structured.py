@@ -54,7 +54,7 @@ def structured_op(b: Emitter, name: str, ins, outs, attributes: dict, body,
     op = b.create(name, list(ins) + list(outs), [v.type for v in outs], attributes, regions=1)
     arg_types = [element_type(v.type) for v in list(ins) + list(outs)]
     block = ir.Block.create_at_start(op.regions[0], arg_types, [b.location] * len(arg_types))
-    inner = Emitter(ir.InsertionPoint(block), b.location, b.ad)
+    inner = b.nested(ir.InsertionPoint(block))
     inner.create("linalg.yield", body(inner, list(block.arguments)), [])
     return list(op.results)
 
@@ -73,16 +73,17 @@ def identity_dims(rank: int) -> list[int]:
 
 def reduce_sum(b: Emitter, x: ir.Value, reduced_dims, combiner: str = "arith.addf",
                identity: float = 0.0) -> ir.Value:
-    """Reduce `x` over `reduced_dims` with `combiner` (default: a sum); the result
-    is a tensor of the remaining dims (0-d if none remain)."""
+    """A `linalg.reduce` of `x` over `reduced_dims` with `combiner` (default: a sum);
+    the result is a tensor of the remaining dims (0-d if none remain). A named
+    reduce, so that its own JVP rule applies when it is differentiated again."""
     shape = shape_of(x.type)
-    reduced = set(reduced_dims)
+    reduced = sorted(set(reduced_dims))
     kept = [d for d in range(len(shape)) if d not in reduced]
     out_type = tensor_type([shape[d] for d in kept], element_type(x.type))
-    init = b.constant(out_type, identity)
-    iterators = [REDUCTION if d in reduced else PARALLEL for d in range(len(shape))]
-    return build_generic(b, [x], [init], [identity_dims(len(shape)), kept], len(shape), iterators,
-                         lambda inner, args: [inner.op1(combiner, args[1], args[0])])[0]
+    return structured_op(b, "linalg.reduce", [x], [b.constant(out_type, identity)],
+                         {"dimensions": ir.DenseI64ArrayAttr.get(reduced)},
+                         lambda inner, args: [inner.op1(combiner, args[0], args[1])],
+                         operand_segments=False)[0]
 
 
 def sum_to_scalar(b: Emitter, x: ir.Value) -> ir.Value:

@@ -74,7 +74,9 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
     body, terminator = operations[:-1], operations[-1].operation
     outputs = list(terminator.operands) if terminator_operands is None else terminator_operands
     linear_values = {a for a, flag in zip(block.arguments, linear_args) if flag}
-    mapping = {a: v for a, v, flag in zip(block.arguments, arg_values, linear_args) if not flag}
+    mapping = dict(b.scope)
+    mapping.update({a: v for a, v, flag in zip(block.arguments, arg_values, linear_args) if not flag})
+    b.scope = mapping
     linear_ops = []
     for op in body:
         op = op.operation

@@ -186,9 +186,13 @@ def product_reduce_jvp(b, op, dx, dinit):
         tangent = b.mul(dinit, coefficient)
     if dx is not None:
         def weight(s, a, p, z, i):
-            others = s.select(s.cmpf("oeq", a, s.like(a, 0.0)),
+            is_zero = s.cmpf("oeq", a, s.like(a, 0.0))
+            # Divide by a non-zero stand-in where a == 0, so that the unselected
+            # branch stays finite, and so do its derivatives (second order).
+            safe = s.select(is_zero, s.like(a, 1.0), a)
+            others = s.select(is_zero,
                               s.select(s.cmpf("oeq", z, s.like(z, 1.0)), p, s.like(p, 0.0)),
-                              s.select(s.cmpf("oeq", z, s.like(z, 0.0)), s.op1("arith.divf", p, a),
+                              s.select(s.cmpf("oeq", z, s.like(z, 0.0)), s.op1("arith.divf", p, safe),
                                        s.like(p, 0.0)))
             return s.op1("arith.mulf", i, others)
         spread = [broadcast_in_dims(b, v, x.type, kept) for v in (product, zeros, init)]

@@ -139,7 +139,7 @@ def pad_jvp(b, op, tangents):
     new = linear_jvp(first_operand)(b, op, tangents)[0].owner
     body = new.regions[0].blocks[0]
     yield_op = list(body.operations)[-1]
-    zero = Emitter(ir.InsertionPoint(yield_op), b.location).zeros(element_type(op.results[0].type))
+    zero = b.nested(ir.InsertionPoint(yield_op)).zeros(element_type(op.results[0].type))
     yield_op.operands[0] = zero
     return [new.results[0]]
 

@@ -156,17 +156,14 @@ func.func @concat(%x: tensor<2x3xf64> {lintra.linear}, %y: tensor<2x2xf64> {lint
 // -----
 
 // linalg.broadcast transposes to a sum over the broadcast dimension: a
-// linalg.generic reducing dim 0 into zeros.
+// linalg.reduce of dim 0 into zeros.
 
-// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
-// CHECK-DAG: #[[KEEP:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func private @bcast_transpose(
 //  CHECK-SAME:     %[[CT:[^:]*]]: tensor<4x3xf64>) -> tensor<3xf64>
 //       CHECK:   %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<3xf64>
-//       CHECK:   %[[R:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[KEEP]]], iterator_types = ["reduction", "parallel"]}
-//  CHECK-SAME:       ins(%[[CT]] : tensor<4x3xf64>) outs(%[[Z]] : tensor<3xf64>)
-//       CHECK:   ^bb0(%[[IN:.*]]: f64, %[[ACC:.*]]: f64):
-//       CHECK:     %[[S:.*]] = arith.addf %[[ACC]], %[[IN]] : f64
+//       CHECK:   %[[R:.*]] = linalg.reduce ins(%[[CT]] : tensor<4x3xf64>) outs(%[[Z]] : tensor<3xf64>) dimensions = [0]
+//       CHECK:     (%[[IN:.*]]: f64, %[[ACC:.*]]: f64) {
+//       CHECK:     %[[S:.*]] = arith.addf %[[IN]], %[[ACC]] : f64
 //       CHECK:     linalg.yield %[[S]]
 //       CHECK:   return %[[R]]
 func.func @bcast(%v: tensor<3xf64> {lintra.linear}) -> tensor<4x3xf64> {

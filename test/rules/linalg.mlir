@@ -77,7 +77,7 @@ func.func @reduce_add(%x: tensor<3x4xf64>) -> tensor<4xf64> {
 //   CHECK-NOT:   arith.maximumf
 //       CHECK:   %[[A:.*]] = arith.mulf %[[DI]], %[[IM]]
 //       CHECK:   %[[B:.*]] = arith.mulf %[[DX]], %[[M]]
-//       CHECK:   %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[B]]
+//       CHECK:   %[[S:.*]] = linalg.reduce ins(%[[B]] : tensor<3x4xf64>) outs(%{{.*}} : tensor<4xf64>) dimensions = [0]
 //       CHECK:   %[[T:.*]] = arith.addf %[[A]], %[[S]]
 //       CHECK:   %[[R:.*]] = arith.divf %[[T]], %[[N]]
 //       CHECK:   return %[[R]]
@@ -92,8 +92,14 @@ func.func @reduce_max(%x: tensor<3x4xf64>, %init: tensor<4xf64>) -> tensor<4xf64
 
 // -----
 
-// reduce with a mul body: d(init * prod x) = dinit * (y / init) + sum(dx * y / x).
+// reduce with a mul body: d(init * prod x) = dinit * prod(x) + sum(dx * w) with
+// w = init * prod_{j != i} x_j, computed without dividing by a zero x_i: the
+// product p of the non-zero elements and the zero count z are reduced, and w is
+// p / x_i (no zeros), p at the one zero, or 0.
 // CHECK-LABEL: func.func private @reduce_mul_fwd(
+//       CHECK:   linalg.reduce
+//       CHECK:     arith.mulf
+//       CHECK:   arith.cmpf oeq
 //       CHECK:   arith.divf
 //       CHECK:   return
 // CHECK-LABEL: func.func private @reduce_mul_lin(
@@ -101,7 +107,7 @@ func.func @reduce_max(%x: tensor<3x4xf64>, %init: tensor<4xf64>) -> tensor<4xf64
 //  CHECK-SAME:     %[[DX:[^:]*]]: tensor<3x4xf64> {lintra.linear}, %[[DI:[^:]*]]: tensor<4xf64> {lintra.linear}) -> tensor<4xf64>
 //       CHECK:   %[[A:.*]] = arith.mulf %[[DI]], %[[PI]]
 //       CHECK:   %[[B:.*]] = arith.mulf %[[DX]], %[[W]]
-//       CHECK:   %[[S:.*]] = linalg.generic {{.*}} ins(%[[B]]
+//       CHECK:   %[[S:.*]] = linalg.reduce ins(%[[B]]
 //       CHECK:   %[[R:.*]] = arith.addf %[[A]], %[[S]]
 //       CHECK:   return %[[R]]
 func.func @reduce_mul(%x: tensor<3x4xf64>, %init: tensor<4xf64>) -> tensor<4xf64> {

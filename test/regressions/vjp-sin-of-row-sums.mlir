@@ -1,4 +1,4 @@
-// Bug: wrong VJP at runtime for sin(row sums of x): the VJP compiled by
+// Regression (fixed): wrong VJP at runtime for sin(row sums of x): the VJP compiled by
 // lintra-lower-to-llvm (or lintra.runtime) is wrong, while the JVP agrees with
 // finite differences. Same root cause as lower-fused-generic-reading-init.mlir.
 //

@@ -1,4 +1,4 @@
-// Bug (lowering, no AD involved): lintra-lower-to-llvm miscompiles a parallel
+// Regression (fixed) (lowering, no AD involved): lintra-lower-to-llvm miscompiles a parallel
 // linalg.generic that reads its `outs` init, when its result is broadcast by a
 // consumer generic. lintra's own VJPs contain exactly this pattern (see
 // vjp-sin-of-row-sums.mlir), so it makes reverse-mode results wrong at runtime.

@@ -1,4 +1,4 @@
-// Bug: second-order derivatives of a product reduction fail: lintra cannot
+// Regression (fixed): second-order derivatives of a product reduction fail: lintra cannot
 // differentiate the code its own linalg.reduce (mulf) JVP rule emits.
 //
 // Reproduce:   lintra-opt test/bugs/grad-of-grad-product-reduce.mlir --lintra-ad

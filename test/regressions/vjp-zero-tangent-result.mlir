@@ -1,4 +1,4 @@
-// Bug: lintra.vjp (and lintra.grad of a function that is linear in an argument,
+// Regression (fixed): lintra.vjp (and lintra.grad of a function that is linear in an argument,
 // e.g. inside a grad-of-grad) crashes when a float result of the callee has a
 // tangent known to be zero (here a constant result).
 //

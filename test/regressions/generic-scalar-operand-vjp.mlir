@@ -1,4 +1,4 @@
-// Bug: the VJP of a linalg.generic with a scalar (f64) input is invalid IR.
+// Regression (fixed): the VJP of a linalg.generic with a scalar (f64) input is invalid IR.
 // linalg.generic accepts scalar inputs (indexing map `(d0) -> ()`); lintra-jvp
 // handles them, but the transpose builds a generic whose *output* is an f64.
 //

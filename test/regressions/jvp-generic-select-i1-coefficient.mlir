@@ -1,4 +1,4 @@
-// Bug: the JVP (and VJP) of an elementwise linalg.generic whose body uses
+// Regression (fixed): the JVP (and VJP) of an elementwise linalg.generic whose body uses
 // arith.select on an arith.cmpf cannot be compiled: lintra hoists the i1
 // condition into a tensor of i1 (a "coefficient"), which the lowering rejects.
 // @f itself lowers and runs fine.

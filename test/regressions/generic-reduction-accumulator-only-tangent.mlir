@@ -1,4 +1,4 @@
-// Bug: the VJP of a reduction linalg.generic fails when only its accumulator
+// Regression (fixed): the VJP of a reduction linalg.generic fails when only its accumulator
 // (the `outs` init) carries a tangent, i.e. its inputs do not depend on the
 // differentiated arguments (here a constant input).
 //
