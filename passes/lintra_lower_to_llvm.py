@@ -39,14 +39,17 @@ Contract:
   tensors of i1 that reach memory (a compare fused into its select is fine),
   and buffers yielded by scf.for/scf.if (their deallocation helper uses i1).
 
-`run` has three upstream stages (`PRE_PASSES`, `BUFFER_PASSES`, `LLVM_PASSES`)
-and two Python steps: after `PRE_PASSES` (elementwise tensor ops become fused
+`run` has four upstream stages (`INLINE_PASSES`, `PRE_PASSES`, `BUFFER_PASSES`,
+`LLVM_PASSES`) and Python steps between them: before `PRE_PASSES`, producers of
+i1 tensors get one use each (so fusion folds them into their consumers) and
+linalg.copy becomes a generic (upstream fusion aborts on a copy of a 0-d
+constant); after `PRE_PASSES` (elementwise tensor ops become fused
 `linalg.generic`s), scalar `math.expm1` is routed to libm, since
 `convert-math-to-llvm` emits the inaccurate `exp(x) - 1` and
 `convert-math-to-libm` cannot run first (it rejects `math.copysign` and emits
 a nonexistent `rsqrtf`); before `LLVM_PASSES`, memrefs of i1 are rejected.
-`PIPELINE` is the three stages as one string, for mlir-opt: same code except
-the expm1 detail and the i1 check.
+`PIPELINE` is the upstream stages as one string, for mlir-opt: the same code
+for programs that need none of the Python steps.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ from .diagnostics import LintraError
 
 # The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
 INLINE_PASSES = "inline"
+# Fusion runs after folding unit dims: without it, fusion can keep a producer's
+# init as an output that later iterations re-accumulate (an upstream miscompile).
 PRE_PASSES = ("func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,"
               "linalg-fuse-elementwise-ops)")
 BUFFER_PASSES = (
@@ -79,7 +84,7 @@ BUFFER_PASSES = (
 )
 LLVM_PASSES = "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts"
 
-# The whole lowering as one pipeline, for mlir-opt (lacks the two Python steps).
+# The whole lowering as one pipeline, for mlir-opt (lacks the Python steps).
 PIPELINE = f"builtin.module({INLINE_PASSES},{PRE_PASSES},{BUFFER_PASSES},{LLVM_PASSES})"
 
 C_INTERFACE_ATTR = "llvm.emit_c_interface"
@@ -153,6 +158,33 @@ def route_to_libm(module: ir.Operation) -> None:
                 attributes={"callee": ir.FlatSymbolRefAttr.get(callee)},
             )
         op.results[0].replace_all_uses_with(call.results[0])
+        op.erase()
+
+
+def generalize_copies(module: ir.Operation) -> None:
+    """Rewrite linalg.copy as the equivalent linalg.generic.
+
+    Upstream linalg-fuse-elementwise-ops aborts the process on a copy of a 0-d
+    constant; on generics it is fine. Other named ops stay named (generalizing
+    them all lets fusion pull fills into matmuls, 2.5x slower here).
+    """
+    from .core.emit import Emitter
+    from .core.structured import build_generic, identity_dims
+    copies = []
+
+    def collect(op):
+        if op.name == "linalg.copy":
+            copies.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(collect)
+    for op in copies:
+        source, init = op.operands
+        rank = len(ir.ShapedType(init.type).shape)
+        b = Emitter(ir.InsertionPoint(op), op.location)
+        result = build_generic(b, [source], [init], [identity_dims(rank)] * 2, rank,
+                               ["parallel"] * rank, lambda inner, args: [args[0]])[0]
+        op.results[0].replace_all_uses_with(result)
         op.erase()
 
 
@@ -249,6 +281,7 @@ class LintraLowerToLlvm(ModulePass):
         add_c_interface(module)
         _run_pipeline(module, INLINE_PASSES)
         split_i1_tensor_uses(module)
+        generalize_copies(module)
         _run_pipeline(module, PRE_PASSES)
         route_to_libm(module)
         _run_pipeline(module, BUFFER_PASSES)

@@ -39,3 +39,15 @@ def test_hessian_vector_product_of_a_product():
     x, v = np.array([0.5, -2.0, 3.0]), np.array([1.0, 0.25, -0.5])
     hessian = np.array([[0.0, x[2], x[1]], [x[2], 0.0, x[0]], [x[1], x[0], 0.0]])
     np.testing.assert_allclose(hvp(x, v)[0], hessian @ v, rtol=1e-12)
+
+
+def test_copy_of_a_0d_constant_lowers():
+    """Upstream elementwise fusion aborted the process on this (fuzz seed 173)."""
+    program = """
+func.func @f() -> tensor<f64> {
+  %c = arith.constant dense<2.5> : tensor<f64>
+  %e = tensor.empty() : tensor<f64>
+  %0 = linalg.copy ins(%c : tensor<f64>) outs(%e : tensor<f64>) -> tensor<f64>
+  return %0 : tensor<f64>
+}"""
+    assert float(compile_function(program, "f")()[0]) == 2.5
