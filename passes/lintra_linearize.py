@@ -26,7 +26,6 @@ from .base import ModulePass, parse_list_option
 from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.linearize import linearize_function
-from .diagnostics import LintraError
 
 
 class LintraLinearize(ModulePass):
@@ -37,14 +36,8 @@ class LintraLinearize(ModulePass):
     def run(self, module):
         ad = AdState(module)
         names = parse_list_option(self.config["functions"])
-        functions = ad.functions()
-        if not names:
-            names = [n for n, f in functions.items() if "sym_visibility" not in f.attributes
-                     and len(f.regions[0].blocks)]
         kept = set()
-        for name in names:
-            if name not in functions:
-                raise LintraError(f"lintra-linearize: the module has no function @{name} "
-                                  f"(functions={self.config['functions']})", module.location)
-            kept.update(linearize_function(ad, ad.lookup(name)))
+        for function in ad.select(names, lambda f: "sym_visibility" not in f.attributes,
+                                  self.argument):
+            kept.update(linearize_function(ad, function))
         cleanup(ad, keep=kept)

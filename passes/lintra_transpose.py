@@ -22,7 +22,6 @@ from .core.ad_state import AdState, linear_arg_positions
 from .core.cleanup import cleanup
 from .core.expand import expand_all
 from .core.transpose import transpose_function
-from .diagnostics import LintraError
 
 
 class LintraTranspose(ModulePass):
@@ -34,14 +33,6 @@ class LintraTranspose(ModulePass):
         ad = AdState(module)
         expand_all(ad, ("lintra.transpose",))
         names = parse_list_option(self.config["functions"])
-        if not names:
-            names = [name for name, function in ad.functions().items()
-                     if len(function.regions[0].blocks) and linear_arg_positions(function)]
-        functions = ad.functions()
-        kept = set()
-        for name in names:
-            if name not in functions:
-                raise LintraError(f"lintra-transpose: the module has no function @{name} "
-                                  f"(functions={self.config['functions']})", module.location)
-            kept.add(transpose_function(ad, ad.lookup(name)))
+        kept = {transpose_function(ad, function)
+                for function in ad.select(names, linear_arg_positions, self.argument)}
         cleanup(ad, keep=kept)

@@ -71,6 +71,19 @@ class AdState:
                                            "functions (structured control flow is not supported yet)")
         return function
 
+    def select(self, names: list[str], default, requester: str) -> list[ir.Operation]:
+        """The functions named in `names` (a pass's `functions` option), or those
+        with a body satisfying `default(function)` when `names` is empty."""
+        functions = self.functions()
+        if not names:
+            return [self.lookup(name) for name, function in functions.items()
+                    if len(function.regions[0].blocks) and default(function)]
+        for name in names:
+            if name not in functions:
+                raise LintraError(f"{requester}: the module has no function @{name} "
+                                  f"(functions={','.join(names)})", self.module.location)
+        return [self.lookup(name) for name in names]
+
     def fresh_name(self, base: str) -> str:
         taken = ir.SymbolTable(self.module)
         name, counter = base, 0

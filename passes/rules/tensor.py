@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from ..core.emit import Emitter, element_type, is_zero_constant, shape_of
+from ..core.emit import element_type, is_zero_constant, shape_of
 from ..core.structured import i64_array, static_slice_attrs, sum_to_scalar
 from .tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, linear_jvp
 
