@@ -8,9 +8,12 @@ tensors (shapes (3,), (2,3), (3,2), plus the (2,), (2,2), (3,3) and 0-d tensors
 that reductions, contractions and slices produce). Steps are elementwise arith
 and math ops, tensor ops (extract/insert(_slice), from_elements, splat,
 collapse/expand_shape, concat, pad, cast), linalg ops (fill, copy, transpose,
-broadcast, reduce, map, matmul in several layouts, matvec, vecmat, dot,
-batch_matmul, generic with projected-permutation maps, broadcasts and additive
-reductions) and a func.call of a random helper @g.
+broadcast, reduce with add/mul/max/min bodies, map, matmul in several layouts,
+matvec, vecmat, dot, batch_matmul, generic with projected-permutation maps,
+broadcasts, scalar operands, one or two outputs, additive reductions, bodies
+that read the output, a loop index or a captured constant) and func.calls of
+a random helper @g (which may call a second helper @h). Results may be
+constants, arguments, or the same value twice.
 
 Every value is also evaluated in numpy while the program is built (the
 generator is an interpreter of what it emits), on inputs drawn from the same
@@ -166,6 +169,8 @@ class Fn:
         self.used: set[str] = set()
         self.env: dict[str, np.ndarray] = {}
         self.steps: list = []
+        self.callees: list = []   # helpers this function may call
+        self.captured: dict = {}  # values of constants a region reads from outside
 
     # -- bookkeeping ---------------------------------------------------------
     def fresh(self, base="v") -> str:
@@ -204,6 +209,7 @@ class Fn:
         return f"%{name}"
 
     def replay(self, env: dict) -> dict:
+        env.update(self.captured)
         for outs, fn, ins in self.steps:
             values = fn(*[env[i] for i in ins])
             values = [values] if len(outs) == 1 else list(values)
@@ -334,9 +340,9 @@ class Fn:
 
     def op_minmax(self):
         t = self.elem_type()
-        name = self.rng.choice(["arith.maximumf", "arith.minimumf"])
+        name = self.rng.choice(["arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf"])
         a, b = self.pick(t), self.pick(t)
-        function = np.maximum if name == "arith.maximumf" else np.minimum
+        function = np.maximum if "max" in name else np.minimum
 
         def fn(x, y):
             gap(x, y)
@@ -368,6 +374,43 @@ class Fn:
             function = np.log if name == "log" else np.sqrt
             return self.emit1(f"math.{name} %{arg.name} : {tstr(t)}", t, function, [arg])
         return self.emit1(f"{name} %{x.name} : {tstr(t)}", t, UNARY[name], [x])
+
+    def op_math_extra(self):
+        """Other math ops with a JVP rule, on safe arguments."""
+        rng = self.rng
+        t = self.elem_type()
+        name = rng.choice(["tan", "log1p", "expm1", "exp2", "log2", "rsqrt", "absf", "atan2", "fpowi"])
+        x = self.pick(t)
+        ty = tstr(t)
+        if name == "tan":      # of tanh(x), inside (-1, 1)
+            arg = self.emit1(f"math.tanh %{x.name} : {ty}", t, np.tanh, [x])
+            return self.emit1(f"math.tan %{arg.name} : {ty}", t, np.tan, [arg])
+        if name == "log1p":    # of x*x
+            sq = self.emit1(f"arith.mulf %{x.name}, %{x.name} : {ty}", t, np.multiply, [x, x])
+            return self.emit1(f"math.log1p %{sq.name} : {ty}", t, np.log1p, [sq])
+        if name in ("log2", "rsqrt"):
+            arg = self.one_plus_square(x)
+            function = np.log2 if name == "log2" else (lambda a: 1.0 / np.sqrt(a))
+            return self.emit1(f"math.{name} %{arg.name} : {ty}", t, function, [arg])
+        if name == "absf":
+            def absolute(a):
+                gap(a, 0.0)
+                return np.abs(a)
+            return self.emit1(f"math.absf %{x.name} : {ty}", t, absolute, [x])
+        if name == "atan2":    # atan2(y, x*x + c): away from the branch cut
+            den = self.one_plus_square(self.pick(t, const_ok=False))
+            return self.emit1(f"math.atan2 %{x.name}, %{den.name} : {ty}", t, np.arctan2, [x, den])
+        if name == "fpowi":
+            n = rng.choice([2, 3])
+            if t == S:
+                power = self.raw(f"arith.constant {n} : i32")
+                return self.emit1(f"math.fpowi %{x.name}, {power} : f64, i32", t,
+                                  lambda a: np.power(a, n), [x])
+            power = self.raw(f"arith.constant dense<{n}> : {ty[:-4]}i32>")
+            return self.emit1(f"math.fpowi %{x.name}, {power} : {ty}, {ty[:-4]}i32>", t,
+                              lambda a: np.power(a, n), [x])
+        function = np.expm1 if name == "expm1" else np.exp2
+        return self.emit1(f"math.{name} %{x.name} : {ty}", t, function, [x])
 
     def op_powf(self):
         t = self.elem_type()
@@ -508,7 +551,7 @@ class Fn:
 
     def op_concat(self):
         rng = self.rng
-        kind = rng.randrange(6)
+        kind = rng.randrange(7)
         if kind == 0:    # two vectors as rows
             parts = [self.expand(self.pick((3,)), "[[0, 1]]", (1, 3)) for _ in range(2)]
             out = self.concat(0, parts, (2, 3))
@@ -525,9 +568,12 @@ class Fn:
         elif kind == 4:  # a matrix and a row
             row = self.expand(self.pick((3,)), "[[0, 1]]", (1, 3))
             out = self.concat(0, [self.pick((2, 3)), row], (3, 3))
-        else:            # a square matrix and a column
+        elif kind == 5:  # a square matrix and a column
             col = self.expand(self.pick((2,)), "[[0, 1]]", (2, 1))
             out = self.concat(1, [col, self.pick((2, 2))], (2, 3))
+        else:            # three rows
+            parts = [self.expand(self.pick((3,)), "[[0, 1]]", (1, 3)) for _ in range(3)]
+            out = self.concat(0, parts, (3, 3))
         self.pool.append(out)
         return out
 
@@ -633,11 +679,12 @@ class Fn:
             if combiner == "arith.mulf":
                 return start * flat.prod(axis=-1)
             candidates = np.sort(np.concatenate([flat, np.asarray(start)[..., None]], axis=-1), axis=-1)
-            if np.any(candidates[..., -1] - candidates[..., -2] < GAP) and combiner == "arith.maximumf":
+            biggest = combiner in ("arith.maximumf", "arith.maxnumf")
+            if np.any(candidates[..., -1] - candidates[..., -2] < GAP) and biggest:
                 raise Reject()
-            if np.any(candidates[..., 1] - candidates[..., 0] < GAP) and combiner == "arith.minimumf":
+            if np.any(candidates[..., 1] - candidates[..., 0] < GAP) and not biggest:
                 raise Reject()
-            return candidates[..., -1] if combiner == "arith.maximumf" else candidates[..., 0]
+            return candidates[..., -1] if biggest else candidates[..., 0]
         return self.emit1(text, t, fn, [src, init])
 
     def conv_reduce(self, src, t, dry=False):
@@ -659,16 +706,34 @@ class Fn:
         src = self.tensor_of([t for t in TENSOR_TYPES if t != ()])
         rank = len(src.type)
         dims = self.rng.choice([[0], [1], [0, 1]] if rank == 2 else [[0]])
-        combiner = self.rng.choices(["arith.addf", "arith.maximumf", "arith.minimumf", "arith.mulf"],
-                                    [5, 2, 1, 0 if "mul-reduce" in self.p.avoid else 2])[0]
+        combiner = self.rng.choices(["arith.addf", "arith.maximumf", "arith.minimumf", "arith.mulf",
+                                     "arith.maxnumf", "arith.minnumf"],
+                                    [5, 2, 1, 0 if "mul-reduce" in self.p.avoid else 2, 0.5, 0.5])[0]
         return self.reduce(src, dims, combiner)
 
-    def build_region(self, arg_names, env, count: int):
-        """A region body over block arguments `arg_names` (already in `env`)."""
+    def build_region(self, arg_names, env, count: int, sizes=None):
+        """A region body over block arguments `arg_names` (already in `env`).
+
+        It may also read an f64 constant defined outside (a captured value),
+        and, in a linalg.generic (iteration space `sizes`), a loop index.
+        """
+        rng = self.rng
         body = Fn(self.p, self.indent + "  ", region=True)
         for name in arg_names:
             body.pool.append(Value(name, S, "arg"))
         body.env.update(env)
+        outer = [v for v in self.pool if v.kind == "const" and v.type == S]
+        if outer and rng.random() < 0.3:
+            captured = rng.choice(outer)
+            body.captured[captured.name] = self.env[captured.name]
+            body.env[captured.name] = self.env[captured.name]
+            body.pool.append(Value(captured.name, S, "const"))
+        if sizes and rng.random() < 0.3:
+            dim = rng.randrange(len(sizes))
+            index = body.raw(f"linalg.index {dim} : index")
+            wide = body.raw(f"arith.index_cast {index} : index to i64")
+            positions = np.indices(sizes)[dim].astype(np.float64)
+            body.emit1(f"arith.sitofp {wide} : i64 to f64", S, lambda: positions, [], "const")
         made = 0
         for _ in range(count * 6):
             if made >= count:
@@ -731,11 +796,12 @@ class Fn:
             scalar_ok = "scalar-generic-inputs" not in self.p.avoid
             in_types.append(S if t == () and scalar_ok and rng.random() < 0.5 else t)
         out_type = tuple(sizes[d] for d in out_dims)
-        n_out = 2 if not reduction and rng.random() < 0.15 else 1
+        n_out = 2 if rng.random() < 0.15 else 1
         reads_out = not reduction and rng.random() < 0.3
         ins = [self.pick(t) for t in in_types]
         if reduction:
-            inits = [self.zeros(out_type) if rng.random() < 0.6 else self.pick(out_type)]
+            inits = [self.zeros(out_type) if rng.random() < 0.6 else self.pick(out_type)
+                     for _ in range(n_out)]
         elif reads_out:
             inits = [self.pick(out_type) for _ in range(n_out)]
         else:
@@ -749,18 +815,19 @@ class Fn:
             for o, v in zip(outs, inits):
                 example[o] = expand_to(self.env[v.name], out_dims, sizes)
             region_args += outs
-        body = self.build_region(region_args, example, rng.randint(1, 4))
+        body = self.build_region(region_args, example, rng.randint(1, 4), sizes)
         results = [self.yielded(body)]
         if n_out == 2:
             results.append(self.yielded(body, exclude={results[0].name}))
         i = self.indent
         extra = []
         if reduction:
-            acc_sum = self.fresh("s")
-            pair = f"%{outs[0]}, %{results[0].name}" if rng.random() < 0.5 else \
-                f"%{results[0].name}, %{outs[0]}"
-            extra = [f"{i}    %{acc_sum} = arith.addf {pair} : f64"]
-            yielded = [acc_sum]
+            yielded = []
+            for o, r in zip(outs, results):
+                acc_sum = self.fresh("s")
+                pair = f"%{o}, %{r.name}" if rng.random() < 0.5 else f"%{r.name}, %{o}"
+                extra.append(f"{i}    %{acc_sum} = arith.addf {pair} : f64")
+                yielded.append(acc_sum)
         else:
             yielded = [r.name for r in results]
         maps = ", ".join(amap(n, m) for m in in_maps + [out_dims] * n_out)
@@ -788,11 +855,15 @@ class Fn:
             body.replay(env)
             values = [np.broadcast_to(env[r.name], sizes) for r in results]
             if reduction:
-                partial = values[0].sum(axis=tuple(reduced)) if reduced else values[0]
                 kept = sorted(out_dims)
-                partial = np.transpose(partial, [kept.index(d) for d in out_dims]) if out_dims else partial
-                return xs_init[0] + partial
-            outputs = [np.transpose(v, out_dims).copy() for v in values]
+                outputs = []
+                for value, init in zip(values, xs_init):
+                    partial = value.sum(axis=tuple(reduced))
+                    if out_dims:
+                        partial = np.transpose(partial, [kept.index(d) for d in out_dims])
+                    outputs.append(init + partial)
+            else:
+                outputs = [np.transpose(v, out_dims).copy() for v in values]
             return outputs[0] if n_out == 1 else tuple(outputs)
         return self.emit(text, out_types, fn, ins + live_inits)
 
@@ -862,7 +933,7 @@ class Fn:
         return result
 
     def op_call(self):
-        helper = self.p.helper
+        helper = self.rng.choice(self.callees)
         args = [self.pick(t) for t in helper.arg_types]
         names = ", ".join(f"%{a.name}" for a in args)
         ins = ", ".join(tstr(t) for t in helper.arg_types)
@@ -874,25 +945,27 @@ class Fn:
             env = helper.body.replay(dict(zip(helper.arg_names, xs)))
             values = [env[r] for r in helper.result_names]
             return values[0] if len(values) == 1 else tuple(values)
-        return self.emit(f"func.call @g({names}) : ({ins}) -> {outs}", helper.result_types, fn, args)
+        return self.emit(f"func.call @{helper.name}({names}) : ({ins}) -> {outs}", helper.result_types,
+                         fn, args)
 
 
 TOP_OPS = {
     "op_binary": 3, "op_divf": 1, "op_negf": 0.4, "op_minmax": 1, "op_select": 1, "op_unary": 3,
-    "op_powf": 0.6, "op_extract": 0.8, "op_insert": 0.7, "op_build": 0.6, "op_extract_slice": 0.8,
-    "op_insert_slice": 0.8, "op_reshape": 0.5, "op_concat": 0.7, "op_pad": 0.6, "op_cast": 0.3,
+    "op_powf": 0.6, "op_math_extra": 1, "op_extract": 0.8, "op_insert": 0.7, "op_build": 0.6,
+    "op_extract_slice": 0.8, "op_insert_slice": 0.8, "op_reshape": 0.5, "op_concat": 0.7, "op_pad": 0.6, "op_cast": 0.3,
     "op_fill": 0.3, "op_copy": 0.3, "op_transpose": 0.6, "op_broadcast": 0.8, "op_reduce": 1.5,
     "op_map": 1, "op_matmul": 1, "op_matvec": 0.7, "op_dot": 0.4, "op_batch_matmul": 0.4,
     "op_generic": 2.5,
 }
 REGION_WEIGHTS_BY_OP = {"op_binary": 3, "op_divf": 1, "op_negf": 0.4, "op_minmax": 1, "op_select": 1,
-                        "op_unary": 3, "op_powf": 0.6}
+                        "op_unary": 3, "op_powf": 0.6, "op_math_extra": 0.7}
 REGION_OPS = list(REGION_WEIGHTS_BY_OP)
 REGION_WEIGHTS = list(REGION_WEIGHTS_BY_OP.values())
 
 
 @dataclass
 class Helper:
+    name: str
     body: Fn
     arg_names: list
     arg_types: list
@@ -923,10 +996,13 @@ class Program:
         self.avoid = frozenset(avoid)
         self.rng = random.Random(seed)
         self.counter = itertools.count()
-        self.helper: Helper | None = None
+        self.helpers: list[Helper] = []
 
     def function(self, arg_types, n_steps: int, ops: dict):
         body = Fn(self, "  ")
+        body.callees = list(self.helpers)
+        if self.helpers:
+            ops = dict(ops, op_call=2.0)
         for i in range(4):
             body.line(f"%c{i} = arith.constant {i} : index")
         names = []
@@ -948,7 +1024,7 @@ class Program:
     def fresh_arg(self) -> str:
         return f"x{next(self.counter)}"
 
-    def make_helper(self):
+    def make_helper(self, name: str):
         rng = self.rng
         arg_types = [rng.choice(ARG_TYPES + [(2,), (2, 2)]) for _ in range(rng.randint(1, 3))]
         ops = {k: v for k, v in TOP_OPS.items() if k not in ("op_generic", "op_batch_matmul")}
@@ -962,10 +1038,10 @@ class Program:
             results.append(body.pool[rng.randrange(len(arg_types))])
         rng.shuffle(results)
         results = results[:3]
-        text = self.render("g", body, names, arg_types, results,
+        text = self.render(name, body, names, arg_types, results,
                            "func.func private" if rng.random() < 0.7 else "func.func")
-        self.helper = Helper(body, names, arg_types, [r.name for r in results],
-                             [r.type for r in results], text)
+        self.helpers.append(Helper(name, body, names, arg_types, [r.name for r in results],
+                                   [r.type for r in results], text))
 
     def render(self, name, body: Fn, arg_names, arg_types, results, keyword="func.func") -> str:
         params = ", ".join(f"%{n}: {tstr(t)}" for n, t in zip(arg_names, arg_types))
@@ -977,12 +1053,11 @@ class Program:
         rng = self.rng
         use_call = rng.random() < 0.4
         if use_call:
-            self.make_helper()
+            if rng.random() < 0.25:   # @g calls @h
+                self.make_helper("h")
+            self.make_helper("g")
         arg_types = [rng.choice(ARG_TYPES) for _ in range(rng.randint(1, 4))]
-        ops = dict(TOP_OPS)
-        if use_call:
-            ops["op_call"] = 2.0
-        body, names = self.function(arg_types, rng.randint(5, 15), ops)
+        body, names = self.function(arg_types, rng.randint(5, 15), TOP_OPS)
         if use_call and not any("func.call" in line for line in body.lines):
             body.attempt(body.op_call)
         leaves = [v for v in body.pool if v.kind == "op" and v.name not in body.used]
@@ -998,15 +1073,16 @@ class Program:
         else:
             results = list(leaves[-3:]) or [body.pool[-1]]
             if rng.random() < 0.1:
-                results.append(body.pool[0])
+                results.append(body.pool[0])        # an argument, returned as is
+            if rng.random() < 0.1:
+                results.append(results[0])          # a value returned twice
             fixed = []
             for r in results:
                 if r.type == ():
                     r = body.extract(r)
                 fixed.append(r)
             results = fixed
-        text = (self.helper.text if use_call else "") + \
-            self.render("f", body, names, arg_types, results)
+        text = "".join(h.text for h in self.helpers) + self.render("f", body, names, arg_types, results)
         inputs = [body.env[n] if t != S else float(body.env[n]) for n, t in zip(names, arg_types)]
         return Case(text, inputs, [body.env[r.name] for r in results], scalar_output, arg_types,
                     [r.type for r in results])

@@ -3,11 +3,12 @@
 For each fixed seed, the random program @f is
 * compiled and run at the generator's inputs, against the generator's numpy
   evaluation (so the generator and the lowering agree on what @f computes);
-* checked by `DerivativeChecker`: JVP against central differences, VJP against
-  JVP by the dot-product identity, primal results of both wrappers unchanged;
+* checked by `DerivativeChecker` (`Checker` below only compiles faster): JVP
+  against central differences, VJP against JVP by the dot-product identity,
+  primal results of both wrappers unchanged;
 * when @f returns one f64, differentiated twice: @grad_f = lintra.grad(@f),
   then forward-over-reverse (lintra.jvp of @grad_f, a Hessian-vector product)
-  against central differences of the compiled gradient, reverse-over-reverse
+  against (fourth-order) central differences of the compiled gradient, reverse-over-reverse
   (lintra.vjp of @grad_f) against it by the dot-product identity, and the
   gradient against the VJP wrapper's cotangents for a cotangent of 1.
 
@@ -31,19 +32,52 @@ import time
 import numpy as np
 import pytest
 
-from ad_harness import DerivativeChecker, expand
+from mlir import ir
+from mlir.passmanager import PassManager
+
+from ad_harness import DerivativeChecker, expand, signature, wrapper
 from fuzz_programs import S, random_case, tstr
+from lintra.dialect import make_context
 from lintra.runtime import compile_function
 
-# Seeds that pass. The seeds found failing (see test/bugs/ and the fuzzing
-# report) are not listed here; the committed test must pass.
-SEEDS = [0, 1, 3, 11, 17, 19, 20, 21, 25, 26, 32, 33, 35, 36, 38, 39, 43, 44, 46, 47, 51,
-         57, 63, 65, 67, 83, 89, 90, 93, 103]
+# Seeds 0-29 pass; the seeds found failing are not listed here (seed 173 of
+# fuzz_programs aborts the lowering: test/bugs/lower-copy-of-0d-constant-aborts.mlir).
+SEEDS = list(range(30))
 
 FD_EPS = 1e-6       # as DerivativeChecker
-HVP_EPS = 1e-5      # central differences of the compiled gradient
+HVP_EPS = 1e-5      # step of the finite differences of the compiled gradient
 FD_TOL = 1e-6
 DOT_TOL = 1e-10
+
+
+def only(text: str, name: str) -> str:
+    """`text` reduced to @name and what it calls (the other functions are dropped)."""
+    with make_context():
+        module = ir.Module.parse(text)
+        for op in module.body.operations:
+            if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value != name:
+                op.attributes["sym_visibility"] = ir.StringAttr.get("private")
+        PassManager.parse("builtin.module(symbol-dce)").run(module.operation)
+        return str(module)
+
+
+def compile_only(text: str, name: str):
+    return compile_function(only(text, name), name)
+
+
+class Checker(DerivativeChecker):
+    """DerivativeChecker that JIT-compiles @f, @jvp_f and @vjp_f each from a module
+    holding only that function and its callees: the same code, a third of the
+    compile time (the runtime compiles every function of the module it is given)."""
+
+    def __init__(self, module_text: str, name: str = "f"):
+        self.ins, self.outs, self.float_ins, self.float_outs = signature(module_text, name)
+        text = module_text + wrapper("jvp", name, self.ins, self.outs, self.float_ins, self.float_outs) \
+            + wrapper("vjp", name, self.ins, self.outs, self.float_ins, self.float_outs)
+        self.expanded = expand(text)
+        self.f = compile_only(self.expanded, name)
+        self.jvp = compile_only(self.expanded, f"jvp_{name}")
+        self.vjp = compile_only(self.expanded, f"vjp_{name}")
 
 
 def hessian_text(case) -> str:
@@ -88,7 +122,7 @@ def shifted(xs, vs, scale):
 
 
 def check_hessian(case, checker, rng) -> None:
-    hess = compile_function(expand(hessian_text(case)), "hess")
+    hess = compile_only(expand(hessian_text(case)), "hess")
     n = len(case.arg_types)
     xs = list(case.inputs)
     vs = [random_vector(rng, t) for t in case.arg_types]
@@ -99,10 +133,13 @@ def check_hessian(case, checker, rng) -> None:
     vjp_grad = checker.vjp(*xs, 1.0)[1:]
     for got, want in zip(grad, vjp_grad):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
-    plus = hess(*shifted(xs, vs, HVP_EPS), *vs, *cts)[:n]
-    minus = hess(*shifted(xs, vs, -HVP_EPS), *vs, *cts)[:n]
-    for got, p, m in zip(hv, plus, minus):
-        np.testing.assert_allclose(got, (p - m) / (2 * HVP_EPS), rtol=FD_TOL, atol=FD_TOL)
+    # Fourth-order central differences of the gradient (error O(eps^4)): second
+    # derivatives of these programs reach 1e3, where the second-order stencil
+    # is off by a few 1e-6.
+    grads = {k: hess(*shifted(xs, vs, k * HVP_EPS), *vs, *cts)[:n] for k in (-2, -1, 1, 2)}
+    for i, got in enumerate(hv):
+        fd = (8 * (grads[1][i] - grads[-1][i]) - (grads[2][i] - grads[-2][i])) / (12 * HVP_EPS)
+        np.testing.assert_allclose(got, fd, rtol=FD_TOL, atol=FD_TOL)
     lhs = sum(float(np.sum(c * h)) for c, h in zip(cts, hv))
     rhs = sum(float(np.sum(h * v)) for h, v in zip(hct, vs))
     assert abs(lhs - rhs) <= DOT_TOL * max(1.0, abs(lhs)), (lhs, rhs)
@@ -110,7 +147,7 @@ def check_hessian(case, checker, rng) -> None:
 
 def check_seed(seed: int) -> None:
     case = random_case(seed)
-    checker = DerivativeChecker(case.text)
+    checker = Checker(case.text)
     primal = checker.f(*case.inputs)
     for got, want in zip(primal, case.expected):
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
