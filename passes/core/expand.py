@@ -90,8 +90,11 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         # Cotangents of results whose tangent is known zero contribute nothing.
         activity = tuple(not zero for zero in ad.zero_results[lin])
         live = [ct for ct, active in zip(operands[len(ins):], activity) if active]
-        transposed = transpose_function(ad, ad.lookup(lin), activity)
-        cotangents = call(b, transposed, residuals + live, ad)
+        if floats(ins):
+            transposed = transpose_function(ad, ad.lookup(lin), activity)
+            cotangents = call(b, transposed, residuals + live, ad)
+        else:  # nothing to differentiate with respect to
+            cotangents = []
         results = cotangents if op.name == "lintra.grad" else primal[:len(outs)] + cotangents
     elif op.name == "lintra.transpose":
         linear = linear_arg_positions(callee)

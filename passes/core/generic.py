@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from mlir import ir
 
 from ..diagnostics import LintraError
-from .coefficients import split_coefficients
+from .coefficients import loop_bounds, split_coefficients
 from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
 from .structured import PARALLEL, REDUCTION, build_generic, empty, identity_dims, iterator_kinds, map_dims
 
@@ -213,7 +213,14 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
         iterators = [PARALLEL if d in target else REDUCTION for d in range(s.n_dims)]
         accumulates = REDUCTION in iterators
         ins = [args[i] for i in nonlinear] + [cts[k] for k in live_cts]
-        maps = [s.maps[i] for i in nonlinear] + [s.maps[n_in + k] for k in live_cts] + [target]
+        maps = [s.maps[i] for i in nonlinear] + [s.maps[n_in + k] for k in live_cts]
+        uncovered = [d for d in range(s.n_dims) if not any(d in m for m in maps + [target])]
+        if uncovered:  # loops only linear operands indexed: an unread input gives their bounds
+            bounds = loop_bounds(s)
+            ins.append(empty(b, tensor_type([bounds[d] for d in uncovered],
+                                            element_type(args[position].type))))
+            maps.append(uncovered)
+        maps.append(target)
         operand_type = args[position].type
         scalar = not isinstance(operand_type, ir.ShapedType)
         result_type = tensor_type([], operand_type) if scalar else operand_type

@@ -130,7 +130,9 @@ def deflinear(name: str, transpose: Callable, positions: Callable = float_operan
               jvp: Callable | None = None, overwritten_init: int | None = None) -> None:
     """A linear op: its JVP applies it to the tangents; `transpose` is its transpose."""
     JVP_RULES[name] = jvp or linear_jvp(positions, overwritten_init)
-    TRANSPOSE_RULES[name] = TransposeRule(transpose, positions)
+    # An overwritten init may even be linear: it is never read, its cotangent is zero.
+    free = (lambda op: {overwritten_init}) if overwritten_init is not None else (lambda op: set())
+    TRANSPOSE_RULES[name] = TransposeRule(transpose, positions, free_positions=free)
 
 
 def bilinear_jvp(pair=(0, 1), accumulator: int | None = None) -> Callable:

@@ -15,7 +15,7 @@ from ad_harness import DerivativeChecker, random_like
 from lintra.runtime import compile_function
 
 REGRESSIONS = Path(__file__).resolve().parent.parent / "regressions"
-FILES = sorted(REGRESSIONS.glob("*.mlir"))
+FILES = sorted(p for p in REGRESSIONS.glob("*.mlir") if "func.func @f(" in p.read_text())
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -51,3 +51,24 @@ func.func @f() -> tensor<f64> {
   return %0 : tensor<f64>
 }"""
     assert float(compile_function(program, "f")()[0]) == 2.5
+
+
+def transposed(name: str):
+    from ad_harness import expand
+    return compile_function(expand((REGRESSIONS / name).read_text()), "Lt")
+
+
+def test_transpose_of_a_generic_with_a_loop_only_linear_operands_index():
+    # L(a, b)[i] = sum_j (a[i] + b[j]) over j < 2, so L^T(ct) = (2 ct, [sum ct, sum ct]).
+    ct = np.array([1.0, -2.0, 0.5])
+    ct_a, ct_b = transposed("transpose-generic-uncovered-loop-dim.mlir")(ct)
+    np.testing.assert_allclose(ct_a, 2 * ct)
+    np.testing.assert_allclose(ct_b, [ct.sum(), ct.sum()])
+
+
+def test_transpose_ignores_an_overwritten_linear_init():
+    # L(a, t) = copy(a into t): L^T(ct) = (ct, 0).
+    ct = np.array([1.0, -2.0, 0.5])
+    ct_a, ct_t = transposed("transpose-overwritten-linear-init.mlir")(ct)
+    np.testing.assert_allclose(ct_a, ct)
+    np.testing.assert_allclose(ct_t, 0.0)

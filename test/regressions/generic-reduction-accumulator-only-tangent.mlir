@@ -2,7 +2,7 @@
 // (the `outs` init) carries a tangent, i.e. its inputs do not depend on the
 // differentiated arguments (here a constant input).
 //
-// Reproduce:   lintra-opt test/bugs/generic-reduction-accumulator-only-tangent.mlir --lintra-ad
+// Reproduce:   lintra-opt test/regressions/generic-reduction-accumulator-only-tangent.mlir --lintra-ad
 // Expected:    @df returns (x + sum(tanh(c)), ct): the result is x plus a constant.
 // Actual:      generic-reduction-accumulator-only-tangent.mlir:20:8: error:
 //              'linalg.generic' op is a reduction whose accumulator is not

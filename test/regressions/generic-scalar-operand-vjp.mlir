@@ -2,7 +2,7 @@
 // linalg.generic accepts scalar inputs (indexing map `(d0) -> ()`); lintra-jvp
 // handles them, but the transpose builds a generic whose *output* is an f64.
 //
-// Reproduce:   lintra-opt test/bugs/generic-scalar-operand-vjp.mlir --lintra-ad
+// Reproduce:   lintra-opt test/regressions/generic-scalar-operand-vjp.mlir --lintra-ad
 // Expected:    @df returns (s * x, sum(x * ct), s * ct).
 // Actual:      generic-scalar-operand-vjp.mlir:20:8: error: 'linalg.generic' op
 //              operand #3 must be variadic of shaped of any type values, but got 'f64'

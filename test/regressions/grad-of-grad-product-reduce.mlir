@@ -1,7 +1,7 @@
 // Regression (fixed): second-order derivatives of a product reduction fail: lintra cannot
 // differentiate the code its own linalg.reduce (mulf) JVP rule emits.
 //
-// Reproduce:   lintra-opt test/bugs/grad-of-grad-product-reduce.mlir --lintra-ad
+// Reproduce:   lintra-opt test/regressions/grad-of-grad-product-reduce.mlir --lintra-ad
 // Expected:    @hvp computes the Hessian-vector product of prod(x)
 //              (first order, @g alone, works).
 // Actual:      grad-of-grad-product-reduce.mlir:21:8: error: 'linalg.generic' op is a

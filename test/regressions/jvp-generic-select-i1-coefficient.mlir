@@ -3,7 +3,7 @@
 // condition into a tensor of i1 (a "coefficient"), which the lowering rejects.
 // @f itself lowers and runs fine.
 //
-// Reproduce:   lintra-opt test/bugs/jvp-generic-select-i1-coefficient.mlir --lintra-ad --lintra-lower-to-llvm
+// Reproduce:   lintra-opt test/regressions/jvp-generic-select-i1-coefficient.mlir --lintra-ad --lintra-lower-to-llvm
 // Expected:    LLVM dialect (the tangent is select(x > 0.5, dx, dx * cos(x))).
 // Actual:      jvp-generic-select-i1-coefficient.mlir:25:8: error: 'memref.alloc' op
 //              needs a memref of i1, which this MLIR build cannot lower to LLVM

@@ -5,7 +5,7 @@
 //
 // Reproduce:
 //   python -c "import numpy as np; from lintra.runtime import compile_function as c; \
-//     print(c(open('test/bugs/lower-fused-generic-reading-init.mlir').read(), 'f')(np.array([1., 2., 3.]))[0])"
+//     print(c(open('test/regressions/lower-fused-generic-reading-init.mlir').read(), 'f')(np.array([1., 2., 3.]))[0])"
 // Expected:    [[1. 1.] [2. 2.] [3. 3.]]   (%0 = 0 + r, broadcast along d1)
 // Actual:      [[1. 2.] [2. 4.] [3. 6.]]
 //

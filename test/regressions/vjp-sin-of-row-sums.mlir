@@ -3,7 +3,7 @@
 // finite differences. Same root cause as lower-fused-generic-reading-init.mlir.
 //
 // Reproduce:
-//   lintra-opt test/bugs/vjp-sin-of-row-sums.mlir --lintra-ad -o /tmp/vjp.mlir
+//   lintra-opt test/regressions/vjp-sin-of-row-sums.mlir --lintra-ad -o /tmp/vjp.mlir
 //   python -c "import numpy as np; from lintra.runtime import compile_function as c; \
 //     x = np.arange(6.).reshape(2, 3) / 10; ct = np.array([1., 1.]); \
 //     print(c(open('/tmp/vjp.mlir').read(), 'df')(x, ct)[0]); print(np.cos(x.sum(1))[:, None] * [1, 1, 1])"

@@ -2,7 +2,7 @@
 // e.g. inside a grad-of-grad) crashes when a float result of the callee has a
 // tangent known to be zero (here a constant result).
 //
-// Reproduce:   lintra-opt test/bugs/vjp-zero-tangent-result.mlir --lintra-ad
+// Reproduce:   lintra-opt test/regressions/vjp-zero-tangent-result.mlir --lintra-ad
 // Expected:    @df returns (sin(x), 0.5, cos(x) * ct0); the cotangent %ct1 of the
 //              constant result contributes nothing.
 // Actual:      lintra-opt: internal error: StopIteration:

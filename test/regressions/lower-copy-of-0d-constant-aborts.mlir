@@ -1,8 +1,11 @@
+// FIXED in af028d6 (the lowering rewrites linalg.copy as a generic before fusion);
+// kept as the record of the fuzz finding.
+//
 // Bug (lowering, no AD involved): lintra-lower-to-llvm aborts the process on a
 // linalg.copy of a 0-d constant tensor, instead of lowering it (or raising a
 // LintraError).
 //
-// Reproduce:   lintra-opt test/bugs/lower-copy-of-0d-constant-aborts.mlir --lintra-lower-to-llvm
+// Reproduce:   lintra-opt test/regressions/lower-copy-of-0d-constant-aborts.mlir --lintra-lower-to-llvm
 // Expected:    LLVM dialect; @f returns 0.0.
 // Actual:      python3: .../llvm/ADT/SmallVector.h:306: T& llvm::SmallVectorTemplateCommon<T,
 //              <template-parameter-1-2> >::front() [...]: Assertion `!empty()' failed.
