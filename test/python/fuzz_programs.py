@@ -148,6 +148,7 @@ class Value:
     name: str
     type: object
     kind: str = "op"   # "op", "arg" or "const"
+    lin: bool = False  # depends on a {lintra.linear} argument (random_linear_case)
 
 
 class Fn:
@@ -171,6 +172,7 @@ class Fn:
         self.steps: list = []
         self.callees: list = []   # helpers this function may call
         self.captured: dict = {}  # values of constants a region reads from outside
+        self.zero_pads = False    # tensor.pad only with 0.0 (linear functions)
 
     # -- bookkeeping ---------------------------------------------------------
     def fresh(self, base="v") -> str:
@@ -193,7 +195,7 @@ class Fn:
         result = []
         for out, t, value in zip(outs, types, values):
             self.env[out] = value
-            v = Value(out, t, kind)
+            v = Value(out, t, kind, any(i.lin for i in ins))
             if pool:
                 self.pool.append(v)
             result.append(v)
@@ -247,6 +249,14 @@ class Fn:
         weights = [1.0 + i for i in range(len(candidates))]
         return rng.choices(candidates, weights)[0]
 
+    def pick_overwritten(self, t) -> Value:
+        """A live tensor for an `outs` operand the op overwrites without reading."""
+        return self.pick(t, const_ok=False)
+
+    def pick_init(self, t) -> Value:
+        """A live tensor for an `outs` operand the op reads (accumulates into)."""
+        return self.pick(t)
+
     def const(self, t) -> Value:
         rng = self.rng
         if t == S:
@@ -280,7 +290,10 @@ class Fn:
         sources = [v for v in self.pool if v.kind != "const"] or self.pool
         if self.region:
             return rng.choice(sources)
-        src = rng.choice(sources)
+        return self.convert_from(rng.choice(sources), t)
+
+    def convert_from(self, src: Value, t) -> Value:
+        rng = self.rng
         if src.type == t:
             return src
         if t == S:
@@ -467,7 +480,7 @@ class Fn:
             ins = [s]
             fn = (lambda a: np.full(t, a))
         else:  # fill over a live tensor: it is overwritten
-            live = self.pick(t, const_ok=False)
+            live = self.pick_overwritten(t)
             init, ins = f"%{live.name}", [s, live]
             fn = (lambda a, _: np.full(t, a))
         return self.emit1(f"linalg.fill ins(%{s.name} : f64) outs({init} : {tstr(t)}) -> {tstr(t)}",
@@ -582,7 +595,7 @@ class Fn:
         if dry:
             return bool(options)
         _, _, low, high = self.rng.choice(options)
-        value = 0.0 if self.rng.random() < 0.7 else round(self.rng.uniform(-1, 1), 2)
+        value = 0.0 if self.rng.random() < 0.7 or self.zero_pads else round(self.rng.uniform(-1, 1), 2)
         args = ", ".join(f"%{self.fresh('i')}: index" for _ in low)
         if self.rng.random() < 0.5:
             pad = self.raw(f"arith.constant {fmt(value)} : f64")
@@ -617,7 +630,7 @@ class Fn:
     def op_copy(self):
         src = self.tensor_of()
         t = src.type
-        init = self.empty(t) if self.rng.random() < 0.7 else f"%{self.pick(t, const_ok=False).name}"
+        init = self.empty(t) if self.rng.random() < 0.7 else f"%{self.pick_overwritten(t).name}"
         return self.emit1(f"linalg.copy ins(%{src.name} : {tstr(t)}) outs({init} : {tstr(t)}) -> {tstr(t)}",
                           t, lambda x: x.copy(), [src])
 
@@ -800,10 +813,10 @@ class Fn:
         reads_out = not reduction and rng.random() < 0.3
         ins = [self.pick(t) for t in in_types]
         if reduction:
-            inits = [self.zeros(out_type) if rng.random() < 0.6 else self.pick(out_type)
+            inits = [self.zeros(out_type) if rng.random() < 0.6 else self.pick_init(out_type)
                      for _ in range(n_out)]
         elif reads_out:
-            inits = [self.pick(out_type) for _ in range(n_out)]
+            inits = [self.pick_init(out_type) for _ in range(n_out)]
         else:
             inits = [None] * n_out
         init_names = [f"%{v.name}" if v is not None else self.empty(out_type) for v in inits]
@@ -1103,6 +1116,257 @@ class Program:
             total = body.emit1(f"arith.addf %{total.name}, %{total.name} : f64", S, np.add, [total, total])
 
 
+# -- linear functions, for lintra.transpose -------------------------------------
+
+class LinearFn(Fn):
+    """The body of a function linear in its `{lintra.linear}` arguments.
+
+    Values that depend on a linear argument are marked `lin`. `pick` returns
+    linear values (converting with linear data movement when needed), so the
+    data-movement ops of `Fn` are reused as they are; `nonlinear(build)` runs a
+    builder of `Fn` with `pick` returning non-linear values (coefficients);
+    `plan` assigns "lin"/"nl" to the next top-level picks, which is how the
+    contractions and linalg.generic of `Fn` get one linear and one coefficient
+    operand. The `lop_*` steps combine both kinds linearly.
+    """
+
+    def __init__(self, program, indent, region=False):
+        super().__init__(program, indent, region)
+        self.zero_pads = True
+        self.nl_mode = False
+        self.plan: list = []
+        self.top_picks: list = []
+        self.in_pick = False
+
+    def pick(self, t, const_ok=True) -> Value:
+        if self.in_pick or not self.plan:
+            return self.pick_nl(t, const_ok) if self.nl_mode else self.pick_lin(t)
+        mode = self.plan.pop(0)
+        value = self.pick_nl(t, const_ok) if mode == "nl" else self.pick_lin(t)
+        self.top_picks.append(value)
+        return value
+
+    def guarded(self, build):
+        """Run `build` with the plan suspended (nested picks do not consume it)."""
+        previous, self.in_pick = self.in_pick, True
+        try:
+            return build()
+        finally:
+            self.in_pick = previous
+
+    def pick_lin(self, t) -> Value:
+        return self.guarded(lambda: self.lin_value(t))
+
+    def lin_value(self, t) -> Value:
+        if self.nl_mode:
+            return Fn.pick(self, t)
+        rng = self.rng
+        candidates = [v for v in self.pool if v.lin and v.type == t]
+        if candidates and (self.region or rng.random() < 0.9):
+            unused = [v for v in candidates if v.name not in self.used]
+            if unused and rng.random() < 0.6:
+                return rng.choice(unused)
+            return rng.choices(candidates, [1.0 + i for i in range(len(candidates))])[0]
+        sources = [v for v in self.pool if v.lin]
+        if self.region or not sources:
+            raise Reject()
+        return self.convert_from(rng.choice(sources), t)
+
+    def pick_init(self, t) -> Value:
+        # an accumulator must be linear (or zero): a non-zero coefficient there is affine
+        return self.pick(t) if self.nl_mode else self.pick_lin(t)
+
+    def nonlinear(self, build):
+        """Run `build` on the non-linear values only."""
+        previous, saved = self.nl_mode, self.pool
+        self.nl_mode = True
+        self.pool = [v for v in saved if not v.lin]
+        start = len(self.pool)
+        try:
+            return build()
+        finally:
+            self.pool = saved + self.pool[start:]
+            self.nl_mode = previous
+
+    def pick_nl(self, t, const_ok=True) -> Value:
+        return self.guarded(lambda: self.nl_value(t, const_ok))
+
+    def nl_value(self, t, const_ok=True) -> Value:
+        if not any(not v.lin for v in self.pool):
+            return self.const(t)
+        if self.nl_mode:
+            return Fn.pick(self, t, const_ok)
+        return self.nonlinear(lambda: Fn.pick(self, t, const_ok))
+
+    def with_plan(self, plan, build):
+        self.plan, self.top_picks = list(plan), []
+        try:
+            return build()
+        finally:
+            self.plan = []
+
+    # -- linear combinations -----------------------------------------------------
+    def linear_type(self):
+        if self.region:
+            return S
+        return self.rng.choice(sorted({v.type for v in self.pool if v.lin}, key=POOL_TYPES.index))
+
+    def lop_addsub(self):
+        t = self.linear_type()
+        name = self.rng.choice(["arith.addf", "arith.subf"])
+        a, b = self.pick_lin(t), self.pick_lin(t)
+        if a is b:
+            name = "arith.addf"   # not a - a = 0
+        return self.emit1(f"{name} %{a.name}, %{b.name} : {tstr(t)}", t, BINARY[name], [a, b])
+
+    def lop_scale(self):
+        t = self.linear_type()
+        x, c = self.pick_lin(t), self.pick_nl(t)
+        a, b = (x, c) if self.rng.random() < 0.5 else (c, x)
+        return self.emit1(f"arith.mulf %{a.name}, %{b.name} : {tstr(t)}", t, np.multiply, [a, b])
+
+    def lop_div(self):
+        t = self.linear_type()
+        x = self.pick_lin(t)
+        den = self.nonlinear(lambda: self.one_plus_square(self.pick_nl(t, const_ok=False)))
+        return self.emit1(f"arith.divf %{x.name}, %{den.name} : {tstr(t)}", t, lambda p, q: p / q,
+                          [x, den])
+
+    def lop_select(self):
+        rng = self.rng
+        t = self.linear_type()
+        ct = S if t == S or rng.random() < 0.3 else t
+        p, q = self.pick_nl(ct), self.pick_nl(ct)
+        predicate = rng.choice(list(CMP))
+        cond = self.raw(f"arith.cmpf {predicate}, %{p.name}, %{q.name} : {tstr(ct)}")
+        x = self.pick_lin(t)
+        y = self.zeros(t) if t != S and rng.random() < 0.2 else self.pick_lin(t)
+        if rng.random() < 0.5:
+            x, y = y, x
+        types = tstr(t) if ct == S else f"{tstr(t)[:-4]}i1>, {tstr(t)}"
+
+        def fn(a, b, u, v):
+            gap(a, b)
+            return np.where(CMP[predicate](a, b), u, v)
+        return self.emit1(f"arith.select {cond}, %{x.name}, %{y.name} : {types}", t, fn, [p, q, x, y])
+
+    def lop_nonlinear(self):
+        """A non-linear step (a new coefficient)."""
+        ops = REGION_WEIGHTS_BY_OP if self.region else TOP_OPS
+        kind = self.rng.choices(list(ops), list(ops.values()))[0]
+        if all(v.lin for v in self.pool):
+            self.const(S if self.region else self.rng.choice(POOL_TYPES))
+        return self.nonlinear(lambda: getattr(self, kind)())
+
+    def lop_reduce(self):
+        src = self.tensor_of([t for t in TENSOR_TYPES if t != ()])
+        dims = self.rng.choice([[0], [1], [0, 1]] if len(src.type) == 2 else [[0]])
+        return self.reduce(src, dims, "arith.addf")
+
+    def lop_contraction(self):
+        rng = self.rng
+        kind = rng.choice(["op_matmul", "op_matvec", "op_dot", "op_batch_matmul"])
+        plan = ["lin", "nl"] if rng.random() < 0.5 else ["nl", "lin"]
+        return self.with_plan(plan + ["lin"], getattr(self, kind))
+
+    def lop_structured(self):
+        rng = self.rng
+        kind = "op_generic" if rng.random() < 0.7 else "op_map"
+        plan = [rng.choice(["lin", "nl"]) for _ in range(3)] + ["lin"] * 4
+        return self.with_plan(plan, getattr(self, kind))
+
+    # -- regions: linear in the block arguments of linear operands -----------------
+    def build_region(self, arg_names, env, count: int, sizes=None):
+        if self.nl_mode:
+            return super().build_region(arg_names, env, count, sizes)
+        flags = [v.lin for v in self.top_picks[:len(arg_names)]]
+        body = LinearFn(self.p, self.indent + "  ", region=True)
+        for name, lin in zip(arg_names, flags):
+            body.pool.append(Value(name, S, "arg", lin))
+        body.env.update(env)
+        made = 0
+        for _ in range(count * 6):
+            if made >= count:
+                break
+            kind = self.rng.choices(LINEAR_REGION_OPS, LINEAR_REGION_WEIGHTS)[0]
+            if body.attempt(lambda: getattr(body, kind)()):
+                made += 1
+        return body
+
+    def yielded(self, body: "Fn", exclude=()) -> Value:
+        if self.nl_mode:
+            return super().yielded(body, exclude)
+        linear = [v for v in body.pool if v.lin and v.name not in exclude]
+        if not linear:
+            raise Reject()
+        unused = [v for v in linear if v.name not in body.used and v.kind == "op"]
+        return unused[-1] if unused else linear[-1]
+
+
+LINEAR_OPS = {
+    "lop_addsub": 3, "lop_scale": 3, "lop_div": 1, "lop_select": 1, "lop_nonlinear": 2, "op_negf": 0.4,
+    "op_extract": 0.8, "op_insert": 0.7, "op_build": 0.6, "op_extract_slice": 0.8, "op_insert_slice": 0.8,
+    "op_reshape": 0.5, "op_concat": 0.7, "op_pad": 0.6, "op_cast": 0.3, "op_fill": 0.3, "op_copy": 0.3,
+    "op_transpose": 0.6, "op_broadcast": 0.8, "lop_reduce": 1.5, "lop_contraction": 2,
+    "lop_structured": 2.5,
+}
+LINEAR_REGION_WEIGHTS_BY_OP = {"lop_addsub": 3, "lop_scale": 3, "lop_div": 1, "lop_select": 1,
+                               "lop_nonlinear": 2, "op_negf": 0.4}
+LINEAR_REGION_OPS = list(LINEAR_REGION_WEIGHTS_BY_OP)
+LINEAR_REGION_WEIGHTS = list(LINEAR_REGION_WEIGHTS_BY_OP.values())
+
+
+@dataclass
+class LinearCase:
+    text: str             # func.func @L(nonlinear args..., linear args {lintra.linear}...)
+    nonlinear: list       # inputs of the non-linear arguments
+    linear: list          # inputs of the linear arguments
+    expected: list        # @L's results at those inputs
+    nonlinear_types: list
+    linear_types: list
+    result_types: list
+
+
+class LinearProgram(Program):
+    def build_linear(self) -> LinearCase:
+        rng = self.rng
+        nl_types = [rng.choice(ARG_TYPES) for _ in range(rng.randint(0, 3))]
+        lin_types = [rng.choice(ARG_TYPES) for _ in range(rng.randint(1, 3))]
+        body = LinearFn(self, "  ")
+        for i in range(4):
+            body.line(f"%c{i} = arith.constant {i} : index")
+        names = []
+        for t, lin in [(t, False) for t in nl_types] + [(t, True) for t in lin_types]:
+            name = self.fresh_arg()
+            names.append(name)
+            body.pool.append(Value(name, t, "arg", lin))
+            body.env[name] = np.asarray(random_input(rng, t))
+        kinds, weights = list(LINEAR_OPS), list(LINEAR_OPS.values())
+        n_steps, made = rng.randint(5, 15), 0
+        for _ in range(n_steps * 8):
+            if made >= n_steps:
+                break
+            kind = rng.choices(kinds, weights)[0]
+            if body.attempt(lambda: getattr(body, kind)()):
+                made += 1
+        linear = [v for v in body.pool if v.lin]
+        leaves = [v for v in linear if v.kind == "op" and v.name not in body.used]
+        results = leaves[-3:] or [linear[-1]]
+        if rng.random() < 0.1:   # a zero result
+            results.append(body.zeros(rng.choice([(3,), (2, 3)])))
+        if rng.random() < 0.1:
+            results.append(rng.choice([v for v in body.pool if v.kind == "arg" and v.lin]))
+        results = [body.extract(r) if r.type == () else r for r in results]
+        params = ", ".join(f"%{n}: {tstr(t)}" + (" {lintra.linear}" if i >= len(nl_types) else "")
+                           for i, (n, t) in enumerate(zip(names, nl_types + lin_types)))
+        rtypes = ", ".join(tstr(r.type) for r in results)
+        text = "\n".join([f"func.func @L({params}) -> ({rtypes}) {{"] + body.lines +
+                         [f"  return {', '.join('%' + r.name for r in results)} : {rtypes}", "}"]) + "\n"
+        inputs = [body.env[n] if t != S else float(body.env[n]) for n, t in zip(names, nl_types + lin_types)]
+        return LinearCase(text, inputs[:len(nl_types)], inputs[len(nl_types):],
+                          [body.env[r.name] for r in results], nl_types, lin_types, [r.type for r in results])
+
+
 def parse_error(text: str) -> str | None:
     from mlir import ir
     from lintra.dialect import make_context
@@ -1139,6 +1403,22 @@ def random_case(seed: int, attempts: int = 50, avoid=frozenset()) -> Case:
 def random_program(seed: int) -> str:
     """A valid MLIR module with `func.func @f` (and maybe a helper @g), deterministic in `seed`."""
     return random_case(seed).text
+
+
+def random_linear_case(seed: int, attempts: int = 50) -> LinearCase:
+    """A function @L linear in its {lintra.linear} arguments (for lintra.transpose),
+    with inputs and expected results; deterministic in `seed`."""
+    for attempt in range(attempts):
+        sub_seed = seed * 1000 + attempt
+        try:
+            case = LinearProgram(sub_seed).build_linear()
+        except Reject:
+            continue
+        error = parse_error(case.text)
+        if error is None:
+            return case
+        PARSE_FAILURES.append((sub_seed, error, case.text))
+    raise RuntimeError(f"no valid linear program for seed {seed}")
 
 
 if __name__ == "__main__":
