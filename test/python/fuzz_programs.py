@@ -1,7 +1,8 @@
 """Deterministic random MLIR programs for fuzzing lintra's derivatives.
 
-    text = random_program(seed)          # a module with func.func @f (and maybe @g)
+    text = random_program(seed)          # a module with func.func @f (and maybe @g, @h)
     case = random_case(seed)             # the same text plus inputs and expected results
+    lin = random_linear_case(seed)       # func.func @L, linear in its {lintra.linear} args
 
 A program is a random DAG of 5-15 "steps" over f64 scalars and small static
 tensors (shapes (3,), (2,3), (3,2), plus the (2,), (2,2), (3,3) and 0-d tensors
@@ -30,6 +31,12 @@ Each program is parsed and verified with `lintra.dialect.make_context()`;
 a text that fails is a generator bug: it is recorded in `PARSE_FAILURES` and
 another program is drawn for the seed (`random_case` tries `seed`'s
 sub-seeds in order, so the result is still deterministic).
+
+`random_linear_case` builds @L the same way from linear steps (addf/subf/negf,
+mulf and divf by coefficients, select on a coefficient condition, the tensor
+data movement ops, additive reductions, contractions and generics with one
+linear operand, generic/map bodies linear in their linear block arguments)
+and non-linear steps on the other arguments (the coefficients).
 
 Run `python fuzz_programs.py SEED` to print a program.
 """
@@ -965,7 +972,8 @@ class Fn:
 TOP_OPS = {
     "op_binary": 3, "op_divf": 1, "op_negf": 0.4, "op_minmax": 1, "op_select": 1, "op_unary": 3,
     "op_powf": 0.6, "op_math_extra": 1, "op_extract": 0.8, "op_insert": 0.7, "op_build": 0.6,
-    "op_extract_slice": 0.8, "op_insert_slice": 0.8, "op_reshape": 0.5, "op_concat": 0.7, "op_pad": 0.6, "op_cast": 0.3,
+    "op_extract_slice": 0.8, "op_insert_slice": 0.8, "op_reshape": 0.5, "op_concat": 0.7,
+    "op_pad": 0.6, "op_cast": 0.3,
     "op_fill": 0.3, "op_copy": 0.3, "op_transpose": 0.6, "op_broadcast": 0.8, "op_reduce": 1.5,
     "op_map": 1, "op_matmul": 1, "op_matvec": 0.7, "op_dot": 0.4, "op_batch_matmul": 0.4,
     "op_generic": 2.5,
