@@ -69,6 +69,8 @@ class Reject(Exception):
 def tstr(t) -> str:
     if t == S:
         return "f64"
+    if t in ("index", "i64"):
+        return t
     return "tensor<" + "".join(f"{d}x" for d in t) + "f64>"
 
 
@@ -180,6 +182,7 @@ class Fn:
         self.callees: list = []   # helpers this function may call
         self.captured: dict = {}  # values of constants a region reads from outside
         self.zero_pads = False    # tensor.pad only with 0.0 (linear functions)
+        self.dynamic_indices: list = []  # (name, value) of index arguments
 
     # -- bookkeeping ---------------------------------------------------------
     def fresh(self, base="v") -> str:
@@ -290,6 +293,13 @@ class Fn:
 
     def index(self, i: int) -> str:
         return f"%c{i}"
+
+    def index_at(self, i: int) -> str:
+        """Index `i`: a constant, or an index argument whose value is `i`."""
+        matching = [name for name, value in self.dynamic_indices if value == i]
+        if matching and self.rng.random() < 0.5:
+            return f"%{matching[0]}"
+        return self.index(i)
 
     def convert(self, t) -> Value:
         """A new value of type `t` computed from a random pool value."""
@@ -451,7 +461,7 @@ class Fn:
 
     def extract(self, src: Value) -> Value:
         idx = [self.rng.randrange(d) for d in src.type]
-        indices = ", ".join(self.index(i) for i in idx)
+        indices = ", ".join(self.index_at(i) for i in idx)
         return self.emit1(f"tensor.extract %{src.name}[{indices}] : {tstr(src.type)}", S,
                           lambda x: x[tuple(idx)], [src])
 
@@ -462,7 +472,7 @@ class Fn:
         dest = self.tensor_of()
         s = self.pick(S)
         idx = [self.rng.randrange(d) for d in dest.type]
-        indices = ", ".join(self.index(i) for i in idx)
+        indices = ", ".join(self.index_at(i) for i in idx)
 
         def fn(a, x):
             out = x.copy()
@@ -1013,8 +1023,10 @@ def random_input(rng: random.Random, t):
 
 
 class Program:
-    def __init__(self, seed: int, avoid=frozenset()):
+    def __init__(self, seed: int, avoid=frozenset(), steps=(5, 15), extras=frozenset()):
         self.avoid = frozenset(avoid)
+        self.extras = frozenset(extras)
+        self.steps = steps
         self.rng = random.Random(seed)
         self.counter = itertools.count()
         self.helpers: list[Helper] = []
@@ -1030,6 +1042,9 @@ class Program:
         for t in arg_types:
             name = self.fresh_arg()
             names.append(name)
+            if t == "index":
+                body.dynamic_indices.append((name, self.rng.choice([0, 1])))
+                continue
             body.pool.append(Value(name, t, "arg"))
             body.env[name] = np.asarray(random_input(self.rng, t))
         kinds, weights = list(ops), list(ops.values())
@@ -1078,7 +1093,9 @@ class Program:
                 self.make_helper("h")
             self.make_helper("g")
         arg_types = [rng.choice(ARG_TYPES) for _ in range(rng.randint(1, 4))]
-        body, names = self.function(arg_types, rng.randint(5, 15), TOP_OPS)
+        if "int-args" in self.extras:
+            arg_types.insert(rng.randrange(len(arg_types) + 1), "index")
+        body, names = self.function(arg_types, rng.randint(*self.steps), TOP_OPS)
         if use_call and not any("func.call" in line for line in body.lines):
             body.attempt(body.op_call)
         leaves = [v for v in body.pool if v.kind == "op" and v.name not in body.used]
@@ -1103,8 +1120,15 @@ class Program:
                     r = body.extract(r)
                 fixed.append(r)
             results = fixed
+            scalars = [v for v in body.pool if v.type == S]
+            if "int-args" in self.extras and scalars:   # an integer result
+                x = rng.choice(scalars)
+                results.insert(rng.randrange(len(results) + 1), body.emit1(
+                    f"arith.fptosi %{x.name} : f64 to i64", "i64", np.trunc, [x], pool=False))
         text = "".join(h.text for h in self.helpers) + self.render("f", body, names, arg_types, results)
-        inputs = [body.env[n] if t != S else float(body.env[n]) for n, t in zip(names, arg_types)]
+        index_values = dict(body.dynamic_indices)
+        inputs = [index_values[n] if t == "index" else body.env[n] if t != S else float(body.env[n])
+                  for n, t in zip(names, arg_types)]
         return Case(text, inputs, [body.env[r.name] for r in results], scalar_output, arg_types,
                     [r.type for r in results])
 
@@ -1388,17 +1412,20 @@ def parse_error(text: str) -> str | None:
     return None
 
 
-def random_case(seed: int, attempts: int = 50, avoid=frozenset()) -> Case:
+def random_case(seed: int, attempts: int = 50, avoid=frozenset(), steps=(5, 15),
+                extras=frozenset()) -> Case:
     """The program of `seed`, with inputs and the expected results (deterministic).
 
     `avoid` leaves out features, to look for bugs past known ones:
     "scalar-generic-inputs" (f64 operands of linalg.generic), "mul-reduce"
-    (linalg.reduce with a mulf body).
+    (linalg.reduce with a mulf body). `steps` bounds the number of steps of @f.
+    `extras` adds features: "int-args" (an index argument used as a tensor
+    index, and an i64 result).
     """
     for attempt in range(attempts):
         sub_seed = seed * 1000 + attempt
         try:
-            case = Program(sub_seed, avoid).build()
+            case = Program(sub_seed, avoid, steps, extras).build()
         except Reject:
             continue
         error = parse_error(case.text)

@@ -163,7 +163,7 @@ def check_seed(seed: int) -> None:
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
     rng = np.random.default_rng(seed)
     checker.check(list(case.inputs), rng, eps=FD_EPS, fd_tol=FD_TOL, dot_tol=DOT_TOL)
-    if case.scalar_output:
+    if case.scalar_output and "index" not in case.arg_types:
         check_hessian(case, checker, rng)
 
 
