@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections import namedtuple
+from dataclasses import dataclass, field
 
 import numpy as np
 from mlir import ir
@@ -39,8 +40,8 @@ from lintra.runtime import compile_function
 
 from . import dtypes
 from . import primitives as prim
-from .pytree import tree_flatten, tree_unflatten
-from .tracing import Aval, Tracer, current_trace, new_trace, trace_function
+from .pytree import TreeDef, tree_flatten, tree_unflatten
+from .tracing import Aval, FunctionScope, Tracer, current_trace, new_trace
 
 CacheInfo = namedtuple("CacheInfo", "hits misses currsize")
 _CACHE: dict = {}
@@ -100,6 +101,50 @@ def flatten_arguments(args, what: str):
     leaves, treedef = tree_flatten(args)
     avals = [abstractify(leaf, f"{what} leaf #{i}") for i, leaf in enumerate(leaves)]
     return leaves, treedef, avals
+
+
+@dataclass
+class TracedFunction:
+    """A Python function traced into `@name`: its arguments are the flattened
+    inputs then `captured` (outer tracers); it returns the flattened outputs."""
+    name: str
+    in_avals: list
+    out_tree: TreeDef
+    out_avals: list
+    captured: list = field(default_factory=list)
+    op: object = None
+
+    @property
+    def function_type(self) -> ir.FunctionType:
+        return ir.FunctionType(ir.TypeAttr(self.op.attributes["function_type"]).value)
+
+    def erase(self) -> None:
+        self.op.operation.erase()
+
+
+def trace_function(fun, in_avals: list[Aval], in_tree: TreeDef, name: str, *, public: bool = False,
+                   linear: frozenset = frozenset()) -> TracedFunction:
+    """Trace `fun(*unflatten(in_tree, args))` into a new function of the current trace.
+
+    Arguments whose index is in `linear` are marked `{lintra.linear}`. Outputs
+    may be any pytree of arrays (Python scalars and numpy arrays become constants).
+    """
+    from .numpy import asarray
+
+    trace = current_trace()
+    scope = FunctionScope(trace, name, in_avals, public)
+    with scope.active():
+        args = tree_unflatten(in_tree, scope.arguments)
+        out = fun(*args)
+        leaves, out_tree = tree_flatten(out)
+        results = [asarray(leaf) for leaf in leaves]
+        scope.finish(results)
+    if linear:
+        scope.op.arg_attrs = ir.ArrayAttr.get([
+            ir.DictAttr.get({"lintra.linear": ir.UnitAttr.get()} if i in linear else {})
+            for i in range(len(scope.block.arguments))])
+    return TracedFunction(scope.name, list(in_avals), out_tree,
+                          [Aval(r.shape, r.dtype, r.weak) for r in results], scope.captured, scope.op)
 
 
 def boundary_aval(aval: Aval) -> Aval:

@@ -25,7 +25,7 @@ import contextlib
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from mlir import ir
@@ -34,7 +34,6 @@ from mlir.dialects import func
 from lintra.dialect import make_context
 
 from . import dtypes
-from .pytree import TreeDef, tree_flatten, tree_unflatten
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _TRACES: list["Trace"] = []
@@ -170,50 +169,6 @@ class FunctionScope:
             yield self
         finally:
             self.trace.scopes.pop()
-
-
-@dataclass
-class TracedFunction:
-    """A Python function traced into `@name`: its arguments are the flattened
-    inputs then `captured` (outer tracers); it returns the flattened outputs."""
-    name: str
-    in_avals: list
-    out_tree: TreeDef
-    out_avals: list
-    captured: list = field(default_factory=list)
-    op: object = None
-
-    @property
-    def function_type(self) -> ir.FunctionType:
-        return ir.FunctionType(ir.TypeAttr(self.op.attributes["function_type"]).value)
-
-    def erase(self) -> None:
-        self.op.operation.erase()
-
-
-def trace_function(fun, in_avals: list[Aval], in_tree: TreeDef, name: str, *, public: bool = False,
-                   linear: frozenset = frozenset()) -> TracedFunction:
-    """Trace `fun(*unflatten(in_tree, args))` into a new function of the current trace.
-
-    Arguments whose index is in `linear` are marked `{lintra.linear}`. Outputs
-    may be any pytree of arrays (Python scalars and numpy arrays become constants).
-    """
-    from .numpy import asarray
-
-    trace = current_trace()
-    scope = FunctionScope(trace, name, in_avals, public)
-    with scope.active():
-        args = tree_unflatten(in_tree, scope.arguments)
-        out = fun(*args)
-        leaves, out_tree = tree_flatten(out)
-        results = [asarray(leaf) for leaf in leaves]
-        scope.finish(results)
-    if linear:
-        scope.op.arg_attrs = ir.ArrayAttr.get([
-            ir.DictAttr.get({"lintra.linear": ir.UnitAttr.get()} if i in linear else {})
-            for i in range(len(scope.block.arguments))])
-    return TracedFunction(scope.name, list(in_avals), out_tree,
-                          [Aval(r.shape, r.dtype, r.weak) for r in results], scope.captured, scope.op)
 
 
 def emit(name: str, operands, result_types, attributes=None, regions: int = 0) -> ir.Operation:

@@ -28,10 +28,11 @@ from mlir import ir
 
 from . import dtypes
 from . import primitives as prim
-from .jit import abstractify, flatten_arguments, function_key, function_name, jit
+from .jit import (TracedFunction, abstractify, flatten_arguments, function_key, function_name, jit,
+                  trace_function)
 from .numpy_core import operand, operand_type
 from .pytree import TreeDef, tree_flatten, tree_unflatten
-from .tracing import Aval, TracedFunction, Tracer, current_trace, emit, new_trace, trace_function, wrap
+from .tracing import Aval, Tracer, current_trace, emit, new_trace, wrap
 
 
 @dataclass
