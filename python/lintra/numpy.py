@@ -20,7 +20,8 @@ import numpy as np
 
 from . import dtypes
 from . import primitives as prim
-from .numpy_core import (array_function, broadcast_shapes, normalize_axes, operand, operand_shape,
+from .eager import array_function
+from .numpy_core import (broadcast_shapes, normalize_axes, operand, operand_shape,
                          operand_type, promote_operands, promoted_type)
 from .products import dot, matmul, outer
 from .shape_ops import (_shape_tuple, broadcast_to, concatenate, expand_dims, getitem, ravel, reshape,

@@ -1,5 +1,6 @@
 """Shared machinery of `lintra.numpy`: operand conversion, dtype promotion,
-broadcasting, axis normalization, and running array functions eagerly.
+broadcasting and axis normalization (running array functions eagerly is
+`lintra.eager`).
 
 Contract:
 - `operand(x, name)` accepts a Tracer, a numpy array or scalar of a supported
@@ -9,22 +10,17 @@ Contract:
   (JAX promotion, see `lintra.dtypes`) and broadcasts them to one shape;
   incompatible shapes are a TypeError (as in JAX). Python scalars are emitted
   directly as constants of the final dtype and shape.
-- `array_function(*array_params)` decorates a function of arrays: inside a
-  trace it is called as is; outside it runs through `lintra.jit` (compiled once
-  per signature) with the other parameters static, and returns numpy arrays.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import numbers
 
 import numpy as np
 
 from . import dtypes
 from . import primitives as prim
-from .tracing import Tracer, current_trace
+from .tracing import Tracer
 
 
 def is_python_scalar(x) -> bool:
@@ -110,46 +106,3 @@ def normalize_axes(axis, ndim: int, name: str) -> tuple:
         raise ValueError(f"{name}: repeated axis in {axis}")
     return tuple(sorted(axes))
 
-
-def _hashable(value):
-    if isinstance(value, list):
-        return tuple(_hashable(v) for v in value)
-    if isinstance(value, type) and issubclass(value, np.generic):
-        return np.dtype(value)
-    return value
-
-
-class EagerCall:
-    """`fun(**arrays, **static)` as a jit-able function of `arrays` (cache key: fun, static)."""
-
-    def __init__(self, fun, static: dict):
-        self.fun = fun
-        self.static = static
-        self.__name__ = fun.__name__
-        self._lintra_key = ("eager", fun, tuple(sorted(static.items(), key=lambda kv: kv[0])))
-
-    def __call__(self, arrays: dict):
-        return self.fun(**arrays, **self.static)
-
-
-def array_function(*array_params):
-    """Decorator: compile and run the function when it is called outside a trace."""
-    def decorate(fun):
-        signature = inspect.signature(fun)
-
-        @functools.wraps(fun)
-        def wrapper(*args, **kwargs):
-            if current_trace() is not None:
-                return fun(*args, **kwargs)
-            from .jit import jit
-            bound = signature.bind(*args, **kwargs)
-            arrays = {k: v for k, v in bound.arguments.items() if k in array_params}
-            static = {k: _hashable(v) for k, v in bound.arguments.items() if k not in array_params}
-            try:
-                hash(tuple(static.items()))
-            except TypeError:
-                raise TypeError(f"{fun.__name__}: non-array arguments must be hashable, got "
-                                f"{static}") from None
-            return jit(EagerCall(fun, static))(arrays)
-        return wrapper
-    return decorate

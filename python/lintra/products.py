@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from . import numpy as lnp   # lintra.numpy imports this module; used at call time only
 from . import primitives as prim
-from .numpy_core import array_function, broadcast_shapes, operand, promoted_type
+from .eager import array_function
+from .numpy_core import broadcast_shapes, operand, promoted_type
 from .shape_ops import ravel, reshape
 from .tracing import Tracer
 

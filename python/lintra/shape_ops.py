@@ -13,8 +13,8 @@ import math
 import numpy as np
 
 from . import primitives as prim
-from .numpy_core import (array_function, normalize_axes, normalize_axis, operand,
-                         promoted_type)
+from .eager import array_function
+from .numpy_core import normalize_axes, normalize_axis, operand, promoted_type
 from .tracing import Tracer
 
 
