@@ -1,0 +1,194 @@
+"""Elementwise functions of `lintra.numpy`: math functions, arithmetic,
+comparisons, `where` and `clip`, with NumPy's broadcasting and JAX's dtype
+promotion (`lintra.numpy_core`). Each is an `array_function`: it emits MLIR
+inside a trace and is compiled once per signature outside one.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from . import dtypes
+from . import primitives as prim
+from .eager import array_function
+from .numpy_core import broadcast_shapes, operand, operand_shape, promote_operands, promoted_type
+
+def _define(name: str, implementation, array_params=("x",), doc: str = ""):
+    implementation.__name__ = implementation.__qualname__ = name
+    implementation.__doc__ = doc
+    return array_function(*array_params)(implementation)
+
+
+def _math_unary(name: str, op_name: str):
+    def implementation(x):
+        x = operand(x, name)
+        dtype, weak = dtypes.to_inexact(x.dtype, x.weak)
+        return prim.elementwise(op_name, prim.convert(x, dtype, weak), weak=weak)
+    return _define(name, implementation, doc=f"Elementwise {op_name} (integers promote to float).")
+
+
+sin, cos, tan = (_math_unary(n, f"math.{n}") for n in ("sin", "cos", "tan"))
+sinh, cosh, tanh = (_math_unary(n, f"math.{n}") for n in ("sinh", "cosh", "tanh"))
+exp, exp2, expm1 = (_math_unary(n, f"math.{n}") for n in ("exp", "exp2", "expm1"))
+log, log2, log1p = (_math_unary(n, f"math.{n}") for n in ("log", "log2", "log1p"))
+sqrt = _math_unary("sqrt", "math.sqrt")
+arctan = _math_unary("arctan", "math.atan")
+
+
+def _rounding(name: str, op_name: str):
+    def implementation(x):
+        x = operand(x, name)
+        return prim.elementwise(op_name, x, weak=x.weak) if dtypes.is_floating(x.dtype) else x
+    return _define(name, implementation, doc=f"Elementwise {op_name}; integers are returned as is.")
+
+
+floor, ceil = _rounding("floor", "math.floor"), _rounding("ceil", "math.ceil")
+round = _rounding("round", "math.roundeven")   # half to even, like jnp.round
+
+
+def _binary(name: str, float_op, int_op, bool_op, inexact: bool = False):
+    def implementation(x1, x2):
+        a, b = promote_operands(name, x1, x2, inexact=inexact)
+        op = float_op if dtypes.is_floating(a.dtype) else bool_op if dtypes.is_bool(a.dtype) else int_op
+        if op is None:
+            raise TypeError(f"{name} does not accept dtype {a.dtype}")
+        return prim.elementwise(op, a, b, weak=a.weak)
+    return _define(name, implementation, ("x1", "x2"),
+                   f"Elementwise {name} with broadcasting and dtype promotion.")
+
+
+add = _binary("add", "arith.addf", "arith.addi", "arith.ori")
+subtract = _binary("subtract", "arith.subf", "arith.subi", None)
+multiply = _binary("multiply", "arith.mulf", "arith.muli", "arith.andi")
+divide = true_divide = _binary("divide", "arith.divf", None, None, inexact=True)
+maximum = _binary("maximum", "arith.maximumf", "arith.maxsi", "arith.ori")
+minimum = _binary("minimum", "arith.minimumf", "arith.minsi", "arith.andi")
+arctan2 = _binary("arctan2", "math.atan2", None, None, inexact=True)
+bitwise_and = _binary("bitwise_and", None, "arith.andi", "arith.andi")
+bitwise_or = _binary("bitwise_or", None, "arith.ori", "arith.ori")
+bitwise_xor = _binary("bitwise_xor", None, "arith.xori", "arith.xori")
+
+
+def _comparison(name: str, kind: str):
+    def implementation(x1, x2):
+        a, b = promote_operands(name, x1, x2)
+        return prim.compare(kind, a, b)
+    return _define(name, implementation, ("x1", "x2"), f"Elementwise x1 {kind} x2, as a bool array.")
+
+
+equal, not_equal = _comparison("equal", "eq"), _comparison("not_equal", "ne")
+less, less_equal = _comparison("less", "lt"), _comparison("less_equal", "le")
+greater, greater_equal = _comparison("greater", "gt"), _comparison("greater_equal", "ge")
+
+
+@array_function("x1", "x2")
+def floor_divide(x1, x2):
+    a, b = promote_operands("floor_divide", x1, x2)
+    if dtypes.is_floating(a.dtype):
+        return prim.elementwise("math.floor", prim.elementwise("arith.divf", a, b), weak=a.weak)
+    if dtypes.is_bool(a.dtype):
+        raise TypeError("floor_divide does not accept dtype bool")
+    return prim.elementwise("arith.floordivsi", a, b, weak=a.weak)
+
+
+@array_function("x1", "x2")
+def power(x1, x2):
+    """x1 ** x2; a Python int exponent is exact repeated multiplication (like lax.integer_pow)."""
+    if isinstance(x2, int) and not isinstance(x2, bool):
+        return _integer_pow(x1, x2)
+    a, b = promote_operands("power", x1, x2)
+    if dtypes.is_bool(a.dtype):
+        raise TypeError("power does not accept dtype bool")
+    op = "math.powf" if dtypes.is_floating(a.dtype) else "math.ipowi"
+    return prim.elementwise(op, a, b, weak=a.weak)
+
+
+def _integer_pow(x, exponent: int):
+    dtype, weak = promoted_type("power", x, 1)
+    (x,) = promote_operands("power", x, dtype=dtype, weak=weak)
+    if exponent == 0:
+        return prim.full(x.shape, 1, x.dtype, x.weak)
+    if exponent < 0 and not dtypes.is_floating(x.dtype):
+        raise ValueError("integers cannot be raised to negative integer powers")
+    result, base, remaining = None, x, builtins.abs(exponent)
+    while remaining:
+        if remaining & 1:
+            result = base if result is None else multiply(result, base)
+        remaining >>= 1
+        if remaining:
+            base = multiply(base, base)
+    return reciprocal(result) if exponent < 0 else result
+
+
+@array_function("x")
+def negative(x):
+    x = operand(x, "negative")
+    if dtypes.is_bool(x.dtype):
+        raise TypeError("negative does not accept dtype bool")
+    if dtypes.is_floating(x.dtype):
+        return prim.elementwise("arith.negf", x, weak=x.weak)
+    return prim.elementwise("arith.subi", prim.full(x.shape, 0, x.dtype), x, weak=x.weak)
+
+
+@array_function("x")
+def positive(x):
+    return operand(x, "positive")
+
+
+@array_function("x")
+def abs(x):
+    x = operand(x, "abs")
+    if dtypes.is_bool(x.dtype):
+        return x
+    return prim.elementwise("math.absf" if dtypes.is_floating(x.dtype) else "math.absi", x, weak=x.weak)
+
+
+@array_function("x")
+def sign(x):
+    """-1, 0 or 1 (x itself at 0, -0 and NaN for floats; zero derivative, like JAX)."""
+    x = operand(x, "sign")
+    zero = prim.full(x.shape, 0, x.dtype)
+    tie = multiply(x, 0) if dtypes.is_floating(x.dtype) else zero
+    negative_part = prim.select(prim.compare("lt", x, zero), prim.full(x.shape, -1, x.dtype), tie, x.weak)
+    return prim.select(prim.compare("gt", x, zero), prim.full(x.shape, 1, x.dtype), negative_part, x.weak)
+
+
+@array_function("x")
+def invert(x):
+    x = operand(x, "invert")
+    if dtypes.is_floating(x.dtype):
+        raise TypeError("invert does not accept floating dtypes")
+    ones_value = 1 if dtypes.is_bool(x.dtype) else -1
+    return prim.elementwise("arith.xori", x, prim.full(x.shape, ones_value, x.dtype), weak=x.weak)
+
+
+def square(x):
+    return multiply(x, x)
+
+
+def reciprocal(x):
+    return divide(1, x)
+
+
+@array_function("condition", "x", "y")
+def where(condition, x=None, y=None):
+    """x where `condition` is true, else y (broadcast together; x and y promoted)."""
+    if x is None or y is None:
+        raise NotImplementedError("where(condition) without x and y has a data-dependent shape; "
+                                  "pass x and y")
+    shape = broadcast_shapes("where", operand_shape(condition), operand_shape(x), operand_shape(y))
+    condition = prim.broadcast_to(prim.convert(operand(condition, "where"), dtypes.BOOL), shape)
+    dtype, weak = promoted_type("where", x, y)
+    a, b = promote_operands("where", x, y, dtype=dtype, weak=weak, shape=shape)
+    return prim.select(condition, a, b, weak)
+
+
+@array_function("a", "min", "max")
+def clip(a, min=None, max=None):
+    """maximum(a, min) then minimum(.., max), as jnp.clip (either bound may be None)."""
+    result = operand(a, "clip")
+    if min is not None:
+        result = maximum(result, min)
+    if max is not None:
+        result = minimum(result, max)
+    return result
