@@ -16,8 +16,8 @@ import numpy as np
 
 from . import numpy as lnp
 from .pytree import tree_unflatten
-from .transforms import (Transformation, check_float_args, emit_jvp, emit_vjp, normalize_argnums,
-                         trace_body, zeros_for)
+from .transform_core import (Transformation, check_float_args, emit_jvp, emit_vjp, normalize_argnums,
+                             trace_body, zeros_for)
 
 
 def _one_hot(aval, index: int) -> np.ndarray:
