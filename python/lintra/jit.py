@@ -40,6 +40,7 @@ from lintra.runtime import compile_function
 
 from . import dtypes
 from . import primitives as prim
+from .numpy_core import operand
 from .pytree import TreeDef, tree_flatten, tree_unflatten
 from .tracing import Aval, FunctionScope, Tracer, current_trace, new_trace
 
@@ -129,15 +130,13 @@ def trace_function(fun, in_avals: list[Aval], in_tree: TreeDef, name: str, *, pu
     Arguments whose index is in `linear` are marked `{lintra.linear}`. Outputs
     may be any pytree of arrays (Python scalars and numpy arrays become constants).
     """
-    from .numpy import asarray
-
     trace = current_trace()
     scope = FunctionScope(trace, name, in_avals, public)
     with scope.active():
         args = tree_unflatten(in_tree, scope.arguments)
         out = fun(*args)
         leaves, out_tree = tree_flatten(out)
-        results = [asarray(leaf) for leaf in leaves]
+        results = [operand(leaf, "asarray") for leaf in leaves]
         scope.finish(results)
     if linear:
         scope.op.arg_attrs = ir.ArrayAttr.get([
@@ -176,8 +175,7 @@ class Staged:
             leaves = [prim.convert(leaf, dtypes.BOOL) if dtypes.is_bool(aval.dtype) else leaf
                       for leaf, aval in zip(leaves, avals)]
             out_leaves, out["tree"] = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
-            from .numpy import asarray
-            out_leaves = [asarray(leaf) for leaf in out_leaves]
+            out_leaves = [operand(leaf, "asarray") for leaf in out_leaves]
             out["avals"] = [leaf.aval for leaf in out_leaves]
             return [prim.convert(leaf, dtypes.INT32) if dtypes.is_bool(leaf.dtype) else leaf
                     for leaf in out_leaves]

@@ -218,4 +218,36 @@ def transpose_method(a, *axes):
     return transpose(a, tuple(axes) if axes else None)
 
 
-_ = (concatenate, expand_dims, getitem, squeeze, stack, dot, matmul, outer)   # re-exported
+def _reflected(function):
+    def method(self, other):
+        return function(other, self)
+    method.__name__ = f"r{function.__name__}"
+    return method
+
+
+def register_tracer_methods() -> None:
+    """Give `Tracer` the operators and methods of `jax.Array`, implemented by the
+    functions of this module (as `jax.numpy` does with `register_jax_array_methods`)."""
+    binary = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide,
+              "floordiv": floor_divide, "pow": power, "matmul": matmul,
+              "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor}
+    for dunder, function in binary.items():
+        setattr(Tracer, f"__{dunder}__", function)
+        setattr(Tracer, f"__r{dunder}__", _reflected(function))
+    unary_and_comparisons = {
+        "lt": less, "le": less_equal, "gt": greater, "ge": greater_equal, "eq": equal,
+        "ne": not_equal, "neg": negative, "pos": positive, "abs": abs, "invert": invert,
+        "getitem": getitem}
+    for dunder, function in unary_and_comparisons.items():
+        setattr(Tracer, f"__{dunder}__", function)
+    methods = {"sum": sum, "mean": mean, "var": var, "max": max, "min": min, "prod": prod,
+               "squeeze": squeeze, "ravel": ravel, "flatten": ravel, "dot": dot, "astype": astype,
+               "clip": clip, "reshape": reshape_method, "transpose": transpose_method}
+    for name, function in methods.items():
+        setattr(Tracer, name, function)
+    Tracer.T = property(transpose)
+    Tracer.__hash__ = object.__hash__   # defining __eq__ does not make tracers unhashable
+
+
+register_tracer_methods()
+_ = (concatenate, expand_dims, stack, outer)   # re-exported

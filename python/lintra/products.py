@@ -8,10 +8,10 @@ TypeError raised before any op is emitted.
 
 from __future__ import annotations
 
-from . import numpy as lnp   # lintra.numpy imports this module; used at call time only
 from . import primitives as prim
 from .eager import array_function
-from .numpy_core import broadcast_shapes, operand, promoted_type
+from .elementwise import multiply
+from .numpy_core import broadcast_shapes, operand, operand_shape, promoted_type
 from .shape_ops import ravel, reshape
 from .tracing import Tracer
 
@@ -52,9 +52,10 @@ def matmul(a, b):
 def dot(a, b):
     """NumPy's dot: a product with scalars, matmul for 1-D/2-D operands, and for N-D
     a sum over the last axis of `a` and the second-to-last of `b`."""
-    if lnp.ndim(a) == 0 or lnp.ndim(b) == 0:
-        return lnp.multiply(a, b)
-    if lnp.ndim(b) == 1 or (lnp.ndim(a) <= 2 and lnp.ndim(b) <= 2):
+    a_ndim, b_ndim = len(operand_shape(a)), len(operand_shape(b))
+    if a_ndim == 0 or b_ndim == 0:
+        return multiply(a, b)
+    if b_ndim == 1 or (a_ndim <= 2 and b_ndim <= 2):
         return matmul(a, b)
     a, b = _same_dtype_pair("dot", a, b)
     if a.shape[-1] != b.shape[-2]:
@@ -69,4 +70,4 @@ def dot(a, b):
 @array_function("a", "b")
 def outer(a, b):
     a, b = ravel(a), ravel(b)
-    return lnp.multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
+    return multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))

@@ -34,7 +34,7 @@ from .jit import (Staged, cached, diagnostic_error, flatten_arguments, from_runt
                   function_name, to_runtime)
 from .pytree import tree_flatten, tree_unflatten
 from .tracing import current_trace
-from .transforms import check_tangents, jvp, vjp
+from .transform_core import JvpTransformation, check_tangents, traced_vjp
 
 
 def _function_names(module) -> dict:
@@ -185,7 +185,7 @@ def concrete_linearize(fun, primals):
         Inside a trace it is traced as `jvp(fun, primals, tangents)` with constant primals."""
         check_tangents(primals, tangents, "linearize")
         if current_trace() is not None:
-            return jvp(fun, primals, tangents)[1]
+            return JvpTransformation(fun, has_aux=False)(tuple(primals), tuple(tangents))[1]
         tangent_leaves = tree_flatten(tuple(tangents))[0]
         inputs = [np.asarray(tangent_leaves[i], pieces.staged.in_avals[i].dtype)
                   for i in pieces.float_inputs()]
@@ -207,7 +207,7 @@ def concrete_vjp(fun, primals, has_aux: bool):
         """One cotangent per primal, for a cotangent of the output (not of aux).
         Inside a trace it is traced as the vjp of `fun` at constant primals."""
         if current_trace() is not None:
-            return vjp(fun, *primals, has_aux=has_aux)[1](cotangent)
+            return traced_vjp(fun, primals, has_aux)[1](cotangent)
         ct_leaves, ct_tree = tree_flatten(cotangent)
         if ct_tree != primary_tree:
             raise TypeError(f"vjp: the cotangent must have the output's structure {primary_tree}, "

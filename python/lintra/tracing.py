@@ -188,8 +188,8 @@ def wrap(value: ir.Value, weak: bool = False) -> "Tracer":
 class Tracer:
     """An array being traced: an `ir.Value` of ranked tensor type (0-d for scalars).
 
-    Operators and methods follow `jax.Array` and are implemented by
-    `lintra.numpy` (see there for the semantics).
+    Operators and methods follow `jax.Array`; `lintra.numpy` attaches them
+    (`register_tracer_methods`) and defines their semantics.
     """
 
     __slots__ = ("value", "scope", "shape", "dtype", "weak")
@@ -250,40 +250,3 @@ class Tracer:
         self._concrete("conversion to a numpy array")
 
     __hash__ = object.__hash__
-
-
-def _install_methods():
-    """Operators and methods of Tracer, delegating to lintra.numpy (imported lazily)."""
-    def forward(name, swap=False):
-        def method(self, *args, **kwargs):
-            from . import numpy as lnp
-            if swap:
-                return getattr(lnp, name)(args[0], self)
-            return getattr(lnp, name)(self, *args, **kwargs)
-        method.__name__ = name
-        return method
-
-    binary = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
-              "floordiv": "floor_divide", "pow": "power", "matmul": "matmul",
-              "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor"}
-    for dunder, name in binary.items():
-        setattr(Tracer, f"__{dunder}__", forward(name))
-        setattr(Tracer, f"__r{dunder}__", forward(name, swap=True))
-    comparisons = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal",
-                   "eq": "equal", "ne": "not_equal"}
-    for dunder, name in comparisons.items():
-        setattr(Tracer, f"__{dunder}__", forward(name))
-    for dunder, name in {"neg": "negative", "pos": "positive", "abs": "abs", "invert": "invert",
-                         "getitem": "getitem"}.items():
-        setattr(Tracer, f"__{dunder}__", forward(name))
-    for name in ("sum", "mean", "var", "max", "min", "prod", "squeeze", "ravel", "dot", "astype",
-                 "clip"):
-        setattr(Tracer, name, forward(name))
-    Tracer.flatten = forward("ravel")
-    Tracer.reshape = forward("reshape_method")
-    Tracer.transpose = forward("transpose_method")
-    Tracer.T = property(forward("transpose"))
-    Tracer.__hash__ = object.__hash__
-
-
-_install_methods()

@@ -228,3 +228,27 @@ def cotangent_leaves(body: Body, cotangent, primary_tree, what: str) -> list:
                              f"{out_avals[k].shape}")
         result.append(prim.convert(leaf, out_avals[k].dtype))
     return result
+
+
+def traced_vjp(fun, primals, has_aux: bool):
+    """`lintra.vjp` inside a trace: `fun` is called, and `vjp_fn` emits `lintra.vjp` ops."""
+    body = trace_body(fun, primals, "vjp")
+    out = tree_unflatten(body.traced.out_tree, body.call())
+    primary_tree = body.traced.out_tree.children[0] if has_aux else body.traced.out_tree
+
+    def vjp_fn(cotangent):
+        return per_argument(body, emit_vjp(body, cotangent_leaves(body, cotangent, primary_tree, "vjp")))
+
+    return (out[0], vjp_fn, out[1]) if has_aux else (out, vjp_fn)
+
+
+def traced_linearize(fun, primals):
+    """`lintra.linearize` inside a trace: `fun` is called, and `f_jvp` emits `lintra.jvp` ops."""
+    body = trace_body(fun, primals, "linearize")
+    out = tree_unflatten(body.traced.out_tree, body.call())
+
+    def f_jvp(*tangents):
+        check_tangents(primals, tangents, "linearize")
+        return tree_unflatten(body.traced.out_tree, emit_jvp(body, tree_flatten(tangents)[0])[1])
+
+    return out, f_jvp

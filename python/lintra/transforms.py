@@ -28,9 +28,10 @@ from . import primitives as prim
 from .jit import abstractify, flatten_arguments, function_name, jit, trace_function
 from .pytree import tree_flatten, tree_unflatten
 from .tracing import current_trace, new_trace
+from .residuals import concrete_linearize, concrete_vjp
 from .transform_core import (JvpTransformation, Transformation, aval_of, check_float_args, check_tangents,
-                             cotangent_leaves, emit_jvp, emit_vjp, normalize_argnums, per_argument,
-                             trace_body, zeros_for)
+                             cotangent_leaves, normalize_argnums, per_argument, trace_body,
+                             traced_linearize, traced_vjp, zeros_for)
 
 
 class GradTransformation(Transformation):
@@ -100,16 +101,8 @@ def vjp(fun, *primals, has_aux=False):
     """(fun(*primals), vjp_fn) where vjp_fn(cotangent) returns one cotangent per primal
     (`(out, vjp_fn, aux)` with has_aux), like jax.vjp."""
     if current_trace() is None:
-        from .residuals import concrete_vjp
         return concrete_vjp(fun, primals, has_aux)
-    body = trace_body(fun, primals, "vjp")
-    out = tree_unflatten(body.traced.out_tree, body.call())
-    primary_tree = body.traced.out_tree.children[0] if has_aux else body.traced.out_tree
-
-    def vjp_fn(cotangent):
-        return per_argument(body, emit_vjp(body, cotangent_leaves(body, cotangent, primary_tree, "vjp")))
-
-    return (out[0], vjp_fn, out[1]) if has_aux else (out, vjp_fn)
+    return traced_vjp(fun, primals, has_aux)
 
 
 def linearize(fun, *primals):
@@ -118,16 +111,8 @@ def linearize(fun, *primals):
     On concrete values f_jvp is a compiled linear function that reuses the residuals
     saved by the forward half (`@f_fwd`); it does not re-run the primal."""
     if current_trace() is None:
-        from .residuals import concrete_linearize
         return concrete_linearize(fun, primals)
-    body = trace_body(fun, primals, "linearize")
-    out = tree_unflatten(body.traced.out_tree, body.call())
-
-    def f_jvp(*tangents):
-        check_tangents(primals, tangents, "linearize")
-        return tree_unflatten(body.traced.out_tree, emit_jvp(body, tree_flatten(tangents)[0])[1])
-
-    return out, f_jvp
+    return traced_linearize(fun, primals)
 
 
 class TransposeTransformation(Transformation):
