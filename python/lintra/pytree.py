@@ -1,92 +1,77 @@
-"""Pytrees: nested tuples, lists, dicts and None holding array leaves (as in JAX).
+"""Pytrees, on `optree` with JAX's semantics (lintra's registry is optree's namespace "lintra").
 
 Contract:
-- `tree_flatten(tree) -> (leaves, treedef)`: leaves in order (dict keys sorted,
-  like JAX); tuples, lists and dicts are containers, `None` is an empty
-  container, anything else is a leaf.
-- `tree_unflatten(treedef, leaves)` rebuilds the same structure.
-- A `TreeDef` is hashable and comparable, so it can be part of a cache key.
+- Containers are tuples, lists, dicts (leaves in sorted key order, as in JAX),
+  namedtuples, OrderedDicts, defaultdicts, deques, and the classes given to
+  `register_pytree_node`; `None` is an empty container (no leaf); anything else
+  is a leaf. `tree_unflatten` rebuilds the same container types, so a
+  namedtuple comes back as that namedtuple.
+- A dict whose keys cannot be sorted (mixed types such as `{1: x, "a": y}`) is
+  a ValueError naming the keys, as in JAX.
+- `tree_flatten(tree) -> (leaves, treedef)`; a treedef (`TreeDef`, optree's
+  `PyTreeSpec`) is hashable and comparable, so it can be part of a cache key;
+  `tree_unflatten(treedef, leaves)` is a ValueError for a wrong leaf count.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import optree
+from optree import PyTreeKind
+from optree import PyTreeSpec as TreeDef
+
+NAMESPACE = "lintra"
+_OPTIONS = {"none_is_leaf": False, "namespace": NAMESPACE}
+
+__all__ = ["NAMESPACE", "PyTreeKind", "TreeDef", "register_pytree_node", "tree_flatten", "tree_leaves",
+           "tree_map", "tree_structure", "tree_tuple", "tree_unflatten"]
 
 
-@dataclass(frozen=True)
-class TreeDef:
-    """The structure of a pytree: `kind` is 'leaf', 'none', 'tuple', 'list' or 'dict'."""
-    kind: str
-    children: tuple = ()
-    keys: tuple = ()
-
-    @property
-    def num_leaves(self) -> int:
-        if self.kind == "leaf":
-            return 1
-        return sum(child.num_leaves for child in self.children)
-
-    def __str__(self) -> str:
-        if self.kind == "leaf":
-            return "*"
-        if self.kind == "none":
-            return "None"
-        inner = [str(child) for child in self.children]
-        if self.kind == "dict":
-            return "{" + ", ".join(f"{key!r}: {text}" for key, text in zip(self.keys, inner)) + "}"
-        if self.kind == "tuple":
-            return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
-        return "[" + ", ".join(inner) + "]"
-
-
-LEAF = TreeDef("leaf")
+def register_pytree_node(nodetype: type, flatten_func, unflatten_func) -> None:
+    """Make `nodetype` a container, like `jax.tree_util.register_pytree_node`:
+    `flatten_func(node) -> (children, aux_data)` and
+    `unflatten_func(aux_data, children) -> node` (aux_data must be hashable)."""
+    optree.register_pytree_node(nodetype, flatten_func, unflatten_func, namespace=NAMESPACE)
 
 
 def tree_flatten(tree) -> tuple[list, TreeDef]:
-    leaves: list = []
-    return leaves, _flatten(tree, leaves)
+    leaves, treedef = optree.tree_flatten(tree, **_OPTIONS)
+    _check_sorted_keys(treedef)
+    return leaves, treedef
 
 
-def _flatten(tree, leaves: list) -> TreeDef:
-    if tree is None:
-        return TreeDef("none")
-    if isinstance(tree, (tuple, list)):
-        kind = "tuple" if isinstance(tree, tuple) else "list"
-        return TreeDef(kind, tuple(_flatten(item, leaves) for item in tree))
-    if isinstance(tree, dict):
-        keys = tuple(sorted(tree))
-        return TreeDef("dict", tuple(_flatten(tree[key], leaves) for key in keys), keys)
-    leaves.append(tree)
-    return LEAF
+def _check_sorted_keys(treedef: TreeDef) -> None:
+    """ValueError for a dict whose keys optree could not sort (it keeps their
+    insertion order then; JAX refuses such dicts)."""
+    if treedef.kind == PyTreeKind.DICT:
+        keys = treedef.entries()
+        try:
+            sorted(keys)
+        except TypeError:
+            raise ValueError(f"pytree dict keys must be sortable (all of one comparable type, as in "
+                             f"JAX), got keys {keys!r}") from None
+    for child in treedef.children():
+        _check_sorted_keys(child)
 
 
 def tree_unflatten(treedef: TreeDef, leaves) -> object:
-    iterator = iter(leaves)
-    result = _unflatten(treedef, iterator)
-    if next(iterator, _END) is not _END:
-        raise ValueError(f"too many leaves for tree structure {treedef}")
-    return result
-
-
-_END = object()
-
-
-def _unflatten(treedef: TreeDef, leaves):
-    if treedef.kind == "leaf":
-        leaf = next(leaves, _END)
-        if leaf is _END:
-            raise ValueError("too few leaves for the tree structure")
-        return leaf
-    if treedef.kind == "none":
-        return None
-    children = [_unflatten(child, leaves) for child in treedef.children]
-    if treedef.kind == "dict":
-        return dict(zip(treedef.keys, children))
-    return tuple(children) if treedef.kind == "tuple" else children
+    leaves = list(leaves)
+    if len(leaves) != treedef.num_leaves:
+        raise ValueError(f"{'too many' if len(leaves) > treedef.num_leaves else 'too few'} leaves for "
+                         f"tree structure {treedef}: expected {treedef.num_leaves}, got {len(leaves)}")
+    return optree.tree_unflatten(treedef, leaves)
 
 
 def tree_leaves(tree) -> list:
     return tree_flatten(tree)[0]
+
+
+def tree_structure(tree) -> TreeDef:
+    return tree_flatten(tree)[1]
+
+
+def tree_tuple(treedefs) -> TreeDef:
+    """The treedef of a tuple whose items have the given treedefs."""
+    return optree.treespec_tuple(list(treedefs), **_OPTIONS)
 
 
 def tree_map(fun, tree, *rest):
@@ -98,4 +83,4 @@ def tree_map(fun, tree, *rest):
         if other_def != treedef:
             raise ValueError(f"tree structures differ: {treedef} and {other_def}")
         others.append(other_leaves)
-    return tree_unflatten(treedef, [fun(*items) for items in zip(leaves, *others)])
+    return tree_unflatten(treedef, [fun(*items) for items in zip(leaves, *others, strict=True)])

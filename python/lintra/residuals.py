@@ -201,7 +201,7 @@ def concrete_vjp(fun, primals, has_aux: bool):
     outputs, residuals = pieces.forward(leaves)
     out_tree, out_avals, in_avals = pieces.staged.out_tree, pieces.staged.out_avals, pieces.staged.in_avals
     out = tree_unflatten(out_tree, outputs)
-    primary_tree = out_tree.children[0] if has_aux else out_tree
+    primary_tree = out_tree.children()[0] if has_aux else out_tree
 
     def vjp_fn(cotangent):
         """One cotangent per primal, for a cotangent of the output (not of aux).

@@ -18,7 +18,7 @@ from . import dtypes
 from . import primitives as prim
 from .jit import TracedFunction, function_key, function_name, jit, trace_function
 from .numpy_core import operand, operand_type
-from .pytree import TreeDef, tree_flatten, tree_unflatten
+from .pytree import tree_flatten, tree_tuple, tree_unflatten
 from .tracing import Aval, Tracer, current_trace, emit, wrap
 
 
@@ -84,7 +84,7 @@ def trace_body(fun, args, name: str, linear: bool = False) -> Body:
     With `linear`, every argument leaf (not the captured values) is marked
     `{lintra.linear}`."""
     leaves, trees, slices = flatten_args(args, name)
-    in_tree = TreeDef("tuple", tuple(trees))
+    in_tree = tree_tuple(trees)
     marks = frozenset(range(len(leaves))) if linear else frozenset()
     traced = trace_function(fun, [aval_of(x) for x in leaves], in_tree, function_name(fun), linear=marks)
     return Body(traced, leaves + traced.captured, trees, slices)
@@ -234,7 +234,7 @@ def traced_vjp(fun, primals, has_aux: bool):
     """`lintra.vjp` inside a trace: `fun` is called, and `vjp_fn` emits `lintra.vjp` ops."""
     body = trace_body(fun, primals, "vjp")
     out = tree_unflatten(body.traced.out_tree, body.call())
-    primary_tree = body.traced.out_tree.children[0] if has_aux else body.traced.out_tree
+    primary_tree = body.traced.out_tree.children()[0] if has_aux else body.traced.out_tree
 
     def vjp_fn(cotangent):
         return per_argument(body, emit_vjp(body, cotangent_leaves(body, cotangent, primary_tree, "vjp")))

@@ -26,7 +26,7 @@ import numpy as np
 from . import dtypes
 from . import primitives as prim
 from .jit import abstractify, flatten_arguments, function_name, jit, trace_function
-from .pytree import tree_flatten, tree_unflatten
+from .pytree import PyTreeKind, tree_flatten, tree_unflatten
 from .tracing import current_trace, new_trace
 from .residuals import concrete_linearize, concrete_vjp
 from .transform_core import (JvpTransformation, Transformation, aval_of, check_float_args, check_tangents,
@@ -45,17 +45,17 @@ class GradTransformation(Transformation):
         body = trace_body(self.function_with(kwargs), args, self.kind)
         trees, slices = body.arg_trees, body.arg_slices
         out_avals, out_tree = body.traced.out_avals, body.traced.out_tree
-        if has_aux and (out_tree.kind not in ("tuple", "list") or len(out_tree.children) != 2):
+        if has_aux and (out_tree.kind not in (PyTreeKind.TUPLE, PyTreeKind.LIST) or out_tree.num_children != 2):
             body.erase()
             raise TypeError("with has_aux=True the function must return a pair (output, aux)")
-        primary = out_tree.children[0] if has_aux else out_tree
+        primary = out_tree.children()[0] if has_aux else out_tree
         aval = out_avals[0]
-        if primary.kind != "leaf" or aval.shape != () or not dtypes.is_floating(aval.dtype):
+        if not primary.is_leaf() or aval.shape != () or not dtypes.is_floating(aval.dtype):
             body.erase()
-            shape = aval.shape if primary.kind == "leaf" else f"a pytree {primary}"
+            shape = aval.shape if primary.is_leaf() else f"a pytree {primary}"
             raise TypeError(f"Gradient only defined for scalar-output functions (a float32 or float64 "
                             f"scalar). Output had shape: {shape}" +
-                            (f" and dtype {aval.dtype}" if primary.kind == "leaf" else ""))
+                            (f" and dtype {aval.dtype}" if primary.is_leaf() else ""))
         float_in = body.float_inputs()
         grad_avals = [aval_of(body.inputs[i]) for i in float_in]
         if has_aux or with_value:
