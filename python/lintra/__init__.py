@@ -11,7 +11,8 @@ that the passes (`lintra.passes`) expand:
 
 from . import nn, numpy
 from .jacobians import hessian, jacfwd, jacrev
-from .jit import cache_info, clear_cache, jit
+from .compile_cache import cache_info, clear_cache, set_cache_size
+from .jit import jit
 from . import pytree as tree_util
 from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
 from .tracing import TracerLeakError
@@ -19,6 +20,6 @@ from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, valu
 
 __all__ = [
     "jit", "grad", "value_and_grad", "jvp", "vjp", "linearize", "linear_transpose", "jacfwd",
-    "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "tree_flatten",
+    "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "set_cache_size", "tree_flatten",
     "tree_unflatten", "tree_map", "tree_leaves", "tree_util", "register_pytree_node", "TracerLeakError",
 ]

@@ -11,6 +11,7 @@ import inspect
 
 import numpy as np
 
+from .compile_cache import function_key
 from .jit import jit
 from .tracing import current_trace
 
@@ -30,7 +31,7 @@ class EagerCall:
         self.fun = fun
         self.static = static
         self.__name__ = fun.__name__
-        self._lintra_key = ("eager", fun, tuple(sorted(static.items(), key=lambda kv: kv[0])))
+        self._lintra_key = ("eager", function_key(fun), tuple(sorted(static.items(), key=lambda kv: kv[0])))
 
     def __call__(self, arrays: dict):
         return self.fun(**arrays, **self.static)

@@ -16,8 +16,10 @@ Contract:
   dtypes, weak flags, static values) into a public `func.func`; `lintra-ad`
   expands the lintra ops that transformations emitted, and `lintra.runtime`
   compiles it. Compiled functions live in one process-wide cache shared by all
-  `jit` objects (keyed by the function, or the `_lintra_key` of a lintra
-  transformation), so a second call with the same signature never recompiles.
+  `jit` objects (`lintra.compile_cache`: keyed weakly by the function, or the
+  `_lintra_key` of a lintra transformation, and bounded, least recently used
+  first), so a second call with the same signature does not recompile while
+  the entry is cached.
 - Outputs are numpy arrays in the function's output pytree (0-d for scalars).
   The caller's arrays are never modified.
 - A diagnostic of the AD passes (`LintraError`) becomes a ValueError whose
@@ -28,7 +30,6 @@ Contract:
 from __future__ import annotations
 
 import functools
-from collections import namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,40 +41,10 @@ from lintra.runtime import compile_function
 
 from . import dtypes
 from . import primitives as prim
+from .compile_cache import CACHE, CacheInfo, cached, function_key
 from .numpy_core import operand
 from .pytree import TreeDef, tree_flatten, tree_unflatten
 from .tracing import Aval, FunctionScope, Tracer, current_trace, new_trace
-
-CacheInfo = namedtuple("CacheInfo", "hits misses currsize")
-_CACHE: dict = {}
-_STATS = {"hits": 0, "misses": 0}
-
-
-def cache_info() -> CacheInfo:
-    """Hits and misses of the process-wide compile cache (all jit objects and transformations)."""
-    return CacheInfo(_STATS["hits"], _STATS["misses"], len(_CACHE))
-
-
-def clear_cache() -> None:
-    _CACHE.clear()
-
-
-def cached(key, build):
-    """`_CACHE[key]`, built by `build()` on a miss; returns (value, was_hit).
-    A miss is counted once the build succeeded (a failed build caches nothing)."""
-    if key in _CACHE:
-        _STATS["hits"] += 1
-        return _CACHE[key], True
-    value = build()
-    _STATS["misses"] += 1
-    _CACHE[key] = value
-    return value, False
-
-
-def function_key(fun):
-    """What identifies `fun` in cache keys: a transformation's structural key, else `fun`."""
-    return getattr(fun, "_lintra_key", fun)
-
 
 def function_name(fun) -> str:
     return getattr(fun, "__name__", None) or type(fun).__name__
@@ -283,7 +254,7 @@ class Jitted:
 
     def cache_info(self) -> CacheInfo:
         """Hits and misses of calls through this object (currsize: the whole cache)."""
-        return CacheInfo(self.hits, self.misses, len(_CACHE))
+        return CacheInfo(self.hits, self.misses, len(CACHE))
 
     def _prepare(self, args, kwargs):
         static_positional = {i: args[i] for i in self.static_argnums if i < len(args)}

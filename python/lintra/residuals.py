@@ -30,8 +30,8 @@ from lintra.passes.diagnostics import LintraError
 from lintra.runtime import compile_function
 
 from . import dtypes
-from .jit import (Staged, cached, diagnostic_error, flatten_arguments, from_runtime, function_key,
-                  function_name, to_runtime)
+from .compile_cache import cached, function_key
+from .jit import Staged, diagnostic_error, flatten_arguments, from_runtime, function_name, to_runtime
 from .pytree import tree_flatten, tree_unflatten
 from .tracing import current_trace
 from .transform_core import JvpTransformation, check_tangents, traced_vjp

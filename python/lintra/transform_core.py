@@ -16,7 +16,8 @@ from mlir import ir
 
 from . import dtypes
 from . import primitives as prim
-from .jit import TracedFunction, function_key, function_name, jit, trace_function
+from .compile_cache import function_key
+from .jit import TracedFunction, function_name, jit, trace_function
 from .numpy_core import operand, operand_type
 from .pytree import tree_flatten, tree_tuple, tree_unflatten
 from .tracing import Aval, Tracer, current_trace, emit, wrap
