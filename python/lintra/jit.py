@@ -86,10 +86,6 @@ class TracedFunction:
     captured: list = field(default_factory=list)
     op: object = None
 
-    @property
-    def function_type(self) -> ir.FunctionType:
-        return ir.FunctionType(ir.TypeAttr(self.op.attributes["function_type"]).value)
-
     def erase(self) -> None:
         self.op.operation.erase()
 

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 from mlir import ir
+from mlir.dialects import arith, linalg, tensor
 
 from . import dtypes
-from .tracing import Tracer, emit, wrap
+from .tracing import Tracer, build, emit, wrap
 
-CMPF = {"eq": 1, "gt": 2, "ge": 3, "lt": 4, "le": 5, "ne": 13}   # ordered (oeq...), except ne: une
-CMPI = {"eq": 0, "ne": 1, "lt": 2, "le": 3, "gt": 4, "ge": 5}    # signed
+# Ordered float predicates (false on NaN), except "ne" (unordered: true on NaN), as in NumPy.
+CMPF = {"eq": arith.CmpFPredicate.OEQ, "gt": arith.CmpFPredicate.OGT, "ge": arith.CmpFPredicate.OGE,
+        "lt": arith.CmpFPredicate.OLT, "le": arith.CmpFPredicate.OLE, "ne": arith.CmpFPredicate.UNE}
+CMPI = {"eq": arith.CmpIPredicate.eq, "ne": arith.CmpIPredicate.ne, "lt": arith.CmpIPredicate.slt,
+        "le": arith.CmpIPredicate.sle, "gt": arith.CmpIPredicate.sgt, "ge": arith.CmpIPredicate.sge}
 
 
 def tensor_type(shape, dtype) -> ir.RankedTensorType:
@@ -45,7 +49,7 @@ def constant(array, dtype=None, weak: bool = False) -> Tracer:
         attr = ir.DenseElementsAttr.get_splat(type_, scalar)
     else:
         attr = ir.DenseElementsAttr.get(np.ascontiguousarray(storage), type=element)
-    return wrap(emit("arith.constant", [], [type_], {"value": attr}).result, weak)
+    return wrap(build(arith.ConstantOp, type_, attr).result, weak)
 
 
 def full(shape, value, dtype, weak: bool = False) -> Tracer:
@@ -66,16 +70,16 @@ def convert(x: Tracer, dtype, weak: bool = False) -> Tracer:
     if dtypes.is_bool(dst):
         return compare("ne", x, full(x.shape, 0, src))
     if dtypes.is_floating(src) and dtypes.is_floating(dst):
-        name = "arith.extf" if dst.itemsize > src.itemsize else "arith.truncf"
+        op_class = arith.ExtFOp if dst.itemsize > src.itemsize else arith.TruncFOp
     elif dtypes.is_floating(dst):
-        name = "arith.uitofp" if dtypes.is_bool(src) else "arith.sitofp"
+        op_class = arith.UIToFPOp if dtypes.is_bool(src) else arith.SIToFPOp
     elif dtypes.is_floating(src):
-        name = "arith.fptosi"
+        op_class = arith.FPToSIOp
     elif dtypes.is_bool(src):
-        name = "arith.extui"
+        op_class = arith.ExtUIOp
     else:
-        name = "arith.extsi" if dst.itemsize > src.itemsize else "arith.trunci"
-    return wrap(emit(name, [x], [tensor_type(x.shape, dst)]).result, weak)
+        op_class = arith.ExtSIOp if dst.itemsize > src.itemsize else arith.TruncIOp
+    return wrap(build(op_class, tensor_type(x.shape, dst), x).result, weak)
 
 
 def elementwise(name: str, *xs: Tracer, dtype=None, weak: bool = False) -> Tracer:
@@ -87,29 +91,25 @@ def elementwise(name: str, *xs: Tracer, dtype=None, weak: bool = False) -> Trace
 def to_i1(condition: Tracer) -> ir.Value:
     """A bool (i8) tensor as a tensor of i1, for arith.select."""
     zero = full(condition.shape, 0, dtypes.BOOL)
-    i1 = ir.RankedTensorType.get(list(condition.shape), ir.IntegerType.get_signless(1))
-    attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), CMPI["ne"])
-    return emit("arith.cmpi", [condition, zero], [i1], {"predicate": attr}).result
+    return build(arith.CmpIOp, CMPI["ne"], condition, zero).result
 
 
 def compare(kind: str, x: Tracer, y: Tracer) -> Tracer:
     """Elementwise comparison of same-shaped, same-dtype tensors; a bool tensor."""
-    i1 = ir.RankedTensorType.get(list(x.shape), ir.IntegerType.get_signless(1))
-    floating = dtypes.is_floating(x.dtype)
-    attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), (CMPF if floating else CMPI)[kind])
-    flags = emit("arith.cmpf" if floating else "arith.cmpi", [x, y], [i1], {"predicate": attr}).result
-    return wrap(emit("arith.extui", [flags], [tensor_type(x.shape, dtypes.BOOL)]).result)
+    if dtypes.is_floating(x.dtype):
+        flags = build(arith.CmpFOp, CMPF[kind], x, y).result
+    else:
+        flags = build(arith.CmpIOp, CMPI[kind], x, y).result
+    return wrap(build(arith.ExtUIOp, tensor_type(x.shape, dtypes.BOOL), flags).result)
 
 
 def select(condition: Tracer, x: Tracer, y: Tracer, weak: bool = False) -> Tracer:
     """`condition ? x : y` elementwise (all the same shape; x and y the same dtype)."""
-    return wrap(emit("arith.select", [to_i1(condition), x, y], [tensor_type(x.shape, x.dtype)]).result,
-                weak)
+    return wrap(build(arith.SelectOp, to_i1(condition), x, y).result, weak)
 
 
-def _scalar_op(name: str, operands, block_ip) -> ir.Value:
-    return ir.Operation.create(name, results=[operands[0].type], operands=list(operands),
-                               ip=block_ip).result
+def _scalar_op(op_class, operands, block_ip) -> ir.Value:
+    return op_class(*operands, ip=block_ip).result
 
 
 def _with_body(op: ir.Operation, element_types, body) -> ir.Operation:
@@ -117,12 +117,12 @@ def _with_body(op: ir.Operation, element_types, body) -> ir.Operation:
     block = ir.Block.create_at_start(op.regions[0], list(element_types),
                                      [op.location] * len(element_types))
     ip = ir.InsertionPoint(block)
-    ir.Operation.create("linalg.yield", operands=body(list(block.arguments), ip), ip=ip)
+    linalg.YieldOp(body(list(block.arguments), ip), loc=op.location, ip=ip)
     return op
 
 
 def _empty(shape, dtype) -> ir.Value:
-    return emit("tensor.empty", [], [tensor_type(shape, dtype)]).result
+    return build(tensor.EmptyOp, [int(d) for d in shape], dtypes.element_type(dtype)).result
 
 
 # -- data movement ------------------------------------------------------------
@@ -142,14 +142,13 @@ def reshape(x: Tracer, shape) -> Tracer:
 
 
 def _collapse(x: Tracer, groups, shape) -> Tracer:
-    return wrap(emit("tensor.collapse_shape", [x], [tensor_type(shape, x.dtype)],
-                     {"reassociation": _reassociation(groups)}).result, x.weak)
+    return wrap(build(tensor.CollapseShapeOp, tensor_type(shape, x.dtype), x, _reassociation(groups)).result,
+                x.weak)
 
 
 def _expand(x: Tracer, groups, shape) -> Tracer:
-    return wrap(emit("tensor.expand_shape", [x], [tensor_type(shape, x.dtype)],
-                     {"reassociation": _reassociation(groups),
-                      "static_output_shape": i64_array(shape)}).result, x.weak)
+    return wrap(build(tensor.ExpandShapeOp, tensor_type(shape, x.dtype), x, _reassociation(groups), [],
+                      i64_array(shape)).result, x.weak)
 
 
 def _reassociation(groups) -> ir.Attribute:
@@ -168,11 +167,11 @@ def broadcast_to(x: Tracer, shape) -> Tracer:
     squeezed = reshape(x, [x.shape[i] for i in kept])
     target_dims = {lead + i for i in kept}
     added = [d for d in range(len(shape)) if d not in target_dims]
-    op = emit("linalg.broadcast", [squeezed, _empty(shape, x.dtype)], [tensor_type(shape, x.dtype)],
-              {"dimensions": i64_array(added)}, regions=1)
+    op = build(linalg.BroadcastOp, [tensor_type(shape, x.dtype)], squeezed, _empty(shape, x.dtype),
+               i64_array(added))
     element = dtypes.element_type(x.dtype)
     _with_body(op, [element, element], lambda args, ip: [args[0]])
-    return wrap(op.result, x.weak)
+    return wrap(op.results[0], x.weak)
 
 
 def transpose(x: Tracer, permutation) -> Tracer:
@@ -180,20 +179,18 @@ def transpose(x: Tracer, permutation) -> Tracer:
     if permutation == list(range(x.ndim)):
         return x
     shape = [x.shape[p] for p in permutation]
-    op = emit("linalg.transpose", [x, _empty(shape, x.dtype)], [tensor_type(shape, x.dtype)],
-              {"permutation": i64_array(permutation)}, regions=1)
+    op = build(linalg.TransposeOp, [tensor_type(shape, x.dtype)], x, _empty(shape, x.dtype),
+               i64_array(permutation))
     element = dtypes.element_type(x.dtype)
     _with_body(op, [element, element], lambda args, ip: [args[0]])
-    return wrap(op.result, x.weak)
+    return wrap(op.results[0], x.weak)
 
 
 def extract_slice(x: Tracer, offsets, sizes, strides) -> Tracer:
     if list(offsets) == [0] * x.ndim and tuple(sizes) == x.shape:
         return x
-    return wrap(emit("tensor.extract_slice", [x], [tensor_type(sizes, x.dtype)], {
-        "static_offsets": i64_array(offsets), "static_sizes": i64_array(sizes),
-        "static_strides": i64_array(strides),
-        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 0, 0, 0])}).result, x.weak)
+    return wrap(build(tensor.ExtractSliceOp, tensor_type(sizes, x.dtype), x, [], [], [], i64_array(offsets),
+                      i64_array(sizes), i64_array(strides)).result, x.weak)
 
 
 def concatenate(xs: list, axis: int) -> Tracer:
@@ -202,20 +199,19 @@ def concatenate(xs: list, axis: int) -> Tracer:
         return xs[0]
     shape = list(xs[0].shape)
     shape[axis] = sum(x.shape[axis] for x in xs)
-    attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), axis)
-    return wrap(emit("tensor.concat", list(xs), [tensor_type(shape, xs[0].dtype)], {"dim": attr}).result,
+    return wrap(build(tensor.ConcatOp, tensor_type(shape, xs[0].dtype), axis, list(xs)).result,
                 all(x.weak for x in xs))
 
 
 # -- reductions and contractions ------------------------------------------------
 
 REDUCERS = {  # kind -> (float op, integer op, identity(dtype))
-    "add": ("arith.addf", "arith.addi", lambda dtype: 0),
-    "mul": ("arith.mulf", "arith.muli", lambda dtype: 1),
-    "max": ("arith.maximumf", "arith.maxsi",
+    "add": (arith.AddFOp, arith.AddIOp, lambda dtype: 0),
+    "mul": (arith.MulFOp, arith.MulIOp, lambda dtype: 1),
+    "max": (arith.MaximumFOp, arith.MaxSIOp,
             lambda dtype: -np.inf if dtypes.is_floating(dtype) else
             (0 if dtypes.is_bool(dtype) else np.iinfo(dtype).min)),
-    "min": ("arith.minimumf", "arith.minsi",
+    "min": (arith.MinimumFOp, arith.MinSIOp,
             lambda dtype: np.inf if dtypes.is_floating(dtype) else
             (1 if dtypes.is_bool(dtype) else np.iinfo(dtype).max)),
 }
@@ -227,14 +223,13 @@ def reduce(x: Tracer, axes, kind: str) -> Tracer:
     if not axes:
         return x
     float_op, int_op, identity = REDUCERS[kind]
-    name = float_op if dtypes.is_floating(x.dtype) else int_op
+    op_class = float_op if dtypes.is_floating(x.dtype) else int_op
     shape = [d for i, d in enumerate(x.shape) if i not in axes]
     init = full(shape, identity(x.dtype), x.dtype)
-    op = emit("linalg.reduce", [x, init], [tensor_type(shape, x.dtype)],
-              {"dimensions": i64_array(axes)}, regions=1)
+    op = build(linalg.ReduceOp, [tensor_type(shape, x.dtype)], [x], [init], i64_array(axes))
     element = dtypes.element_type(x.dtype)
-    _with_body(op, [element, element], lambda args, ip: [_scalar_op(name, args, ip)])
-    return wrap(op.result, x.weak)
+    _with_body(op, [element, element], lambda args, ip: [_scalar_op(op_class, args, ip)])
+    return wrap(op.results[0], x.weak)
 
 
 def _affine_maps(n_dims: int, maps) -> ir.Attribute:
@@ -242,11 +237,11 @@ def _affine_maps(n_dims: int, maps) -> ir.Attribute:
         n_dims, 0, [ir.AffineDimExpr.get(d) for d in dims])) for dims in maps])
 
 
-NAMED_CONTRACTIONS = {  # (x rank, y rank) -> (op, n_dims, maps or None when implicit)
-    (1, 1): ("linalg.dot", None),
-    (2, 1): ("linalg.matvec", None),
-    (1, 2): ("linalg.vecmat", None),
-    (2, 2): ("linalg.matmul", (3, [[0, 2], [2, 1], [0, 1]])),
+NAMED_CONTRACTIONS = {  # (x rank, y rank) -> (op, (n_dims, maps) or None when implicit)
+    (1, 1): (linalg.DotOp, None),
+    (2, 1): (linalg.MatvecOp, None),
+    (1, 2): (linalg.VecmatOp, None),
+    (2, 2): (linalg.MatmulOp, (3, [[0, 2], [2, 1], [0, 1]])),
 }
 
 
@@ -263,21 +258,17 @@ def contract(x: Tracer, y: Tracer, x_dims, y_dims, out_dims, n_dims: int, named:
     init = full(out_shape, 0, x.dtype)
     result_type = tensor_type(out_shape, x.dtype)
     floating = dtypes.is_floating(x.dtype)
-    mul, add = ("arith.mulf", "arith.addf") if floating else ("arith.muli", "arith.addi")
-    segments = ir.DenseI32ArrayAttr.get([2, 1])
+    mul, add = (arith.MulFOp, arith.AddFOp) if floating else (arith.MulIOp, arith.AddIOp)
     if named:
-        name, maps = NAMED_CONTRACTIONS[(x.ndim, y.ndim)]
-        attrs = {"operandSegmentSizes": segments}
-        if maps is not None:
-            attrs["indexing_maps"] = _affine_maps(*maps)
+        op_class, maps = NAMED_CONTRACTIONS[(x.ndim, y.ndim)]
+        extra = {} if maps is None else {"indexing_maps": _affine_maps(*maps)}
+        op = build(op_class, [result_type], [x, y], [init], **extra)
     else:
-        name = "linalg.generic"
-        iterators = [ir.Attribute.parse(f"#linalg.iterator_type<{'parallel' if d in out_dims else 'reduction'}>")
+        iterators = [linalg.IteratorType.parallel if d in out_dims else linalg.IteratorType.reduction
                      for d in range(n_dims)]
-        attrs = {"indexing_maps": _affine_maps(n_dims, [x_dims, y_dims, out_dims]),
-                 "iterator_types": ir.ArrayAttr.get(iterators), "operandSegmentSizes": segments}
-    op = emit(name, [x, y, init], [result_type], attrs, regions=1)
+        op = build(linalg.GenericOp, [result_type], [x, y], [init],
+                   _affine_maps(n_dims, [x_dims, y_dims, out_dims]), iterators)
     element = dtypes.element_type(x.dtype)
     _with_body(op, [element] * 3, lambda args, ip: [
         _scalar_op(add, [args[2], _scalar_op(mul, args[:2], ip)], ip)])
-    return wrap(op.result, x.weak and y.weak)
+    return wrap(op.results[0], x.weak and y.weak)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import func
+from mlir.dialects import arith, func
 
 from lintra.passes import PASSES
 from lintra.passes.diagnostics import LintraError
@@ -38,22 +38,20 @@ from .transform_core import JvpTransformation, check_tangents, traced_vjp
 
 
 def _function_names(module) -> dict:
-    return {ir.StringAttr(op.operation.attributes["sym_name"]).value: op.operation
-            for op in module.body.operations if op.operation.name == "func.func"}
+    return {op.sym_name.value: op for op in module.body.operations if isinstance(op, func.FuncOp)}
 
 
-def _function_type(op) -> ir.FunctionType:
-    return ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+def _is_linear(op: func.FuncOp) -> bool:
+    return "arg_attrs" in op.attributes and any("lintra.linear" in attrs for attrs in op.attributes["arg_attrs"])
 
 
-def _is_linear(op) -> bool:
-    return "arg_attrs" in op.attributes and any(
-        "lintra.linear" in ir.DictAttr(attrs) for attrs in ir.ArrayAttr(op.attributes["arg_attrs"]))
+def _element(type_: ir.Type) -> ir.Type:
+    return type_.element_type if isinstance(type_, ir.RankedTensorType) else type_
 
 
 def _narrow_integer(type_: ir.Type) -> bool:
-    element = ir.RankedTensorType(type_).element_type if isinstance(type_, ir.RankedTensorType) else type_
-    return isinstance(element, ir.IntegerType) and ir.IntegerType(element).width in (1, 8)
+    element = _element(type_)
+    return isinstance(element, ir.IntegerType) and element.width in (1, 8)
 
 
 def _widened(type_: ir.Type) -> ir.Type:
@@ -62,38 +60,33 @@ def _widened(type_: ir.Type) -> ir.Type:
         return type_
     i32 = ir.IntegerType.get_signless(32)
     if isinstance(type_, ir.RankedTensorType):
-        return ir.RankedTensorType.get(list(ir.RankedTensorType(type_).shape), i32)
+        return ir.RankedTensorType.get(list(type_.shape), i32)
     return i32
 
 
-def _width(type_: ir.Type) -> int:
-    element = ir.RankedTensorType(type_).element_type if isinstance(type_, ir.RankedTensorType) else type_
-    return ir.IntegerType(element).width
-
-
-def _convert(value: ir.Value, target: ir.Type, ip) -> ir.Value:
+def _convert(value: ir.Value, target: ir.Type) -> ir.Value:
     """`value` (i1/i8/i32, scalar or tensor) zero-extended or truncated to `target`."""
     if value.type == target:
         return value
-    name = "arith.extui" if _width(target) > _width(value.type) else "arith.trunci"
-    return ir.Operation.create(name, results=[target], operands=[value], ip=ip).result
+    op_class = arith.ExtUIOp if _element(target).width > _element(value.type).width else arith.TruncIOp
+    return op_class(target, value).result
 
 
 def _add_entry(module, name: str, arg_types, build) -> str:
-    """A public function @name(arg_types) returning `build(arguments, ip)`."""
-    function = func.FuncOp(name, (list(arg_types), []), ip=ir.InsertionPoint(module.body))
-    block = function.add_entry_block()
-    ip = ir.InsertionPoint(block)
-    results = build(list(block.arguments), ip)
-    ir.Operation.create("func.return", operands=results, ip=ip)
-    function.attributes["function_type"] = ir.TypeAttr.get(
-        ir.FunctionType.get(list(arg_types), [r.type for r in results]))
+    """A public function @name(arg_types) returning `build(arguments)`."""
+    with ir.InsertionPoint(module.body):
+        func.FuncOp.from_py_func(*arg_types, name=name)(lambda *args: build(list(args)))
     return name
 
 
-def _call(callee: str, operands, result_types, ip, op_name="func.call") -> list:
-    return list(ir.Operation.create(op_name, results=list(result_types), operands=list(operands),
-                                    attributes={"callee": ir.FlatSymbolRefAttr.get(callee)}, ip=ip).results)
+def _call(callee: str, operands, result_types) -> list:
+    return list(func.CallOp(list(result_types), callee, list(operands)).results)
+
+
+def _transpose(callee: str, operands, result_types) -> list:
+    """`lintra.transpose` (an IRDL op: it has no Python builder)."""
+    return list(ir.Operation.create("lintra.transpose", results=list(result_types), operands=list(operands),
+                                    attributes={"callee": ir.FlatSymbolRefAttr.get(callee)}).results)
 
 
 class ResidualPieces:
@@ -113,23 +106,21 @@ class ResidualPieces:
             created = {n: op for n, op in _function_names(module).items() if n not in before}
             lin = next(n for n, op in created.items() if _is_linear(op))
             fwd = next(n for n in created if n != lin)
-            fwd_type, lin_type = _function_type(created[fwd]), _function_type(created[lin])
+            fwd_type, lin_type = created[fwd].type, created[lin].type
             residual_types = list(fwd_type.results)[self.n_out:]
             wide = [_widened(t) for t in residual_types]
             n_res = len(residual_types)
             self.entries = {
-                "fwd": _add_entry(module, f"{staged.name}_fwd_entry", fwd_type.inputs, lambda args, ip: [
-                    _convert(v, _widened(v.type), ip) for v in _call(fwd, args, fwd_type.results, ip)]),
+                "fwd": _add_entry(module, f"{staged.name}_fwd_entry", fwd_type.inputs, lambda args: [
+                    _convert(v, _widened(v.type)) for v in _call(fwd, args, fwd_type.results)]),
                 "lin": _add_entry(module, f"{staged.name}_lin_entry", wide + list(lin_type.inputs)[n_res:],
-                                  lambda args, ip: _call(lin, self._narrow(args, residual_types, ip),
-                                                         lin_type.results, ip)),
+                                  lambda args: _call(lin, self._narrow(args, residual_types), lin_type.results)),
             }
             if mode == "vjp":
                 tangent_types = list(lin_type.inputs)[n_res:]
                 self.entries["vjp"] = _add_entry(
                     module, f"{staged.name}_vjp_entry", wide + list(lin_type.results),
-                    lambda args, ip: _call(lin, self._narrow(args, residual_types, ip), tangent_types, ip,
-                                           "lintra.transpose"))
+                    lambda args: _transpose(lin, self._narrow(args, residual_types), tangent_types))
                 try:
                     PASSES["lintra-ad"]().run(module.operation)
                 except LintraError as error:
@@ -138,9 +129,9 @@ class ResidualPieces:
         self._executables = {}
 
     @staticmethod
-    def _narrow(args, residual_types, ip):
+    def _narrow(args, residual_types):
         n = len(residual_types)
-        return [_convert(a, t, ip) for a, t in zip(args[:n], residual_types)] + args[n:]
+        return [_convert(a, t) for a, t in zip(args[:n], residual_types, strict=True)] + args[n:]
 
     def run(self, entry: str, inputs) -> tuple:
         if entry not in self._executables:

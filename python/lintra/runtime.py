@@ -29,6 +29,7 @@ import functools
 
 import numpy as np
 from mlir import ir
+from mlir.dialects import arith, bufferization, func, memref
 from mlir.execution_engine import ExecutionEngine
 from mlir.runtime import make_nd_memref_descriptor, make_zero_d_memref_descriptor
 
@@ -76,6 +77,7 @@ class _Slot:
     """One argument or result of @name: its MLIR type text, dtype and shape."""
 
     def __init__(self, mlir_type: ir.Type, what: str):
+        self.type = mlir_type
         self.type_text = str(mlir_type)
         if isinstance(mlir_type, ir.RankedTensorType):
             if not mlir_type.has_static_shape:
@@ -97,43 +99,34 @@ class _Slot:
         self.storage = "i8" if self.element == "i1" else self.element
         if self.is_tensor and self.element == "i1":
             raise ValueError(f"{what}: tensors of i1 are not supported (use i8 or i32)")
-        self.memref_text = f"memref<{''.join(f'{d}x' for d in self.shape)}{self.storage}>"
+        self.memref_type = ir.MemRefType.get(list(self.shape), ir.Type.parse(self.storage))
 
 
-def _find_function(module: ir.Module, name: str) -> ir.Operation:
-    for op in module.body.operations:
-        op = op.operation
-        if op.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            return op
-    raise ValueError(f"no func.func @{name} in the module")
+def _find_function(module: ir.Module, name: str) -> func.FuncOp:
+    table = ir.SymbolTable(module.operation)
+    if name not in table or not isinstance(table[name], func.FuncOp):
+        raise ValueError(f"no func.func @{name} in the module")
+    return table[name]
 
 
-def _entry_text(name: str, inputs: list[_Slot], results: list[_Slot]) -> str:
-    """The destination-passing entry function, plus a declaration of @name."""
-    in_types = ", ".join(s.type_text for s in inputs)
-    out_types = ", ".join(s.type_text for s in results)
-    params = [f"%a{i}: {s.type_text}" for i, s in enumerate(inputs)]
-    params += [f"%o{i}: {s.memref_text}" for i, s in enumerate(results)]
-    call_args = ", ".join(f"%a{i}" for i in range(len(inputs)))
-    lines = [f"func.func private @{name}({in_types}) -> ({out_types})"]
-    lines.append(f"func.func @{ENTRY_NAME}({', '.join(params)}) attributes {{llvm.emit_c_interface}} {{")
-    if results:
-        lines.append(f"  %r:{len(results)} = func.call @{name}({call_args}) : ({in_types}) -> ({out_types})")
-    else:
-        lines.append(f"  func.call @{name}({call_args}) : ({in_types}) -> ()")
-    for i, slot in enumerate(results):
-        if slot.is_tensor:
-            lines.append(
-                f"  bufferization.materialize_in_destination %r#{i} in restrict writable %o{i}"
-                f" : ({slot.type_text}, {slot.memref_text}) -> ()"
-            )
-        elif slot.element == "i1":
-            lines.append(f"  %b{i} = arith.extui %r#{i} : i1 to i8")
-            lines.append(f"  memref.store %b{i}, %o{i}[] : {slot.memref_text}")
-        else:
-            lines.append(f"  memref.store %r#{i}, %o{i}[] : {slot.memref_text}")
-    lines += ["  return", "}"]
-    return "\n".join(lines)
+def _add_entry(module: ir.Module, name: str, inputs: list[_Slot], results: list[_Slot]) -> None:
+    """Append the destination-passing entry function: @name's arguments, then one
+    output memref per result; it calls @name and writes each result to its memref."""
+    with ir.InsertionPoint(module.body):
+        @func.FuncOp.from_py_func(*[s.type for s in inputs], *[s.memref_type for s in results],
+                                  name=ENTRY_NAME)
+        def entry(*args):
+            call = func.CallOp([s.type for s in results], name, list(args[:len(inputs)]))
+            for value, output, slot in zip(call.results, args[len(inputs):], results, strict=True):
+                if slot.is_tensor:
+                    bufferization.MaterializeInDestinationOp(None, value, output, restrict=True,
+                                                             writable=True)
+                else:
+                    if slot.element == "i1":
+                        value = arith.ExtUIOp(slot.memref_type.element_type, value).result
+                    memref.StoreOp(value, output, [])
+
+    entry.func_op.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
 
 
 class Executable:
@@ -252,16 +245,14 @@ def compile_function(module, name: str, *, opt_level: int = 2) -> Executable:
     with context, ir.Location.unknown():
         parsed = ir.Module.parse(text)
         function = _find_function(parsed, name)
-        function_type = ir.TypeAttr(function.attributes["function_type"]).value
-        if len(function.regions[0].blocks) == 0:
+        function_type = function.type
+        if function.is_external:
             raise ValueError(f"@{name} is only a declaration")
         inputs = [_Slot(t, f"@{name} argument #{i}") for i, t in enumerate(function_type.inputs)]
         results = [_Slot(t, f"@{name} result #{i}") for i, t in enumerate(function_type.results)]
         if ENTRY_NAME in ir.SymbolTable(parsed.operation):
             raise ValueError(f"the symbol @{ENTRY_NAME} is reserved by lintra.runtime")
-        helper = ir.Module.parse(_entry_text(name, inputs, results))
-        entry = list(helper.body.operations)[1]
-        parsed.body.append(entry)
+        _add_entry(parsed, name, inputs, results)
         LintraLowerToLlvm().run(parsed.operation)
         lowered_text = str(parsed)
         engine = ExecutionEngine(parsed, opt_level=opt_level, shared_libs=runtime_libraries())

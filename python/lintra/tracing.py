@@ -74,8 +74,7 @@ class Trace:
         base = re.sub(r"[\W_]+", "_", base).strip("_") or "fn"
         if base[0].isdigit() or base in _RESERVED:
             base = f"fn_{base}"
-        taken = {ir.StringAttr(op.operation.attributes["sym_name"]).value
-                 for op in self.module.body.operations if op.operation.name == "func.func"}
+        taken = {op.sym_name.value for op in self.module.body.operations if isinstance(op, func.FuncOp)}
         name, counter = base, 0
         while name in taken:
             counter += 1
@@ -156,7 +155,7 @@ class FunctionScope:
 
     def finish(self, results: list["Tracer"]) -> None:
         values = [self.value(result) for result in results]
-        ir.Operation.create("func.return", operands=values, ip=self.insertion_point)
+        func.ReturnOp(values, ip=self.insertion_point)
         arg_types = [arg.type for arg in self.block.arguments]
         self.op.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(arg_types, [v.type for v in values]))
@@ -178,6 +177,20 @@ def emit(name: str, operands, result_types, attributes=None, regions: int = 0) -
     return ir.Operation.create(name, results=list(result_types), operands=values,
                                attributes=attributes or {}, regions=regions,
                                loc=user_location(), ip=scope.insertion_point)
+
+
+def build(builder, *args, **kwargs):
+    """Call an upstream op builder (`arith.CmpFOp`, `linalg.GenericOp`, ...) in the
+    current scope at the user's location; Tracers among `args` (also in lists)
+    become their values."""
+    scope = current_scope()
+
+    def value(x):
+        if isinstance(x, Tracer):
+            return scope.value(x)
+        return [value(item) for item in x] if isinstance(x, list) else x
+
+    return builder(*[value(arg) for arg in args], **kwargs, loc=user_location(), ip=scope.insertion_point)
 
 
 def wrap(value: ir.Value, weak: bool = False) -> "Tracer":
