@@ -28,6 +28,7 @@ Contracts:
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -67,54 +68,52 @@ class Options:
     help: bool = False
 
 
-# Tool options: name -> (Options field, takes a value).
-_FLAGS = {
-    "o": ("output", True),
-    "pass-pipeline": ("pipeline", True),
-    "irdl-file": ("irdl_files", True),
-    "split-input-file": ("split_marker", False),
-    "mlir-print-ir-after-all": ("print_ir_after_all", False),
-    "mlir-print-ir-before-all": ("print_ir_before_all", False),
-    "mlir-print-op-generic": ("print_generic", False),
-    "mlir-print-debuginfo": ("print_debuginfo", False),
-    "allow-unregistered-dialect": ("allow_unregistered", False),
-    "h": ("help", False),
-    "help": ("help", False),
-}
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of printing usage and exiting."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _tool_parser() -> argparse.ArgumentParser:
+    """The tool's own options; every other `-`/`--` argument is a pass flag."""
+    parser = _ArgumentParser(prog=TOOL, add_help=False, allow_abbrev=False)
+    parser.add_argument("inputs", nargs="*")
+    parser.add_argument("-o", dest="output", default="-")
+    parser.add_argument("--pass-pipeline", dest="pipeline")
+    parser.add_argument("--irdl-file", dest="irdl_files", action="append", default=[])
+    parser.add_argument("--split-input-file", dest="split_marker")
+    for flag, attribute in (("--mlir-print-ir-after-all", "print_ir_after_all"),
+                            ("--mlir-print-ir-before-all", "print_ir_before_all"),
+                            ("--mlir-print-op-generic", "print_generic"),
+                            ("--mlir-print-debuginfo", "print_debuginfo"),
+                            ("--allow-unregistered-dialect", "allow_unregistered")):
+        parser.add_argument(flag, dest=attribute, action="store_true")
+    parser.add_argument("-h", "--help", dest="help", action="store_true")
+    return parser
 
 
 def parse_args(argv: list[str]) -> Options:
-    options, positional, args = Options(), [], list(argv)
-    while args:
-        arg = args.pop(0)
-        if arg == "--":
-            positional.extend(args)
-            break
+    """Options from the command line (argparse's parse_known_args, as xDSL's
+    xdsl_opt_main: unknown options are pass flags, in command-line order)."""
+    # As in mlir-opt, --split-input-file takes a marker only after `=`: a bare
+    # flag must not swallow the input file that follows it.
+    argv = [f"--split-input-file={DEFAULT_SPLIT_MARKER}" if arg == "--split-input-file" else arg
+            for arg in argv]
+    parsed, unknown = _tool_parser().parse_known_args(argv)
+    positional = list(parsed.inputs)
+    options = Options(output=parsed.output, pipeline=parsed.pipeline, irdl_files=parsed.irdl_files,
+                      split_marker=parsed.split_marker, print_ir_after_all=parsed.print_ir_after_all,
+                      print_ir_before_all=parsed.print_ir_before_all, print_generic=parsed.print_generic,
+                      print_debuginfo=parsed.print_debuginfo, allow_unregistered=parsed.allow_unregistered,
+                      help=parsed.help)
+    for arg in unknown:
         if arg == "-" or not arg.startswith("-"):
             positional.append(arg)
-            continue
-        name, equals, value = arg.lstrip("-").partition("=")
-        if name not in _FLAGS:
-            if name.startswith("mlir-"):
-                raise UsageError(f"unknown option '{arg}' (see --help)")
-            options.pass_flags.append(arg.lstrip("-"))
-            continue
-        attribute, takes_value = _FLAGS[name]
-        if attribute == "split_marker":
-            options.split_marker = value if equals else DEFAULT_SPLIT_MARKER
-        elif takes_value:
-            if not equals:
-                if not args:
-                    raise UsageError(f"option '{arg}' needs a value")
-                value = args.pop(0)
-            if attribute == "irdl_files":
-                options.irdl_files.append(value)
-            else:
-                setattr(options, attribute, value)
+        elif arg.lstrip("-").startswith("mlir-"):
+            raise UsageError(f"unknown option '{arg}' (see --help)")
         else:
-            if equals:
-                raise UsageError(f"option '--{name}' takes no value")
-            setattr(options, attribute, True)
+            options.pass_flags.append(arg.lstrip("-"))
     if len(positional) > 1:
         raise UsageError(f"too many input files: {' '.join(positional)}")
     if positional:
