@@ -20,6 +20,7 @@ from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, valu
 
 __all__ = [
     "jit", "grad", "value_and_grad", "jvp", "vjp", "linearize", "linear_transpose", "jacfwd",
-    "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "set_cache_size", "tree_flatten",
-    "tree_unflatten", "tree_map", "tree_leaves", "tree_util", "register_pytree_node", "TracerLeakError",
+    "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "set_cache_size",
+    "tree_flatten", "tree_unflatten", "tree_map", "tree_leaves", "tree_util", "register_pytree_node",
+    "TracerLeakError",
 ]

@@ -1,10 +1,13 @@
 """Dtypes of lintra arrays and JAX's type promotion (with 64-bit types enabled).
 
 Supported dtypes: float32 and float64 (differentiable), int32, int64 and bool
-(not differentiable). In MLIR they are the element types f32, f64, i32, i64
-and i8: a bool array is stored as i8 (0 or 1), because tensors of i1 cannot
-live in memory in the lowering; comparisons still produce i1 inside a
-function and are widened right away.
+(not differentiable). `ELEMENT_DTYPES` is the one table of MLIR element types
+and numpy dtypes, shared with `lintra.runtime`. bool has two MLIR types, one
+per use: i1 is a bool *value* (what comparisons produce; scalar arguments and
+results of compiled functions), i8 (0 or 1) is a bool *in memory*: lintra's
+bool arrays are tensors of i8, and the runtime writes i1 results to i8
+memrefs, because the lowering cannot load or store memrefs of i1 (reproducer:
+test/python/test_runtime.py::test_i1_memref_storage_workaround).
 
 Promotion follows JAX's lattice restricted to these types, which is a chain:
 
@@ -28,8 +31,12 @@ BOOL = np.dtype(np.bool_)
 DEFAULT_FLOAT, DEFAULT_INT = FLOAT64, INT64
 
 SUPPORTED = (FLOAT32, FLOAT64, INT32, INT64, BOOL)
-_ELEMENT_TEXT = {FLOAT32: "f32", FLOAT64: "f64", INT32: "i32", INT64: "i64", BOOL: "i8"}
-_FROM_ELEMENT_TEXT = {text: dtype for dtype, text in _ELEMENT_TEXT.items()}
+# MLIR element type -> numpy dtype of a value of that type (index is int64).
+ELEMENT_DTYPES = {"f32": FLOAT32, "f64": FLOAT64, "i1": BOOL, "i32": INT32, "i64": INT64, "index": INT64}
+BOOL_STORAGE = "i8"   # the element type of bool in memory (tensors, memrefs)
+# The element types of lintra arrays (tensors): bool in its storage type.
+_ARRAY_ELEMENT = {FLOAT32: "f32", FLOAT64: "f64", INT32: "i32", INT64: "i64", BOOL: BOOL_STORAGE}
+_FROM_ARRAY_ELEMENT = {text: dtype for dtype, text in _ARRAY_ELEMENT.items()}
 _RANK = {BOOL: 0, INT32: 2, INT64: 3, FLOAT32: 5, FLOAT64: 6}
 _WEAK_INT_RANK, _WEAK_FLOAT_RANK = 1, 4
 
@@ -59,19 +66,16 @@ def is_bool(dtype) -> bool:
 
 
 def element_type(dtype) -> ir.Type:
-    """The MLIR element type storing `dtype` (in the current context)."""
-    return ir.Type.parse(_ELEMENT_TEXT[np.dtype(dtype)])
-
-
-def element_text(dtype) -> str:
-    return _ELEMENT_TEXT[np.dtype(dtype)]
+    """The element type of a lintra array of `dtype` (in the current context)."""
+    return ir.Type.parse(_ARRAY_ELEMENT[np.dtype(dtype)])
 
 
 def dtype_of_element(element: ir.Type) -> np.dtype:
+    """The dtype of a lintra array with elements of type `element`."""
     text = str(element)
-    if text not in _FROM_ELEMENT_TEXT:
+    if text not in _FROM_ARRAY_ELEMENT:
         raise TypeError(f"MLIR element type {text} has no lintra dtype")
-    return _FROM_ELEMENT_TEXT[text]
+    return _FROM_ARRAY_ELEMENT[text]
 
 
 def _rank(dtype: np.dtype, weak: bool) -> int:

@@ -140,7 +140,7 @@ class Staged:
         def entry(*args):
             leaves, treedef = tree_flatten(args)
             leaves = [prim.convert(leaf, dtypes.BOOL) if dtypes.is_bool(aval.dtype) else leaf
-                      for leaf, aval in zip(leaves, avals)]
+                      for leaf, aval in zip(leaves, avals, strict=True)]
             out_leaves, out["tree"] = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
             out_leaves = [operand(leaf, "asarray") for leaf in out_leaves]
             out["avals"] = [leaf.aval for leaf in out_leaves]
@@ -155,9 +155,9 @@ class Staged:
         self.out_tree, self.out_avals = out["tree"], out["avals"]
         self._ad_text = None
 
-    @property
-    def ad_text(self) -> str:
-        """The module after `lintra-ad` (computed once)."""
+    def expand(self) -> str:
+        """Run `lintra-ad` on the module, in place and only the first time; returns
+        the module's text after it."""
         if self._ad_text is None:
             with self.context, ir.Location.unknown():
                 try:
@@ -169,7 +169,7 @@ class Staged:
 
     def compile(self) -> "Compiled":
         try:
-            executable = compile_function(self.ad_text, self.name)
+            executable = compile_function(self.expand(), self.name)
         except LintraError as error:
             raise diagnostic_error(error) from None
         return Compiled(self, executable)
@@ -187,9 +187,9 @@ class Compiled:
         return self.executable.lowered_text
 
     def run(self, leaves):
-        inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals)]
+        inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals, strict=True)]
         outputs = self.executable(*inputs)
-        outputs = [from_runtime(o, aval) for o, aval in zip(outputs, self.staged.out_avals)]
+        outputs = [from_runtime(o, aval) for o, aval in zip(outputs, self.staged.out_avals, strict=True)]
         return tree_unflatten(self.staged.out_tree, outputs)
 
 
@@ -204,7 +204,7 @@ class Lowered:
         if stage == "traced":
             return self.staged.traced_text
         if stage == "ad":
-            return self.staged.ad_text
+            return self.staged.expand()
         if stage == "llvm":
             return self.compile().lowered_text
         raise ValueError(f"unknown stage {stage!r}: expected 'traced', 'ad' or 'llvm'")

@@ -253,7 +253,7 @@ def contract(x: Tracer, y: Tracer, x_dims, y_dims, out_dims, n_dims: int, named:
     """
     sizes = {}
     for dims, shape in ((x_dims, x.shape), (y_dims, y.shape)):
-        sizes.update(zip(dims, shape))
+        sizes.update(zip(dims, shape, strict=True))
     out_shape = [sizes[d] for d in out_dims]
     init = full(out_shape, 0, x.dtype)
     result_type = tensor_type(out_shape, x.dtype)

@@ -42,7 +42,8 @@ def _function_names(module) -> dict:
 
 
 def _is_linear(op: func.FuncOp) -> bool:
-    return "arg_attrs" in op.attributes and any("lintra.linear" in attrs for attrs in op.attributes["arg_attrs"])
+    return "arg_attrs" in op.attributes and any("lintra.linear" in attrs
+                                                for attrs in op.attributes["arg_attrs"])
 
 
 def _element(type_: ir.Type) -> ir.Type:
@@ -95,7 +96,7 @@ class ResidualPieces:
     def __init__(self, fun, avals, in_tree, mode: str):
         staged = Staged(fun, avals, in_tree, function_name(fun))
         self.staged, self.n_out = staged, len(staged.out_avals)
-        staged.ad_text  # expand inner lintra ops in place
+        staged.expand()   # inner lintra ops, before lintra-linearize splits the function
         module = staged.module
         with staged.context, ir.Location.unknown():
             before = set(_function_names(module))
@@ -114,7 +115,8 @@ class ResidualPieces:
                 "fwd": _add_entry(module, f"{staged.name}_fwd_entry", fwd_type.inputs, lambda args: [
                     _convert(v, _widened(v.type)) for v in _call(fwd, args, fwd_type.results)]),
                 "lin": _add_entry(module, f"{staged.name}_lin_entry", wide + list(lin_type.inputs)[n_res:],
-                                  lambda args: _call(lin, self._narrow(args, residual_types), lin_type.results)),
+                                  lambda args: _call(lin, self._narrow(args, residual_types),
+                                                     lin_type.results)),
             }
             if mode == "vjp":
                 tangent_types = list(lin_type.inputs)[n_res:]
@@ -143,7 +145,7 @@ class ResidualPieces:
 
     def forward(self, leaves) -> tuple[list, list]:
         """(outputs, residuals) for the flattened primals."""
-        inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals)]
+        inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals, strict=True)]
         results = self.run("fwd", inputs)
         outputs = [from_runtime(r, a) for r, a in zip(results, self.staged.out_avals)]
         return outputs, list(results[self.n_out:])
@@ -180,7 +182,7 @@ def concrete_linearize(fun, primals):
         tangent_leaves = tree_flatten(tuple(tangents))[0]
         inputs = [np.asarray(tangent_leaves[i], pieces.staged.in_avals[i].dtype)
                   for i in pieces.float_inputs()]
-        results = dict(zip(pieces.float_outputs(), pieces.run("lin", residuals + inputs)))
+        results = dict(zip(pieces.float_outputs(), pieces.run("lin", residuals + inputs), strict=True))
         return tree_unflatten(out_tree, [results[k] if k in results else _zeros(a)
                                          for k, a in enumerate(out_avals)])
 
@@ -213,7 +215,7 @@ def concrete_vjp(fun, primals, has_aux: bool):
                 raise ValueError(f"vjp: cotangent shape {ct.shape} does not match output shape "
                                  f"{out_avals[k].shape}")
             inputs.append(ct)
-        results = dict(zip(pieces.float_inputs(), pieces.run("vjp", residuals + inputs)))
+        results = dict(zip(pieces.float_inputs(), pieces.run("vjp", residuals + inputs), strict=True))
         flat = [results[i] if i in results else _zeros(a) for i, a in enumerate(in_avals)]
         per_primal, start = [], 0
         for primal in primals:

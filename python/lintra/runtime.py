@@ -34,40 +34,23 @@ from mlir.execution_engine import ExecutionEngine
 from mlir.runtime import make_nd_memref_descriptor, make_zero_d_memref_descriptor
 
 from lintra.dialect import make_context
+from lintra.dtypes import BOOL_STORAGE, ELEMENT_DTYPES
 from lintra.passes.lintra_lower_to_llvm import LintraLowerToLlvm, runtime_libraries
 
 ENTRY_NAME = "__lintra_entry"
 
-_DTYPES = {
-    "f32": np.dtype(np.float32),
-    "f64": np.dtype(np.float64),
-    "i1": np.dtype(np.bool_),
-    "i32": np.dtype(np.int32),
-    "i64": np.dtype(np.int64),
-    "index": np.dtype(np.int64),
-}
-_CTYPES = {
-    "f32": ctypes.c_float,
-    "f64": ctypes.c_double,
-    "i1": ctypes.c_bool,
-    "i32": ctypes.c_int32,
-    "i64": ctypes.c_int64,
-    "index": ctypes.c_int64,
-}
-
-
 def numpy_dtype(element_type) -> np.dtype:
     """The numpy dtype of an MLIR element type (an `ir.Type` or its text)."""
     key = str(element_type)
-    if key not in _DTYPES:
-        raise ValueError(f"unsupported element type '{key}' (supported: {', '.join(_DTYPES)})")
-    return _DTYPES[key]
+    if key not in ELEMENT_DTYPES:
+        raise ValueError(f"unsupported element type '{key}' (supported: {', '.join(ELEMENT_DTYPES)})")
+    return ELEMENT_DTYPES[key]
 
 
 def mlir_element_type(dtype) -> str:
     """The MLIR element type text of a numpy dtype (int64 maps to i64, not index)."""
     dtype = np.dtype(dtype)
-    for key, value in _DTYPES.items():
+    for key, value in ELEMENT_DTYPES.items():
         if value == dtype:
             return key
     raise ValueError(f"unsupported numpy dtype '{dtype}'")
@@ -95,8 +78,8 @@ class _Slot:
             self.dtype = numpy_dtype(self.element)
         except ValueError as error:
             raise ValueError(f"{what}: {error}") from None
-        # i1 is stored as i8: the lowering cannot load or store memrefs of i1.
-        self.storage = "i8" if self.element == "i1" else self.element
+        # A bool in memory is i8 (see lintra.dtypes).
+        self.storage = BOOL_STORAGE if self.element == "i1" else self.element
         if self.is_tensor and self.element == "i1":
             raise ValueError(f"{what}: tensors of i1 are not supported (use i8 or i32)")
         self.memref_type = ir.MemRefType.get(list(self.shape), ir.Type.parse(self.storage))
@@ -158,13 +141,13 @@ class Executable:
             raise TypeError(f"@{self.name} takes {len(self._inputs)} arguments ({', '.join(self.input_types)}), got {len(args)}")
         keep_alive = []
         pointers = []
-        for index, (arg, slot) in enumerate(zip(args, self._inputs)):
+        for index, (arg, slot) in enumerate(zip(args, self._inputs, strict=True)):
             if slot.is_tensor:
                 array = _check_array(arg, slot, f"@{self.name} argument #{index}")
                 pointers.append(_memref_pointer(array, keep_alive))
             else:
                 value = _check_scalar(arg, slot, f"@{self.name} argument #{index}")
-                cvalue = _CTYPES[slot.element](value)
+                cvalue = np.ctypeslib.as_ctypes_type(slot.dtype)(value)
                 keep_alive.append(cvalue)
                 pointers.append(ctypes.pointer(cvalue))
         outputs = [np.zeros(slot.shape, slot.dtype) for slot in self._results]

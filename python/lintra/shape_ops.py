@@ -124,7 +124,7 @@ def concatenate(arrays, axis=0):
         raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated")
     axis = normalize_axis(axis, ndim, "concatenate")
     for x in arrays:
-        if x.ndim != ndim or any(d != e for i, (d, e) in enumerate(zip(x.shape, arrays[0].shape))
+        if x.ndim != ndim or any(d != e for i, (d, e) in enumerate(zip(x.shape, arrays[0].shape, strict=True))
                                  if i != axis):
             raise TypeError(f"concatenate: arrays must have the same shape except along axis {axis}, "
                             f"got {', '.join(str(y.shape) for y in arrays)}")

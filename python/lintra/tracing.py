@@ -128,7 +128,8 @@ class FunctionScope:
         if not public:
             self.op.sym_visibility = ir.StringAttr.get("private")
         self.block = self.op.add_entry_block()
-        self.arguments = [Tracer(arg, self, aval.weak) for arg, aval in zip(self.block.arguments, avals)]
+        self.arguments = [Tracer(arg, self, aval.weak)
+                          for arg, aval in zip(self.block.arguments, avals, strict=True)]
         self.captured: list[Tracer] = []       # outer tracers, one per extra argument
         self._captures: dict[int, ir.Value] = {}
         self.finished = False

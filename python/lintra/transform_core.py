@@ -52,12 +52,12 @@ class Body:
         avals = self.traced.out_avals
         op = emit("func.call", self.inputs, [a.tensor_type() for a in avals],
                   {"callee": ir.FlatSymbolRefAttr.get(self.name)})
-        return [wrap(r, a.weak) for r, a in zip(op.results, avals)]
+        return [wrap(r, a.weak) for r, a in zip(op.results, avals, strict=True)]
 
     def emit_lintra(self, op_name: str, operands, result_avals) -> list[Tracer]:
         op = emit(f"lintra.{op_name}", operands, [a.tensor_type() for a in result_avals],
                   {"callee": ir.FlatSymbolRefAttr.get(self.name)})
-        return [wrap(r, a.weak) for r, a in zip(op.results, result_avals)]
+        return [wrap(r, a.weak) for r, a in zip(op.results, result_avals, strict=True)]
 
     def erase(self) -> None:
         self.traced.erase()
@@ -154,7 +154,7 @@ def check_tangents(primals, tangents, what: str = "jvp") -> None:
     if primal_tree != tangent_tree:
         raise TypeError(f"{what}: primal and tangent arguments must have the same tree structure, got "
                         f"{primal_tree} and {tangent_tree}")
-    for primal, tangent in zip(primal_leaves, tangent_leaves):
+    for primal, tangent in zip(primal_leaves, tangent_leaves, strict=True):
         p_shape, t_shape = tuple(getattr(primal, "shape", ())), tuple(getattr(tangent, "shape", ()))
         if p_shape != t_shape:
             raise ValueError(f"{what} called with different primal and tangent shapes; got primal shape "
@@ -178,7 +178,7 @@ def emit_jvp(body: Body, tangent_leaves) -> tuple[list, list]:
     out_avals = body.traced.out_avals
     float_out = body.float_outputs()
     results = body.emit_lintra("jvp", body.inputs + tangents, out_avals + [out_avals[k] for k in float_out])
-    outputs, by_output = results[:len(out_avals)], dict(zip(float_out, results[len(out_avals):]))
+    outputs, by_output = results[:len(out_avals)], dict(zip(float_out, results[len(out_avals):], strict=True))
     return outputs, [by_output[k] if k in by_output else zeros_for(a) for k, a in enumerate(out_avals)]
 
 
@@ -203,13 +203,13 @@ def emit_vjp(body: Body, cotangent_leaves) -> list:
     float_in = body.float_inputs()
     results = body.emit_lintra("vjp", body.inputs + list(cotangent_leaves),
                                out_avals + [aval_of(body.inputs[i]) for i in float_in])
-    by_input = dict(zip(float_in, results[len(out_avals):]))
+    by_input = dict(zip(float_in, results[len(out_avals):], strict=True))
     return [by_input.get(i) for i in range(body.n_leaves)]
 
 
 def per_argument(body: Body, leaves) -> tuple:
     return tuple(tree_unflatten(tree, [leaves[j] for j in positions])
-                 for tree, positions in zip(body.arg_trees, body.arg_slices))
+                 for tree, positions in zip(body.arg_trees, body.arg_slices, strict=True))
 
 
 def cotangent_leaves(body: Body, cotangent, primary_tree, what: str) -> list:

@@ -45,7 +45,8 @@ class GradTransformation(Transformation):
         body = trace_body(self.function_with(kwargs), args, self.kind)
         trees, slices = body.arg_trees, body.arg_slices
         out_avals, out_tree = body.traced.out_avals, body.traced.out_tree
-        if has_aux and (out_tree.kind not in (PyTreeKind.TUPLE, PyTreeKind.LIST) or out_tree.num_children != 2):
+        pair = out_tree.kind in (PyTreeKind.TUPLE, PyTreeKind.LIST) and out_tree.num_children == 2
+        if has_aux and not pair:
             body.erase()
             raise TypeError("with has_aux=True the function must return a pair (output, aux)")
         primary = out_tree.children()[0] if has_aux else out_tree
@@ -65,7 +66,7 @@ class GradTransformation(Transformation):
             outputs, grads = results[:len(out_avals)], results[len(out_avals):]
         else:
             outputs, grads = None, body.emit_lintra("grad", body.inputs, grad_avals)
-        by_input = dict(zip(float_in, grads))
+        by_input = dict(zip(float_in, grads, strict=True))
         per_arg = [tree_unflatten(trees[i], [by_input[j] for j in slices[i]]) for i in argnums]
         result = per_arg[0] if isinstance(self.params["argnums"], int) else tuple(per_arg)
         if with_value:
