@@ -13,6 +13,9 @@ Every tool comes from the Python environment running lit, so a fresh
 
 Features: `jit` when mlir-runner exists, `gpu` when nvidia-smi exists.
 Tests are `.mlir` and `.py` files; test/python (pytest) is not a lit suite.
+Excluded from lit (so they do not count as UNSUPPORTED): test/regressions,
+the reproducers of fuzzer finds, which test/python/test_regressions.py checks
+numerically; and test/gpu on machines without nvidia-smi (a note says so).
 Temporary files go to build/test/.../Output.
 """
 
@@ -26,7 +29,7 @@ import lit.formats
 config.name = "lintra"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".py"]
-config.excludes = ["python", "lit.cfg.py", "lit.local.cfg", "CMakeLists.txt", "Inputs"]
+config.excludes = ["python", "regressions", "lit.cfg.py", "lit.local.cfg", "CMakeLists.txt", "Inputs"]
 
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 project_root = os.path.dirname(config.test_source_root)
@@ -93,6 +96,9 @@ if tools["mlir-runner"] is not None:
     config.available_features.add("jit")
 if shutil.which("nvidia-smi"):
     config.available_features.add("gpu")
+else:
+    config.excludes.append("gpu")
+    lit_config.note("no nvidia-smi: the GPU tests (test/gpu) are not run")
 
 config.environment["PATH"] = os.pathsep.join(
     [python_bin, mlir_bin, llvm_bin, config.environment.get("PATH", "")]
