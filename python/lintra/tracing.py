@@ -74,7 +74,7 @@ class Trace:
         base = re.sub(r"[\W_]+", "_", base).strip("_") or "fn"
         if base[0].isdigit() or base in _RESERVED:
             base = f"fn_{base}"
-        taken = {op.sym_name.value for op in self.module.body.operations if isinstance(op, func.FuncOp)}
+        taken = ir.SymbolTable(self.module.operation)
         name, counter = base, 0
         while name in taken:
             counter += 1

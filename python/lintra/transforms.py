@@ -2,7 +2,8 @@
 linearize, linear_transpose (and `eval_shape`).
 
 No derivative is computed in Python. A transformation traces the function it
-wraps into a private `func.func` of the current module (`trace_body`) and emits
+wraps into a private `func.func` of the current module
+(`lintra.transform_core.trace_body`) and emits
 `lintra.grad`/`vjp`/`jvp`/`transpose` ops calling it; `lintra-ad` expands them,
 innermost first, so transformations nest (grad(grad(f)), jvp(grad(f)), ...).
 
