@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import builtins
 
+from mlir.dialects import arith, math
+
 from . import dtypes
 from . import primitives as prim
 from .eager import array_function
 from .numpy_core import broadcast_shapes, operand, operand_shape, promote_operands, promoted_type
+
 
 def _define(name: str, implementation, array_params=("x",), doc: str = ""):
     implementation.__name__ = implementation.__qualname__ = name
@@ -19,31 +22,41 @@ def _define(name: str, implementation, array_params=("x",), doc: str = ""):
     return array_function(*array_params)(implementation)
 
 
-def _math_unary(name: str, op_name: str):
+def _math_unary(name: str, op_class):
     def implementation(x):
         x = operand(x, name)
         dtype, weak = dtypes.to_inexact(x.dtype, x.weak)
-        return prim.elementwise(op_name, prim.convert(x, dtype, weak), weak=weak)
-    return _define(name, implementation, doc=f"Elementwise {op_name} (integers promote to float).")
+        return prim.elementwise(op_class, prim.convert(x, dtype, weak), weak=weak)
+    return _define(name, implementation,
+                   doc=f"Elementwise {op_class.OPERATION_NAME} (integers promote to float).")
 
 
-sin, cos, tan = (_math_unary(n, f"math.{n}") for n in ("sin", "cos", "tan"))
-sinh, cosh, tanh = (_math_unary(n, f"math.{n}") for n in ("sinh", "cosh", "tanh"))
-exp, exp2, expm1 = (_math_unary(n, f"math.{n}") for n in ("exp", "exp2", "expm1"))
-log, log2, log1p = (_math_unary(n, f"math.{n}") for n in ("log", "log2", "log1p"))
-sqrt = _math_unary("sqrt", "math.sqrt")
-arctan = _math_unary("arctan", "math.atan")
+sin = _math_unary("sin", math.SinOp)
+cos = _math_unary("cos", math.CosOp)
+tan = _math_unary("tan", math.TanOp)
+sinh = _math_unary("sinh", math.SinhOp)
+cosh = _math_unary("cosh", math.CoshOp)
+tanh = _math_unary("tanh", math.TanhOp)
+exp = _math_unary("exp", math.ExpOp)
+exp2 = _math_unary("exp2", math.Exp2Op)
+expm1 = _math_unary("expm1", math.ExpM1Op)
+log = _math_unary("log", math.LogOp)
+log2 = _math_unary("log2", math.Log2Op)
+log1p = _math_unary("log1p", math.Log1pOp)
+sqrt = _math_unary("sqrt", math.SqrtOp)
+arctan = _math_unary("arctan", math.AtanOp)
 
 
-def _rounding(name: str, op_name: str):
+def _rounding(name: str, op_class):
     def implementation(x):
         x = operand(x, name)
-        return prim.elementwise(op_name, x, weak=x.weak) if dtypes.is_floating(x.dtype) else x
-    return _define(name, implementation, doc=f"Elementwise {op_name}; integers are returned as is.")
+        return prim.elementwise(op_class, x, weak=x.weak) if dtypes.is_floating(x.dtype) else x
+    return _define(name, implementation,
+                   doc=f"Elementwise {op_class.OPERATION_NAME}; integers are returned as is.")
 
 
-floor, ceil = _rounding("floor", "math.floor"), _rounding("ceil", "math.ceil")
-round = _rounding("round", "math.roundeven")   # half to even, like jnp.round
+floor, ceil = _rounding("floor", math.FloorOp), _rounding("ceil", math.CeilOp)
+round = _rounding("round", math.RoundEvenOp)   # half to even, like jnp.round
 
 
 def _binary(name: str, float_op, int_op, bool_op, inexact: bool = False):
@@ -57,16 +70,16 @@ def _binary(name: str, float_op, int_op, bool_op, inexact: bool = False):
                    f"Elementwise {name} with broadcasting and dtype promotion.")
 
 
-add = _binary("add", "arith.addf", "arith.addi", "arith.ori")
-subtract = _binary("subtract", "arith.subf", "arith.subi", None)
-multiply = _binary("multiply", "arith.mulf", "arith.muli", "arith.andi")
-divide = true_divide = _binary("divide", "arith.divf", None, None, inexact=True)
-maximum = _binary("maximum", "arith.maximumf", "arith.maxsi", "arith.ori")
-minimum = _binary("minimum", "arith.minimumf", "arith.minsi", "arith.andi")
-arctan2 = _binary("arctan2", "math.atan2", None, None, inexact=True)
-bitwise_and = _binary("bitwise_and", None, "arith.andi", "arith.andi")
-bitwise_or = _binary("bitwise_or", None, "arith.ori", "arith.ori")
-bitwise_xor = _binary("bitwise_xor", None, "arith.xori", "arith.xori")
+add = _binary("add", arith.AddFOp, arith.AddIOp, arith.OrIOp)
+subtract = _binary("subtract", arith.SubFOp, arith.SubIOp, None)
+multiply = _binary("multiply", arith.MulFOp, arith.MulIOp, arith.AndIOp)
+divide = true_divide = _binary("divide", arith.DivFOp, None, None, inexact=True)
+maximum = _binary("maximum", arith.MaximumFOp, arith.MaxSIOp, arith.OrIOp)
+minimum = _binary("minimum", arith.MinimumFOp, arith.MinSIOp, arith.AndIOp)
+arctan2 = _binary("arctan2", math.Atan2Op, None, None, inexact=True)
+bitwise_and = _binary("bitwise_and", None, arith.AndIOp, arith.AndIOp)
+bitwise_or = _binary("bitwise_or", None, arith.OrIOp, arith.OrIOp)
+bitwise_xor = _binary("bitwise_xor", None, arith.XOrIOp, arith.XOrIOp)
 
 
 def _comparison(name: str, kind: str):
@@ -85,10 +98,10 @@ greater, greater_equal = _comparison("greater", "gt"), _comparison("greater_equa
 def floor_divide(x1, x2):
     a, b = promote_operands("floor_divide", x1, x2)
     if dtypes.is_floating(a.dtype):
-        return prim.elementwise("math.floor", prim.elementwise("arith.divf", a, b), weak=a.weak)
+        return prim.elementwise(math.FloorOp, prim.elementwise(arith.DivFOp, a, b), weak=a.weak)
     if dtypes.is_bool(a.dtype):
         raise TypeError("floor_divide does not accept dtype bool")
-    return prim.elementwise("arith.floordivsi", a, b, weak=a.weak)
+    return prim.elementwise(arith.FloorDivSIOp, a, b, weak=a.weak)
 
 
 @array_function("x1", "x2")
@@ -99,7 +112,7 @@ def power(x1, x2):
     a, b = promote_operands("power", x1, x2)
     if dtypes.is_bool(a.dtype):
         raise TypeError("power does not accept dtype bool")
-    op = "math.powf" if dtypes.is_floating(a.dtype) else "math.ipowi"
+    op = math.PowFOp if dtypes.is_floating(a.dtype) else math.IPowIOp
     return prim.elementwise(op, a, b, weak=a.weak)
 
 
@@ -126,8 +139,8 @@ def negative(x):
     if dtypes.is_bool(x.dtype):
         raise TypeError("negative does not accept dtype bool")
     if dtypes.is_floating(x.dtype):
-        return prim.elementwise("arith.negf", x, weak=x.weak)
-    return prim.elementwise("arith.subi", prim.full(x.shape, 0, x.dtype), x, weak=x.weak)
+        return prim.elementwise(arith.NegFOp, x, weak=x.weak)
+    return prim.elementwise(arith.SubIOp, prim.full(x.shape, 0, x.dtype), x, weak=x.weak)
 
 
 @array_function("x")
@@ -140,7 +153,7 @@ def abs(x):
     x = operand(x, "abs")
     if dtypes.is_bool(x.dtype):
         return x
-    return prim.elementwise("math.absf" if dtypes.is_floating(x.dtype) else "math.absi", x, weak=x.weak)
+    return prim.elementwise(math.AbsFOp if dtypes.is_floating(x.dtype) else math.AbsIOp, x, weak=x.weak)
 
 
 @array_function("x")
@@ -159,7 +172,7 @@ def invert(x):
     if dtypes.is_floating(x.dtype):
         raise TypeError("invert does not accept floating dtypes")
     ones_value = 1 if dtypes.is_bool(x.dtype) else -1
-    return prim.elementwise("arith.xori", x, prim.full(x.shape, ones_value, x.dtype), weak=x.weak)
+    return prim.elementwise(arith.XOrIOp, x, prim.full(x.shape, ones_value, x.dtype), weak=x.weak)
 
 
 def square(x):

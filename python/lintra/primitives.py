@@ -18,7 +18,7 @@ from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 
 from . import dtypes
-from .tracing import Tracer, build, emit, wrap
+from .tracing import Tracer, build, wrap
 
 # Ordered float predicates (false on NaN), except "ne" (unordered: true on NaN), as in NumPy.
 CMPF = {"eq": arith.CmpFPredicate.OEQ, "gt": arith.CmpFPredicate.OGT, "ge": arith.CmpFPredicate.OGE,
@@ -82,10 +82,9 @@ def convert(x: Tracer, dtype, weak: bool = False) -> Tracer:
     return wrap(build(op_class, tensor_type(x.shape, dst), x).result, weak)
 
 
-def elementwise(name: str, *xs: Tracer, dtype=None, weak: bool = False) -> Tracer:
-    """Op `name` applied to same-shaped tensors (result dtype: the first operand's)."""
-    dtype = xs[0].dtype if dtype is None else dtype
-    return wrap(emit(name, list(xs), [tensor_type(xs[0].shape, dtype)]).result, weak)
+def elementwise(op_class, *xs: Tracer, weak: bool = False) -> Tracer:
+    """The arith or math op `op_class` (its builder) applied to same-shaped, same-dtype tensors."""
+    return wrap(build(op_class, *xs).result, weak)
 
 
 def to_i1(condition: Tracer) -> ir.Value:

@@ -172,7 +172,9 @@ class FunctionScope:
 
 
 def emit(name: str, operands, result_types, attributes=None, regions: int = 0) -> ir.Operation:
-    """Append op `name` to the current scope; `operands` are Tracers or ir.Values."""
+    """Append op `name` to the current scope; `operands` are Tracers or ir.Values.
+    For ops without a Python builder (the lintra dialect's, defined in IRDL);
+    upstream ops go through `build`."""
     scope = current_scope()
     values = [scope.value(v) if isinstance(v, Tracer) else v for v in operands]
     return ir.Operation.create(name, results=list(result_types), operands=values,

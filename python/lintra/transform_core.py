@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlir import ir
+from mlir.dialects import func
 
 from . import dtypes
 from . import primitives as prim
@@ -20,7 +21,7 @@ from .compile_cache import function_key
 from .jit import TracedFunction, function_name, jit, trace_function
 from .numpy_core import operand, operand_type
 from .pytree import tree_flatten, tree_tuple, tree_unflatten
-from .tracing import Aval, Tracer, current_trace, emit, wrap
+from .tracing import Aval, Tracer, build, current_trace, emit, wrap
 
 
 @dataclass
@@ -50,8 +51,7 @@ class Body:
     def call(self) -> list[Tracer]:
         """Emit `func.call @body(inputs)` and return the output leaves."""
         avals = self.traced.out_avals
-        op = emit("func.call", self.inputs, [a.tensor_type() for a in avals],
-                  {"callee": ir.FlatSymbolRefAttr.get(self.name)})
+        op = build(func.CallOp, [a.tensor_type() for a in avals], self.name, self.inputs)
         return [wrap(r, a.weak) for r, a in zip(op.results, avals, strict=True)]
 
     def emit_lintra(self, op_name: str, operands, result_avals) -> list[Tracer]:
