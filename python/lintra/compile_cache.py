@@ -55,7 +55,7 @@ class CompileCache:
         """The key part for `obj`, dropping its entries when `obj` is collected."""
         ident = id(obj)
         if ident not in self._keys_by_anchor:
-            weakref.finalize(obj, self._drop_anchor, ident)
+            weakref.finalize(obj, self._drop_anchor, ident).atexit = False   # nothing to free at exit
             self._keys_by_anchor[ident] = set()
         return Anchor(ident)
 
