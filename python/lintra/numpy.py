@@ -31,8 +31,8 @@ __all__ = [
     "abs", "add", "arange", "arctan", "arctan2", "array", "asarray", "astype", "bitwise_and",
     "bitwise_or", "bitwise_xor", "broadcast_to", "ceil", "clip", "concatenate", "cos", "cosh",
     "divide", "dot", "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "floor", "floor_divide",
-    "full", "full_like", "greater", "greater_equal", "invert", "less", "less_equal", "linspace",
-    "log", "log1p", "log2", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
+    "full", "full_like", "greater", "greater_equal", "invert", "isfinite", "isinf", "isnan", "less",
+    "less_equal", "linspace", "log", "log1p", "log2", "logaddexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
     "negative", "not_equal", "ones", "ones_like", "outer", "positive", "power", "prod", "ravel",
     "reciprocal", "reshape", "round", "sign", "sin", "sinh", "sqrt", "square", "squeeze", "stack",
     "subtract", "sum", "tan", "tanh", "transpose", "true_divide", "var", "where", "zeros",
@@ -210,6 +210,44 @@ def _comparison(name: str, kind: str):
 equal, not_equal = _comparison("equal", "eq"), _comparison("not_equal", "ne")
 less, less_equal = _comparison("less", "lt"), _comparison("less_equal", "le")
 greater, greater_equal = _comparison("greater", "gt"), _comparison("greater_equal", "ge")
+
+
+@array_function("x")
+def isnan(x):
+    x = operand(x, "isnan")
+    return not_equal(x, x) if dtypes.is_floating(x.dtype) else prim.full(x.shape, False, dtypes.BOOL)
+
+
+@array_function("x")
+def isinf(x):
+    x = operand(x, "isinf")
+    return equal(abs(x), inf) if dtypes.is_floating(x.dtype) else prim.full(x.shape, False, dtypes.BOOL)
+
+
+@array_function("x")
+def isfinite(x):
+    x = operand(x, "isfinite")
+    return less(abs(x), inf) if dtypes.is_floating(x.dtype) else prim.full(x.shape, True, dtypes.BOOL)
+
+
+@array_function("x1", "x2")
+def logaddexp(x1, x2):
+    """log(exp(x1) + exp(x2)) with jnp.logaddexp's values and derivatives.
+
+    The larger operand plus log1p(exp(smaller - larger)), the larger one chosen by
+    a select: each side of a tie is smooth, so the derivative is exact everywhere
+    (0.5 and 0.5 at x1 == x2, where max + log1p(exp(-|x1 - x2|)) would give 0 and
+    1). Where the difference is NaN (a NaN, or equal infinities) the result is
+    x1 + x2; that branch's operand is replaced by 0 in the other one, so no NaN
+    reaches the derivative through the branch not taken.
+    """
+    a, b = promote_operands("logaddexp", x1, x2, inexact=True)
+    first = greater_equal(a, b)
+    larger, smaller = where(first, a, b), where(first, b, a)
+    delta = subtract(smaller, larger)
+    undefined = isnan(delta)
+    safe_delta = where(undefined, 0.0, delta)
+    return where(undefined, add(a, b), add(larger, log1p(exp(safe_delta))))
 
 
 @array_function("x1", "x2")
