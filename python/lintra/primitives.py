@@ -78,6 +78,16 @@ def convert(x: Tracer, dtype, weak: bool = False) -> Tracer:
     return wrap(emit(name, [x], [tensor_type(x.shape, dst)]).result, weak)
 
 
+def stop_gradient(x: Tracer) -> Tracer:
+    """`x` with a zero derivative: a float tensor bitcast to integers and back
+    (`arith.bitcast` has no tangent), as jax.lax.stop_gradient."""
+    if not dtypes.is_floating(x.dtype):
+        return x
+    bits = ir.IntegerType.get_signless(x.dtype.itemsize * 8)
+    as_bits = emit("arith.bitcast", [x], [ir.RankedTensorType.get(list(x.shape), bits)]).result
+    return wrap(emit("arith.bitcast", [as_bits], [tensor_type(x.shape, x.dtype)]).result, x.weak)
+
+
 def elementwise(name: str, *xs: Tracer, dtype=None, weak: bool = False) -> Tracer:
     """Op `name` applied to same-shaped tensors (result dtype: the first operand's)."""
     dtype = xs[0].dtype if dtype is None else dtype
