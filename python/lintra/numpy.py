@@ -314,8 +314,9 @@ def abs(x):
 
 @array_function("x")
 def sign(x):
-    """-1, 0 or 1 (x itself at 0, -0 and NaN for floats; zero derivative, like JAX)."""
-    x = operand(x, "sign")
+    """-1, 0 or 1 (x itself at 0, -0 and NaN for floats; zero derivative, like JAX:
+    computed from stop_gradient(x), so no select carries a tangent)."""
+    x = prim.stop_gradient(operand(x, "sign"))
     zero = prim.full(x.shape, 0, x.dtype)
     tie = multiply(x, 0) if dtypes.is_floating(x.dtype) else zero
     negative_part = prim.select(prim.compare("lt", x, zero), prim.full(x.shape, -1, x.dtype), tie, x.weak)
