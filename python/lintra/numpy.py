@@ -32,12 +32,12 @@ __all__ = [
     "bitwise_or", "bitwise_xor", "broadcast_to", "ceil", "clip", "concatenate", "cos", "cosh",
     "divide", "dot", "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "floor", "floor_divide",
     "full", "full_like", "greater", "greater_equal", "invert", "isfinite", "isinf", "isnan", "less",
-    "less_equal", "linspace", "log", "log1p", "log2", "logaddexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
-    "negative", "not_equal", "ones", "ones_like", "outer", "positive", "power", "prod", "ravel",
-    "reciprocal", "reshape", "round", "sign", "sin", "sinh", "sqrt", "square", "squeeze", "stack",
-    "subtract", "sum", "tan", "tanh", "transpose", "true_divide", "var", "where", "zeros",
-    "zeros_like", "ndim", "shape", "float32", "float64", "int32", "int64", "bool_", "pi", "e",
-    "inf", "nan", "newaxis",
+    "less_equal", "linspace", "log", "log1p", "log2", "logaddexp", "matmul", "max", "maximum",
+    "mean", "min", "minimum", "multiply", "negative", "not_equal", "ones", "ones_like", "outer",
+    "positive", "power", "prod", "ravel", "reciprocal", "reshape", "round", "sign", "sin", "sinh",
+    "sqrt", "square", "squeeze", "stack", "subtract", "sum", "tan", "tanh", "transpose",
+    "true_divide", "var", "where", "zeros", "zeros_like", "ndim", "shape", "float32", "float64",
+    "int32", "int64", "bool_", "pi", "e", "inf", "nan", "newaxis",
 ]
 
 float32, float64, int32, int64, bool_ = np.float32, np.float64, np.int32, np.int64, np.bool_

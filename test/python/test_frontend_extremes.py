@@ -91,13 +91,12 @@ JAX_ARTIFACTS = {
 def assert_matches(ours, reference, what, points):
     """Equal to 1e-9 relatively (1e-12 absolutely), NaN to NaN, infinities by sign;
     the message lists the mismatching `points` (one per leading index)."""
-    ours, reference = np.asarray(ours), np.asarray(reference)
+    ours, reference = np.atleast_1d(ours), np.atleast_1d(reference)
     assert ours.shape == reference.shape, what
     close = np.isclose(ours, reference, rtol=1e-9, atol=1e-12, equal_nan=True)
-    bad = sorted({index[0] for index in zip(*np.nonzero(~close))}) if ours.ndim else ([0] if not close else [])
+    bad = sorted({index[0] for index in zip(*np.nonzero(~close))})
     assert not bad, f"{what} differs from JAX at " + "; ".join(
-        f"{points[i]}: {ours[i] if ours.ndim else ours} != {reference[i] if ours.ndim else reference}"
-        for i in bad[:8])
+        f"{points[i]}: {ours[i]} != {reference[i]}" for i in bad[:8])
 
 
 def second_order(compute):

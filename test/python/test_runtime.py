@@ -443,7 +443,8 @@ def test_buffer_larger_than_the_memory_available_is_a_memory_error(monkeypatch):
       return %s : tensor<f64>
     }"""
     with pytest.raises(MemoryError, match=r"@f: 'memref.alloc' op needs a buffer of 8000 bytes "
-                                          r"\(memref<1000xf64>\), more than the 4000 bytes of memory available \(at \S+:3:\d+\)"):
+                                          r"\(memref<1000xf64>\), more than the 4000 bytes of memory "
+                                          r"available \(at \S+:3:\d+\)"):
         compile_function(source, "f")
     monkeypatch.setattr(lintra.runtime, "available_memory", lambda: 8000)
     assert run(source, np.array(0.5))[0] == 500.0
