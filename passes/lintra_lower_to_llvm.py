@@ -34,6 +34,9 @@ Contract:
   `libmlir_c_runner_utils` (see `runtime_libraries()`).
 - libm names (`sin`, `erff`, `expm1`, ...) are reserved: a user function of
   that name would capture the calls. Calls between functions are inlined.
+- with the option `max-buffer-bytes` (0: unchecked), a static buffer larger than
+  that is a `BufferTooLarge` error at its allocation (lintra.runtime sets it to
+  the memory available, so malloc never returns null in compiled code);
 - Unsupported, reported as a LintraError (never a crash): anything needing a
   memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on:
   tensors of i1 that reach memory (a compare fused into its select is fine),
@@ -54,6 +57,7 @@ for programs that need none of the Python steps.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from mlir import ir
@@ -252,6 +256,38 @@ def reject_i1_memrefs(module: ir.Operation) -> None:
         )
 
 
+def buffer_bytes(buffer_type: ir.MemRefType) -> int:
+    """The size of a statically shaped buffer (index elements count as 8 bytes)."""
+    element = buffer_type.element_type
+    width = element.width if isinstance(element, (ir.IntegerType, ir.FloatType)) else 64
+    return math.prod(buffer_type.shape) * -(-width // 8)
+
+
+class BufferTooLarge(LintraError):
+    """A buffer larger than the memory available (see `check_buffer_sizes`)."""
+
+
+def check_buffer_sizes(module: ir.Operation, limit: int) -> None:
+    """Raise BufferTooLarge at the first `memref.alloc` of a static buffer larger
+    than `limit` bytes: malloc would return null and the code would write
+    through it (a segmentation fault) instead of failing."""
+    too_large = []
+
+    def check(op):
+        if op.name == "memref.alloc" and op.results[0].type.has_static_shape \
+                and buffer_bytes(op.results[0].type) > limit:
+            too_large.append(op)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    module.walk(check)
+    if too_large:
+        buffer_type = too_large[0].results[0].type
+        raise BufferTooLarge(f"'memref.alloc' op needs a buffer of {buffer_bytes(buffer_type)} bytes "
+                             f"({buffer_type}), more than the {limit} bytes of memory available",
+                             too_large[0].location)
+
+
 def _run_pipeline(module: ir.Operation, passes: str) -> None:
     """Run upstream `passes` on `module`, turning failure into a LintraError."""
     pass_manager = PassManager.parse(f"builtin.module({passes})", context=module.context)
@@ -270,7 +306,9 @@ class LintraLowerToLlvm(ModulePass):
         "Lower linalg/tensor/arith/math/func on tensors to the LLVM dialect"
         " (bufferize, deallocate, loops, libm), with C interfaces on public functions"
     )
-    options = {}
+    # max-buffer-bytes: when non-zero, a static buffer larger than this is an error
+    # (BufferTooLarge) instead of a null pointer at run time.
+    options = {"max-buffer-bytes": 0}
     # Preloaded by lintra.passes.pipeline before an outer PassManager runs.
     nested_pipelines = tuple(
         f"builtin.module({passes})"
@@ -286,4 +324,6 @@ class LintraLowerToLlvm(ModulePass):
         route_to_libm(module)
         _run_pipeline(module, BUFFER_PASSES)
         reject_i1_memrefs(module)
+        if int(self.config["max-buffer-bytes"]):
+            check_buffer_sizes(module, int(self.config["max-buffer-bytes"]))
         _run_pipeline(module, LLVM_PASSES)

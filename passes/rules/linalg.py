@@ -12,11 +12,11 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from ..core.emit import element_type, shape_of
+from ..core.emit import element_type, shape_of, tensor_type
 from ..core.generic import generic_check, generic_jvp, generic_transpose
 from ..core.structured import (PARALLEL, affine_map_attr, broadcast_in_dims, build_generic,
-                               contraction, empty, identity_dims, map_dims, reduce_sum,
-                               structured_op, sum_to_scalar)
+                               contraction, empty, i64_array, identity_dims, map_dims,
+                               reduce_sum, structured_op, sum_to_scalar)
 from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, deflinear,
                      linear_jvp)
 
@@ -165,40 +165,72 @@ def reduce_jvp(b, op, tangents):
 
 
 def product_reduce_jvp(b, op, dx, dinit):
-    """d(init * prod x) = dinit * prod x + sum_i dx_i * init * prod_{j != i} x_j.
-
-    prod_{j != i} x_j is computed without dividing by x_i, so zeros are exact:
-    with p the product of the non-zero x and z the number of zeros, it is
-    p / x_i if z = 0, p at the zero if z = 1, and 0 otherwise.
-    """
+    """d(init * prod x) = dinit * prod x + init * d(prod x), with prod x and its
+    tangent reduced pairwise along each reduced dim (`pairwise_product`)."""
     x, init = op.operands
-    dims, kept = reduced_dims(op), kept_dims(op)
-    zero = b.zeros(element_type(x.type))
-    nonzero = elementwise(b, lambda s, a: s.select(s.cmpf("oeq", a, zero), s.like(a, 1.0), a), x)
-    is_zero = elementwise(b, lambda s, a: s.select(s.cmpf("oeq", a, zero), s.like(a, 1.0),
-                                                     s.like(a, 0.0)), x)
-    product = reduce_sum(b, nonzero, dims, "arith.mulf", 1.0)
-    zeros = reduce_sum(b, is_zero, dims)
-    tangent = None
-    if dinit is not None:
-        coefficient = elementwise(b, lambda s, p, z: s.select(s.cmpf("oeq", z, s.like(z, 0.0)), p,
-                                                              s.like(p, 0.0)), product, zeros)
-        tangent = b.mul(dinit, coefficient)
-    if dx is not None:
-        def weight(s, a, p, z, i):
-            is_zero = s.cmpf("oeq", a, s.like(a, 0.0))
-            # Divide by a non-zero stand-in where a == 0, so that the unselected
-            # branch stays finite, and so do its derivatives (second order).
-            safe = s.select(is_zero, s.like(a, 1.0), a)
-            others = s.select(is_zero,
-                              s.select(s.cmpf("oeq", z, s.like(z, 1.0)), p, s.like(p, 0.0)),
-                              s.select(s.cmpf("oeq", z, s.like(z, 0.0)), s.op1("arith.divf", p, safe),
-                                       s.like(p, 0.0)))
-            return s.op1("arith.mulf", i, others)
-        spread = [broadcast_in_dims(b, v, x.type, kept) for v in (product, zeros, init)]
-        weights = elementwise(b, weight, x, *spread)
-        tangent = b.add(tangent, reduce_sum(b, b.mul(dx, weights), dims))
-    return tangent
+    product, tangent = x, dx
+    for dim in reduced_dims(op):
+        product, tangent = pairwise_product(b, product, tangent, dim)
+    product, tangent = (None if v is None else drop_unit_dims(b, v, reduced_dims(op))
+                        for v in (product, tangent))
+    return b.add(b.mul(dinit, product), b.mul(init, tangent))
+
+
+def pairwise_product(b, x, dx, dim: int):
+    """(the product of x along `dim`, its tangent for dx, None if dx is), `dim`
+    kept with size 1: a tree of products of the two halves (the second padded with
+    a 1 when the size is odd), as JAX's reduce_prod JVP. Only products and sums,
+    no division by an entry, so every derivative order is exact with zeros (and
+    infinities give JAX's values)."""
+    while (size := shape_of(x.type)[dim]) > 1:
+        first = (size + 1) // 2
+        x0, dx0 = (strided_slice(b, v, dim, 0, first, 1) for v in (x, dx))
+        x1, dx1 = (strided_slice(b, v, dim, first, size - first, 1) for v in (x, dx))
+        if size % 2:
+            x1 = concat_unit(b, x1, dim, 1.0)
+            dx1 = None if dx1 is None else concat_unit(b, dx1, dim, 0.0)
+        x, dx = b.mul(x0, x1), b.add(b.mul(dx0, x1), b.mul(x0, dx1))
+    return x, dx
+
+
+def concat_unit(b, x, dim: int, value: float):
+    """`x` with one more entry `value` at the end of `dim`."""
+    shape = shape_of(x.type)
+    unit = [1 if d == dim else n for d, n in enumerate(shape)]
+    grown = [n + 1 if d == dim else n for d, n in enumerate(shape)]
+    pad = b.constant(tensor_type(unit, element_type(x.type)), value)
+    return b.create("tensor.concat", [x, pad], [tensor_type(grown, element_type(x.type))],
+                    {"dim": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), dim)}).result
+
+
+def strided_slice(b, x, dim: int, start: int, size: int, stride: int):
+    """x[..., start : start + size * stride : stride, ...] along `dim` (None for None)."""
+    if x is None:
+        return None
+    shape = shape_of(x.type)
+    offsets, sizes, strides = [0] * len(shape), list(shape), [1] * len(shape)
+    offsets[dim], sizes[dim], strides[dim] = start, size, stride
+    return b.create("tensor.extract_slice", [x], [tensor_type(sizes, element_type(x.type))], {
+        "static_offsets": i64_array(offsets), "static_sizes": i64_array(sizes),
+        "static_strides": i64_array(strides),
+        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 0, 0, 0])}).result
+
+
+def drop_unit_dims(b, x, dims):
+    """`x` without its size-1 dims `dims` (a tensor.collapse_shape)."""
+    rank = len(shape_of(x.type))
+    kept = [d for d in range(rank) if d not in dims]
+    groups = [[d] for d in kept]
+    for d in dims:   # each dropped dim joins the group of the next kept dim, else the last
+        following = [i for i, k in enumerate(kept) if k > d]
+        if groups:
+            groups[following[0] if following else -1].append(d)
+    shape = [shape_of(x.type)[d] for d in kept]
+    i64 = ir.IntegerType.get_signless(64)
+    reassociation = ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in sorted(g)])
+                                      for g in groups])
+    return b.create("tensor.collapse_shape", [x], [tensor_type(shape, element_type(x.type))],
+                    {"reassociation": reassociation}).result
 
 
 def reduce_check(op, linear_flags):

@@ -64,10 +64,13 @@ defjvp("math.atan2",
 
 
 def powf_base_coefficient(b, x, y, out):
-    """y * x^(y-1), as JAX computes it (0 where y == 0)."""
-    power = b.op1("math.powf", x, b.op1("arith.subf", y, b.like(y, 1.0)))
-    coefficient = b.op1("arith.mulf", y, power)
-    return b.select(b.cmpf("oeq", y, b.like(y, 0.0)), b.like(y, 0.0), coefficient)
+    """y * x^(y-1), as JAX computes it, but 0 (the limit) at x = y = 0 instead of
+    0 * inf: x is replaced by 1 there only. (Selecting 0 wherever y == 0 would
+    lose the coefficient's derivative in y, 1/x, at y == 0.)"""
+    safe_zero = b.select(b.cmpf("oeq", x, b.like(x, 0.0)), b.like(x, 1.0), x)
+    base = b.select(b.cmpf("oeq", y, b.like(y, 0.0)), safe_zero, x)
+    power = b.op1("math.powf", base, b.op1("arith.subf", y, b.like(y, 1.0)))
+    return b.op1("arith.mulf", y, power)
 
 
 def powf_exponent_coefficient(b, x, y, out):

@@ -158,8 +158,9 @@ def abs(x):
 
 @array_function("x")
 def sign(x):
-    """-1, 0 or 1 (x itself at 0, -0 and NaN for floats; zero derivative, like JAX)."""
-    x = operand(x, "sign")
+    """-1, 0 or 1 (x itself at 0, -0 and NaN for floats; zero derivative, like JAX:
+    computed from stop_gradient(x), so no select carries a tangent)."""
+    x = prim.stop_gradient(operand(x, "sign"))
     zero = prim.full(x.shape, 0, x.dtype)
     tie = multiply(x, 0) if dtypes.is_floating(x.dtype) else zero
     negative_part = prim.select(prim.compare("lt", x, zero), prim.full(x.shape, -1, x.dtype), tie, x.weak)
@@ -205,3 +206,41 @@ def clip(a, min=None, max=None):
     if max is not None:
         result = minimum(result, max)
     return result
+
+
+@array_function("x")
+def isnan(x):
+    x = operand(x, "isnan")
+    return not_equal(x, x) if dtypes.is_floating(x.dtype) else prim.full(x.shape, False, dtypes.BOOL)
+
+
+@array_function("x")
+def isinf(x):
+    x = operand(x, "isinf")
+    return equal(abs(x), float("inf")) if dtypes.is_floating(x.dtype) else prim.full(x.shape, False, dtypes.BOOL)
+
+
+@array_function("x")
+def isfinite(x):
+    x = operand(x, "isfinite")
+    return less(abs(x), float("inf")) if dtypes.is_floating(x.dtype) else prim.full(x.shape, True, dtypes.BOOL)
+
+
+@array_function("x1", "x2")
+def logaddexp(x1, x2):
+    """log(exp(x1) + exp(x2)) with jnp.logaddexp's values and derivatives.
+
+    The larger operand plus log1p(exp(smaller - larger)), the larger one chosen by
+    a select: each side of a tie is smooth, so the derivative is exact everywhere
+    (0.5 and 0.5 at x1 == x2, where max + log1p(exp(-|x1 - x2|)) would give 0 and
+    1). Where the difference is NaN (a NaN, or equal infinities) the result is
+    x1 + x2; that branch's operand is replaced by 0 in the other one, so no NaN
+    reaches the derivative through the branch not taken.
+    """
+    a, b = promote_operands("logaddexp", x1, x2, inexact=True)
+    first = greater_equal(a, b)
+    larger, smaller = where(first, a, b), where(first, b, a)
+    delta = subtract(smaller, larger)
+    undefined = isnan(delta)
+    safe_delta = where(undefined, 0.0, delta)
+    return where(undefined, add(a, b), add(larger, log1p(exp(safe_delta))))

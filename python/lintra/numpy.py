@@ -23,7 +23,7 @@ from . import primitives as prim
 from .eager import array_function
 from .elementwise import (abs, add, arctan, arctan2, bitwise_and, bitwise_or, bitwise_xor, ceil, clip,
                           cos, cosh, divide, equal, exp, exp2, expm1, floor, floor_divide, greater,
-                          greater_equal, invert, less, less_equal, log, log1p, log2, maximum, minimum,
+                          greater_equal, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, log2, logaddexp, maximum, minimum,
                           multiply, negative, not_equal, positive, power, reciprocal, round, sign, sin,
                           sinh, sqrt, square, subtract, tan, tanh, true_divide, where)
 from .numpy_core import normalize_axes, operand, operand_shape, operand_type
@@ -36,13 +36,13 @@ __all__ = [
     "abs", "add", "arange", "arctan", "arctan2", "array", "asarray", "astype", "bitwise_and",
     "bitwise_or", "bitwise_xor", "broadcast_to", "ceil", "clip", "concatenate", "cos", "cosh",
     "divide", "dot", "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "floor", "floor_divide",
-    "full", "full_like", "greater", "greater_equal", "invert", "less", "less_equal", "linspace",
-    "log", "log1p", "log2", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
-    "negative", "not_equal", "ones", "ones_like", "outer", "positive", "power", "prod", "ravel",
-    "reciprocal", "reshape", "round", "sign", "sin", "sinh", "sqrt", "square", "squeeze", "stack",
-    "subtract", "sum", "tan", "tanh", "transpose", "true_divide", "var", "where", "zeros",
-    "zeros_like", "ndim", "shape", "float32", "float64", "int32", "int64", "bool_", "pi", "e",
-    "inf", "nan", "newaxis",
+    "full", "full_like", "greater", "greater_equal", "invert", "isfinite", "isinf", "isnan", "less",
+    "less_equal", "linspace", "log", "log1p", "log2", "logaddexp", "matmul", "max", "maximum",
+    "mean", "min", "minimum", "multiply", "negative", "not_equal", "ones", "ones_like", "outer",
+    "positive", "power", "prod", "ravel", "reciprocal", "reshape", "round", "sign", "sin", "sinh",
+    "sqrt", "square", "squeeze", "stack", "subtract", "sum", "tan", "tanh", "transpose",
+    "true_divide", "var", "where", "zeros", "zeros_like", "ndim", "shape", "float32", "float64",
+    "int32", "int64", "bool_", "pi", "e", "inf", "nan", "newaxis",
 ]
 
 float32, float64, int32, int64, bool_ = np.float32, np.float64, np.int32, np.int64, np.bool_

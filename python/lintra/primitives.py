@@ -82,6 +82,16 @@ def convert(x: Tracer, dtype, weak: bool = False) -> Tracer:
     return wrap(build(op_class, tensor_type(x.shape, dst), x).result, weak)
 
 
+def stop_gradient(x: Tracer) -> Tracer:
+    """`x` with a zero derivative: a float tensor bitcast to integers and back
+    (`arith.bitcast` has no tangent), as jax.lax.stop_gradient."""
+    if not dtypes.is_floating(x.dtype):
+        return x
+    bits = ir.IntegerType.get_signless(x.dtype.itemsize * 8)
+    as_bits = build(arith.BitcastOp, ir.RankedTensorType.get(list(x.shape), bits), x).result
+    return wrap(build(arith.BitcastOp, tensor_type(x.shape, x.dtype), as_bits).result, x.weak)
+
+
 def elementwise(op_class, *xs: Tracer, weak: bool = False) -> Tracer:
     """The arith or math op `op_class` (its builder) applied to same-shaped, same-dtype tensors."""
     return wrap(build(op_class, *xs).result, weak)
@@ -216,15 +226,39 @@ REDUCERS = {  # kind -> (float op, integer op, identity(dtype))
 }
 
 
+def _first_and_rest(x: Tracer, axes) -> tuple[Tracer, Tracer]:
+    """`x` with `axes` moved last and flattened into one: its first entry along
+    that axis and the others (a tensor reduced along its last axis)."""
+    kept = [i for i in range(x.ndim) if i not in axes]
+    kept_shape = [x.shape[i] for i in kept]
+    count = int(np.prod([x.shape[i] for i in axes]))
+    flat = reshape(transpose(x, kept + list(axes)), kept_shape + [count])
+    ones = [1] * (len(kept) + 1)
+    first = extract_slice(flat, [0] * len(ones), kept_shape + [1], ones)
+    rest = extract_slice(flat, [0] * len(kept) + [1], kept_shape + [count - 1], ones)
+    return reshape(first, kept_shape), rest
+
+
 def reduce(x: Tracer, axes, kind: str) -> Tracer:
-    """`linalg.reduce` of `x` over `axes` with an add/mul/max/min body."""
+    """`linalg.reduce` of `x` over `axes` with an add/mul/max/min body.
+
+    A max or min starts from the first entry rather than from -inf or inf: the
+    derivative averages the tangent over every operand that attains the extremum,
+    the init included, so an infinite init would be counted in a tie of infinite
+    entries."""
     axes = sorted(set(axes))
     if not axes:
         return x
     float_op, int_op, identity = REDUCERS[kind]
     op_class = float_op if dtypes.is_floating(x.dtype) else int_op
     shape = [d for i, d in enumerate(x.shape) if i not in axes]
-    init = full(shape, identity(x.dtype), x.dtype)
+    if kind in ("max", "min") and x.size > 0:
+        if x.size == int(np.prod(shape)):   # one entry per result
+            return reshape(x, shape)
+        init, x = _first_and_rest(x, axes)
+        axes = [x.ndim - 1]
+    else:
+        init = full(shape, identity(x.dtype), x.dtype)
     op = build(linalg.ReduceOp, [tensor_type(shape, x.dtype)], [x], [init], i64_array(axes))
     element = dtypes.element_type(x.dtype)
     _with_body(op, [element, element], lambda args, ip: [_scalar_op(op_class, args, ip)])

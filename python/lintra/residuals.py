@@ -34,7 +34,7 @@ from .compile_cache import cached, function_key
 from .jit import Staged, diagnostic_error, flatten_arguments, from_runtime, function_name, to_runtime
 from .pytree import tree_flatten, tree_unflatten
 from .tracing import current_trace
-from .transform_core import JvpTransformation, check_tangents, traced_vjp
+from .transform_core import JvpTransformation, check_cotangent, check_tangents, traced_vjp
 
 
 def _function_names(module) -> dict:
@@ -210,11 +210,8 @@ def concrete_vjp(fun, primals, has_aux: bool):
             if k >= len(ct_leaves):
                 inputs.append(_zeros(out_avals[k]))
                 continue
-            ct = np.asarray(ct_leaves[k], out_avals[k].dtype)
-            if ct.shape != out_avals[k].shape:
-                raise ValueError(f"vjp: cotangent shape {ct.shape} does not match output shape "
-                                 f"{out_avals[k].shape}")
-            inputs.append(ct)
+            check_cotangent(ct_leaves[k], out_avals[k])
+            inputs.append(np.asarray(ct_leaves[k], out_avals[k].dtype))
         results = dict(zip(pieces.float_inputs(), pieces.run("vjp", residuals + inputs), strict=True))
         flat = [results[i] if i in results else _zeros(a) for i, a in enumerate(in_avals)]
         per_primal, start = [], 0

@@ -8,7 +8,9 @@ Contract:
   is re-parsed from its text in a fresh `lintra.dialect.make_context()`) or
   MLIR text. `@name` must take and return scalars (f32, f64, i1, i32, i64,
   index) or statically shaped ranked tensors of those except i1; otherwise
-  ValueError. IR that cannot be lowered raises `LintraError`.
+  ValueError. IR that cannot be lowered raises `LintraError`; a static buffer
+  larger than the memory available (`available_memory()`) raises MemoryError
+  naming its size and location, where malloc would return null when run.
 - The module gets an entry function `@__lintra_entry` in destination-passing
   style: it takes @name's arguments plus one output memref per result (a 0-d
   memref for a scalar), calls @name and writes every result into its output.
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
+import resource
 
 import numpy as np
 from mlir import ir
@@ -35,7 +39,8 @@ from mlir.runtime import make_nd_memref_descriptor, make_zero_d_memref_descripto
 
 from lintra.dialect import make_context
 from lintra.dtypes import BOOL_STORAGE, ELEMENT_DTYPES
-from lintra.passes.lintra_lower_to_llvm import LintraLowerToLlvm, runtime_libraries
+from lintra.passes.diagnostics import format_location
+from lintra.passes.lintra_lower_to_llvm import BufferTooLarge, LintraLowerToLlvm, runtime_libraries
 
 ENTRY_NAME = "__lintra_entry"
 
@@ -216,6 +221,30 @@ def _check_scalar(arg, slot: _Slot, what: str):
     return int(arg)
 
 
+def _kilobytes(path: str, keys) -> int:
+    """The sum of the `keys` fields (in kB) of a /proc file such as /proc/meminfo."""
+    with open(path) as lines:
+        fields = dict(line.split(":", 1) for line in lines if ":" in line)
+    return sum(int(fields[key].split()[0]) * 1024 for key in keys)
+
+
+def available_memory() -> int:
+    """Bytes a new allocation can get: MemAvailable plus SwapFree (or the physical
+    memory where /proc/meminfo is missing), and at most the address space left
+    under RLIMIT_AS."""
+    try:
+        bound = _kilobytes("/proc/meminfo", ("MemAvailable", "SwapFree"))
+    except (OSError, KeyError, ValueError):
+        bound = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    address_space = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if address_space != resource.RLIM_INFINITY:
+        try:
+            bound = min(bound, address_space - _kilobytes("/proc/self/status", ("VmSize",)))
+        except (OSError, KeyError, ValueError):
+            bound = min(bound, address_space)
+    return max(bound, 0)
+
+
 def compile_function(module, name: str, *, opt_level: int = 2) -> Executable:
     """JIT-compile `@name` of `module` (an `ir.Module` or MLIR text); see module docs."""
     if isinstance(module, ir.Module):
@@ -236,7 +265,10 @@ def compile_function(module, name: str, *, opt_level: int = 2) -> Executable:
         if ENTRY_NAME in ir.SymbolTable(parsed.operation):
             raise ValueError(f"the symbol @{ENTRY_NAME} is reserved by lintra.runtime")
         _add_entry(parsed, name, inputs, results)
-        LintraLowerToLlvm().run(parsed.operation)
+        try:
+            LintraLowerToLlvm(**{"max-buffer-bytes": available_memory()}).run(parsed.operation)
+        except BufferTooLarge as error:
+            raise MemoryError(f"@{name}: {error.message} (at {format_location(error.location)})") from None
         lowered_text = str(parsed)
         engine = ExecutionEngine(parsed, opt_level=opt_level, shared_libs=runtime_libraries())
     return Executable(name, inputs, results, context, parsed, engine, lowered_text)

@@ -152,17 +152,32 @@ def _expand_ellipsis(index: tuple, ndim: int) -> tuple:
         raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but {used} "
                          "were indexed")
     fill = (slice(None),) * (ndim - used)
-    if Ellipsis in index:
-        position = index.index(Ellipsis)
-        return index[:position] + fill + index[position + 1:]
+    # `is`, never `in`/`index`: those compare with ==, which a Tracer overloads.
+    positions = [i for i, item in enumerate(index) if item is Ellipsis]
+    if positions:
+        return index[:positions[0]] + fill + index[positions[0] + 1:]
     return index + fill
 
 
 @array_function("a")
+def _static_index(item):
+    """An index item as a static one: a 0-d integer numpy array is an int; other
+    arrays (advanced indexing) are a TypeError."""
+    if isinstance(item, np.ndarray) and item.ndim == 0 and np.issubdtype(item.dtype, np.integer):
+        return int(item)
+    if isinstance(item, (Tracer, np.ndarray)):
+        kind = "a traced array" if isinstance(item, Tracer) else "an array"
+        raise TypeError(f"indexing with {kind} ({item.dtype}{list(item.shape)}) is not supported yet "
+                        "(advanced or data-dependent indexing); index with static ints, slices "
+                        "(positive steps), None and ...")
+    return item
+
+
 def getitem(a, index):
     """`a[index]` for basic (static) indices: ints, slices with positive steps, None, `...`."""
     a = operand(a, "indexing")
-    index = _expand_ellipsis(index if isinstance(index, tuple) else (index,), a.ndim)
+    index = tuple(_static_index(item) for item in (index if isinstance(index, tuple) else (index,)))
+    index = _expand_ellipsis(index, a.ndim)
     offsets, sizes, strides, shape = [], [], [], []
     dim = 0
     for item in index:
@@ -189,9 +204,6 @@ def getitem(a, index):
             sizes.append(length)
             strides.append(step)
             shape.append(length)
-        elif isinstance(item, Tracer) or isinstance(item, np.ndarray):
-            raise TypeError("indexing with arrays is not supported (only static ints, slices, None "
-                            "and ...)")
         else:
             raise TypeError(f"invalid index {item!r} of type {type(item).__name__}")
         dim += 1

@@ -19,7 +19,7 @@ from . import dtypes
 from . import primitives as prim
 from .compile_cache import function_key
 from .jit import TracedFunction, function_name, jit, trace_function
-from .numpy_core import operand, operand_type
+from .numpy_core import operand, operand_shape, operand_type
 from .pytree import tree_flatten, tree_tuple, tree_unflatten
 from .tracing import Aval, Tracer, build, current_trace, emit, wrap
 
@@ -149,11 +149,12 @@ def check_tangents(primals, tangents, what: str = "jvp") -> None:
         if not isinstance(value, (tuple, list)):
             raise TypeError(f"{label} arguments to {what} must be a tuple or a list, found "
                             f"{type(value).__name__}")
-    primal_leaves, primal_tree = tree_flatten(tuple(primals))
-    tangent_leaves, tangent_tree = tree_flatten(tuple(tangents))
+    primal_leaves, primal_tree = tree_flatten(primals)    # a list and a tuple differ, as in JAX
+    tangent_leaves, tangent_tree = tree_flatten(tangents)
     if primal_tree != tangent_tree:
-        raise TypeError(f"{what}: primal and tangent arguments must have the same tree structure, got "
-                        f"{primal_tree} and {tangent_tree}")
+        raise TypeError(f"primal and tangent arguments to {what} must have the same tree structure; "
+                        f"primals have tree structure {primal_tree} whereas tangents have tree "
+                        f"structure {tangent_tree}")
     for primal, tangent in zip(primal_leaves, tangent_leaves, strict=True):
         p_shape, t_shape = tuple(getattr(primal, "shape", ())), tuple(getattr(tangent, "shape", ()))
         if p_shape != t_shape:
@@ -212,6 +213,24 @@ def per_argument(body: Body, leaves) -> tuple:
                  for tree, positions in zip(body.arg_trees, body.arg_slices, strict=True))
 
 
+def check_cotangent(cotangent, aval: Aval, what: str = "vjp") -> None:
+    """Unless `cotangent` has exactly the dtype and shape of the output `aval` it is
+    the cotangent of: ValueError for a vjp function, TypeError for linear_transpose
+    (JAX's exceptions and messages)."""
+    def text(dtype, shape):
+        return f"{dtype}{list(shape)}"
+    got = text(operand_type(cotangent, f"{what} function")[0], operand_shape(cotangent))
+    expected = text(aval.dtype, aval.shape)
+    if got == expected:
+        return
+    if what == "linear_transpose":
+        raise TypeError(f"linear_transpose: cotangent type does not match function output, expected "
+                        f"{expected} but got {got}")
+    raise ValueError(f"unexpected type (e.g. shape/dtype) for argument to VJP function: got {got}, but "
+                     f"expected {expected} because the corresponding output of the differentiated "
+                     f"function had type {expected}")
+
+
 def cotangent_leaves(body: Body, cotangent, primary_tree, what: str) -> list:
     """The float-output cotangent leaves for `cotangent` (zeros for the aux outputs)."""
     leaves, tree = tree_flatten(cotangent)
@@ -223,11 +242,8 @@ def cotangent_leaves(body: Body, cotangent, primary_tree, what: str) -> list:
         if k >= len(leaves):
             result.append(zeros_for(out_avals[k]))
             continue
-        leaf = operand(leaves[k], what)
-        if leaf.shape != out_avals[k].shape:
-            raise ValueError(f"{what}: cotangent shape {leaf.shape} does not match output shape "
-                             f"{out_avals[k].shape}")
-        result.append(prim.convert(leaf, out_avals[k].dtype))
+        check_cotangent(leaves[k], out_avals[k], what)
+        result.append(operand(leaves[k], what, out_avals[k].dtype))
     return result
 
 

@@ -91,3 +91,59 @@ def test_linear_transpose_rejects_non_linear_functions(fun, match):
 def test_linear_transpose_requires_float_primals():
     with pytest.raises(TypeError, match="float inputs"):
         lintra.linear_transpose(lambda i: i * 2, np.arange(3))
+
+
+@pytest.mark.parametrize("index", [np.array([0, 2]), np.array(1), np.array([True, False, True, False])])
+def test_indexing_with_a_traced_array_is_a_clear_error(index):
+    """Not "equal requires array or scalar arguments, got ellipsis" (issue 6 item 7:
+    the index was searched for `...` with ==, which a Tracer overloads)."""
+    message = rf"indexing with a traced array \({index.dtype}\[{', '.join(map(str, index.shape))}\]\) " \
+              r"is not supported yet \(advanced or data-dependent indexing\)"
+    raises_without_compiling(TypeError, message, lintra.jit(lambda x, i: x[i]), np.arange(4.0), index)
+    raises_without_compiling(TypeError, message, lintra.jit(lambda x, i: x[..., i]), np.arange(4.0), index)
+
+
+def test_static_indices_with_an_ellipsis_and_0d_integer_arrays():
+    x = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(lintra.jit(lambda a: a[..., np.array(1)])(x), x[..., 1])
+    np.testing.assert_array_equal(lintra.jit(lambda a: a[1, ...])(x), x[1])
+    raises_without_compiling(TypeError, r"indexing with an array \(int64\[2\]\)",
+                             lintra.jit(lambda a: a[np.array([0, 1])]), x)
+
+
+@pytest.mark.parametrize("primals, tangents, structures", [
+    ([1.0], (1.0,), r"PyTreeSpec\(\[\*\]\) whereas tangents have tree structure PyTreeSpec\(\(\*,\)\)"),
+    ((1.0,), [1.0], r"PyTreeSpec\(\(\*,\)\) whereas tangents have tree structure PyTreeSpec\(\[\*\]\)"),
+    (({"a": 1.0},), ([1.0],),
+     r"PyTreeSpec\(\(\{'a': \*\},\)\) whereas tangents have tree structure PyTreeSpec\(\(\[\*\],\)\)"),
+])
+def test_jvp_primals_and_tangents_must_have_the_same_tree(primals, tangents, structures):
+    """As jax.jvp: a list of primals with a tuple of tangents is rejected."""
+    with pytest.raises(TypeError, match="primal and tangent arguments to jvp must have the same tree "
+                                        f"structure; primals have tree structure {structures}"):
+        lintra.jvp(lambda x: x, primals, tangents)
+
+
+@pytest.mark.parametrize("cotangent, got", [
+    (np.ones(3, np.int64), r"int64\[3\]"), (np.ones(3, np.float32), r"float32\[3\]"),
+    (np.ones(2), r"float64\[2\]"), (1.0, r"float64\[\]"),
+])
+def test_vjp_function_rejects_a_cotangent_of_another_type(cotangent, got):
+    """As jax.vjp: the cotangent has exactly the output's dtype and shape (an int64
+    cotangent was converted silently)."""
+    match = (f"unexpected type \\(e.g. shape/dtype\\) for argument to VJP function: got {got}, but "
+             r"expected float64\[3\] because the corresponding output of the differentiated function "
+             r"had type float64\[3\]")
+    vjp_fn = lintra.vjp(lnp.sin, X3)[1]
+    with pytest.raises(ValueError, match=match):
+        vjp_fn(cotangent)
+    traced = lintra.jit(lambda x, ct: lintra.vjp(lnp.sin, x)[1](ct))
+    raises_without_compiling(ValueError, match, traced, X3, cotangent)
+    np.testing.assert_allclose(vjp_fn(X3)[0], np.cos(X3))
+
+
+def test_linear_transpose_rejects_a_cotangent_of_another_type():
+    transposed = lintra.linear_transpose(lambda v: 2 * v, X3)
+    with pytest.raises(TypeError, match=r"linear_transpose: cotangent type does not match function "
+                                        r"output, expected float64\[3\] but got int64\[3\]"):
+        transposed(np.ones(3, np.int64))

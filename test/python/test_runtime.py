@@ -452,3 +452,46 @@ def test_i1_memref_storage_workaround():
     flags = run("func.func @f(%x: f64) -> i1 {\n  %z = arith.constant 0.0 : f64\n"
                 "  %b = arith.cmpf ogt, %x, %z : f64\n  return %b : i1\n}", 2.0)
     assert flags[0].dtype == np.bool_ and flags[0][()]
+
+
+# ----------------------------------------------------------------- memory
+
+def test_buffer_larger_than_the_memory_available_is_a_memory_error(monkeypatch):
+    import lintra.runtime
+    monkeypatch.setattr(lintra.runtime, "available_memory", lambda: 4000)
+    source = """
+    func.func @f(%x: tensor<f64>) -> tensor<f64> {
+      %e = tensor.empty() : tensor<1000xf64>
+      %b = linalg.broadcast ins(%x : tensor<f64>) outs(%e : tensor<1000xf64>) dimensions = [0]
+      %z = arith.constant dense<0.0> : tensor<f64>
+      %s = linalg.reduce ins(%b : tensor<1000xf64>) outs(%z : tensor<f64>) dimensions = [0]
+        (%in: f64, %acc: f64) {
+          %t = arith.addf %in, %acc : f64
+          linalg.yield %t : f64
+        }
+      return %s : tensor<f64>
+    }"""
+    with pytest.raises(MemoryError, match=r"@f: 'memref.alloc' op needs a buffer of 8000 bytes "
+                                          r"\(memref<1000xf64>\), more than the 4000 bytes of memory "
+                                          r"available \(at \S+:3:\d+\)"):
+        compile_function(source, "f")
+    monkeypatch.setattr(lintra.runtime, "available_memory", lambda: 8000)
+    assert run(source, np.array(0.5))[0] == 500.0
+
+
+def test_huge_intermediate_is_a_memory_error_not_a_crash():
+    """Issue 6 item 5: an 80 GB intermediate segfaulted the process (malloc
+    returned null). Run in a subprocess, so a regression cannot kill pytest, with
+    its address space limited to 32 GB, so the buffer is too large on any machine."""
+    import subprocess
+    import sys
+    program = ("import resource\n"
+               "resource.setrlimit(resource.RLIMIT_AS, (32 << 30, resource.RLIM_INFINITY))\n"
+               "import lintra, lintra.numpy as lnp\n"
+               "try:\n"
+               "    lintra.jit(lambda x: lnp.sum(lnp.broadcast_to(x, (100000, 100000))))(1.0)\n"
+               "except MemoryError as error:\n"
+               "    print('MemoryError:', error)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "MemoryError: @lambda: 'memref.alloc' op needs a buffer of 80000000000 bytes" in done.stdout

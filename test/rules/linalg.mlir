@@ -92,23 +92,28 @@ func.func @reduce_max(%x: tensor<3x4xf64>, %init: tensor<4xf64>) -> tensor<4xf64
 
 // -----
 
-// reduce with a mul body: d(init * prod x) = dinit * prod(x) + sum(dx * w) with
-// w = init * prod_{j != i} x_j, computed without dividing by a zero x_i: the
-// product p of the non-zero elements and the zero count z are reduced, and w is
-// p / x_i (no zeros), p at the one zero, or 0.
+// reduce with a mul body: d(init * prod x) = dinit * prod(x) + init * d(prod x),
+// prod x and its tangent reduced by a tree of products of halves, as JAX does
+// (rows 0-1 times row 2 padded with a 1, whose tangent is padded with a 0; then
+// the two rows of that): no division by an entry, so zeros and infinities are
+// exact at every order.
 // CHECK-LABEL: func.func private @reduce_mul_fwd(
 //       CHECK:   linalg.reduce
 //       CHECK:     arith.mulf
-//       CHECK:   arith.cmpf oeq
-//       CHECK:   arith.divf
+//   CHECK-NOT:   arith.divf
 //       CHECK:   return
 // CHECK-LABEL: func.func private @reduce_mul_lin(
-//  CHECK-SAME:     %[[PI:[^:]*]]: tensor<4xf64>, %[[W:[^:]*]]: tensor<3x4xf64>,
 //  CHECK-SAME:     %[[DX:[^:]*]]: tensor<3x4xf64> {lintra.linear}, %[[DI:[^:]*]]: tensor<4xf64> {lintra.linear}) -> tensor<4xf64>
-//       CHECK:   %[[A:.*]] = arith.mulf %[[DI]], %[[PI]]
-//       CHECK:   %[[B:.*]] = arith.mulf %[[DX]], %[[W]]
-//       CHECK:   %[[S:.*]] = linalg.reduce ins(%[[B]]
-//       CHECK:   %[[R:.*]] = arith.addf %[[A]], %[[S]]
+//       CHECK:   %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<1x4xf64>
+//       CHECK:   %[[D01:.*]] = tensor.extract_slice %[[DX]][0, 0] [2, 4] [1, 1]
+//       CHECK:   %[[D2:.*]] = tensor.extract_slice %[[DX]][2, 0] [1, 4] [1, 1]
+//       CHECK:   %[[D2P:.*]] = tensor.concat dim(0) %[[D2]], %[[ZERO]]
+//       CHECK:   arith.mulf %[[D01]]
+//       CHECK:   arith.mulf %{{.*}}, %[[D2P]]
+//       CHECK:   %[[T:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<1x4xf64> into tensor<4xf64>
+//       CHECK:   %[[A:.*]] = arith.mulf %[[DI]]
+//       CHECK:   %[[B:.*]] = arith.mulf %{{.*}}, %[[T]]
+//       CHECK:   %[[R:.*]] = arith.addf %[[A]], %[[B]]
 //       CHECK:   return %[[R]]
 func.func @reduce_mul(%x: tensor<3x4xf64>, %init: tensor<4xf64>) -> tensor<4xf64> {
   %0 = linalg.reduce ins(%x : tensor<3x4xf64>) outs(%init : tensor<4xf64>) dimensions = [0]

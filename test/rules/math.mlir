@@ -352,20 +352,21 @@ func.func @round(%x: f64) -> f64 {
 
 // -----
 
-// powf x^y: d/dx = y x^(y-1) (0 where y == 0), d/dy = log(x) x^y (with
-// log(1) where x == 0); both coefficients are residuals.
+// powf x^y: d/dx = y x^(y-1) (with x replaced by 1 where x == y == 0, so 0
+// there, not 0 * inf), d/dy = log(x) x^y (with log(1) where x == 0); both
+// coefficients are residuals.
 // CHECK-LABEL: func.func private @f_fwd(
 //  CHECK-SAME:     %[[X:[^:]*]]: f64, %[[Y:[^:]*]]: f64) -> (f64, f64, f64)
 //   CHECK-DAG:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 //   CHECK-DAG:   %[[ONE:.*]] = arith.constant 1.000000e+00 : f64
 //       CHECK:   %[[P:.*]] = math.powf %[[X]], %[[Y]]
-//       CHECK:   %[[YM1:.*]] = arith.subf %[[Y]], %[[ONE]]
-//       CHECK:   %[[PM1:.*]] = math.powf %[[X]], %[[YM1]]
-//       CHECK:   %[[CX:.*]] = arith.mulf %[[Y]], %[[PM1]]
-//       CHECK:   %[[Y0:.*]] = arith.cmpf oeq, %[[Y]], %[[ZERO]]
-//       CHECK:   %[[WX:.*]] = arith.select %[[Y0]], %[[ZERO]], %[[CX]]
 //       CHECK:   %[[X0:.*]] = arith.cmpf oeq, %[[X]], %[[ZERO]]
 //       CHECK:   %[[SAFE:.*]] = arith.select %[[X0]], %[[ONE]], %[[X]]
+//       CHECK:   %[[Y0:.*]] = arith.cmpf oeq, %[[Y]], %[[ZERO]]
+//       CHECK:   %[[BASE:.*]] = arith.select %[[Y0]], %[[SAFE]], %[[X]]
+//       CHECK:   %[[YM1:.*]] = arith.subf %[[Y]], %[[ONE]]
+//       CHECK:   %[[PM1:.*]] = math.powf %[[BASE]], %[[YM1]]
+//       CHECK:   %[[WX:.*]] = arith.mulf %[[Y]], %[[PM1]]
 //       CHECK:   %[[L:.*]] = math.log %[[SAFE]]
 //       CHECK:   %[[WY:.*]] = arith.mulf %[[L]], %[[P]]
 //       CHECK:   return %[[P]], %[[WX]], %[[WY]]
