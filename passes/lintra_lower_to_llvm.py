@@ -60,6 +60,8 @@ from mlir import ir
 from mlir.passmanager import PassManager
 
 from .base import ModulePass
+from .core.emit import Emitter
+from .core.structured import build_generic, identity_dims
 from .diagnostics import LintraError
 
 # The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
@@ -168,8 +170,6 @@ def generalize_copies(module: ir.Operation) -> None:
     constant; on generics it is fine. Other named ops stay named (generalizing
     them all lets fusion pull fills into matmuls, 2.5x slower here).
     """
-    from .core.emit import Emitter
-    from .core.structured import build_generic, identity_dims
     copies = []
 
     def collect(op):

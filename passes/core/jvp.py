@@ -6,7 +6,7 @@ Contract: `jvp_function(ad, f)` creates (once per `f`) a private function
 
 with one tangent argument per float argument of @f and one tangent result per
 float result, such that result_tangents = J_f(primals) . tangents. Inside, each op
-of @f is re-emitted followed by its JVP rule's tangent ops (`rules.JVP_RULES`).
+of @f is re-emitted followed by its JVP rule's tangent ops (`tables.JVP_RULES`, filled by `lintra.passes.rules`).
 Tangents known to be zero stay symbolic (`None`) and emit nothing; they are
 materialized only at the function boundary.
 """
@@ -16,9 +16,9 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from ..rules import JVP_RULES, Replaced
 from .ad_state import AdState, emit_return, function_name, function_type
 from .emit import Emitter, check_static, is_float, is_float_type, used_values
+from .tables import JVP_RULES, Replaced
 
 
 def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:

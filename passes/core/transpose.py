@@ -24,9 +24,9 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from ..rules import TRANSPOSE_RULES, Linear
 from .ad_state import AdState, emit_return, function_name, function_type, linear_arg_positions
 from .emit import Emitter, is_float, is_float_type, is_zero_constant, used_values
+from .tables import TRANSPOSE_RULES, Linear
 
 
 def ordinal(index: int) -> str:

@@ -7,7 +7,7 @@ Everything else either has a JVP rule built from those, or a zero tangent.
 
 from __future__ import annotations
 
-from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, defjvp,
+from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, defjvp,
                      deflinear, defzero)
 
 

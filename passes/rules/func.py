@@ -18,7 +18,9 @@ from mlir import ir
 
 from ..core.ad_state import activity, callee_of, find_function, function_type, linear_arg_positions
 from ..core.emit import is_float, is_float_type
-from .tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
+from ..core.linearize import linearize_function
+from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
+from ..core.transpose import transpose_function
 
 
 def symbol(name: str) -> ir.Attribute:
@@ -32,7 +34,6 @@ def known_zero(b, name: str, values) -> list:
 
 
 def call_jvp(b, op, tangents):
-    from ..core.linearize import linearize_function
     callee = b.ad.lookup(callee_of(op), op)
     float_tangents = [t for t, v in zip(tangents, op.operands) if is_float(v)]
     fwd_name, lin_name = linearize_function(b.ad, callee, activity(float_tangents))
@@ -53,7 +54,6 @@ def call_linear_positions(op):
 
 
 def call_transpose(b, op, cts, args):
-    from ..core.transpose import transpose_function
     callee = b.ad.lookup(callee_of(op), op)
     positions = linear_arg_positions(callee)
     float_cts = [ct for ct, t in zip(cts, function_type(callee).results) if is_float_type(t)]

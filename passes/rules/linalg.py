@@ -5,20 +5,21 @@ and generic/map whose body is linear in the linear operands.
 Bilinear with an additive accumulator: matmul, batch_matmul, matvec, vecmat, dot
 (the transpose of a matmul is a matmul; the others transpose to contractions).
 Non-linear reductions (mul, max, min bodies) get JVP rules built from linear ops.
+linalg.generic and linalg.map, whose scalar body decides, have their rules in
+`linalg_generic.py`.
 """
 
 from __future__ import annotations
 
 from mlir import ir
 
-from ..diagnostics import LintraError
 from ..core.emit import element_type, shape_of
-from ..core.generic import generic_check, generic_jvp, generic_transpose
 from ..core.structured import (PARALLEL, affine_map_attr, broadcast_in_dims, build_generic,
                                contraction, empty, identity_dims, map_dims, reduce_sum,
                                structured_op, sum_to_scalar)
-from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, deflinear,
-                     linear_jvp)
+from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear,
+                           deflinear, linear_jvp)
+from ..diagnostics import LintraError
 
 # -- data movement ---------------------------------------------------------------
 deflinear("linalg.fill", lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None], lambda op: {0},
@@ -96,16 +97,6 @@ def contraction_transpose(b, op, cts, args):
 
 for _name in DEFAULT_CONTRACTION_MAPS:
     defbilinear(_name, contraction_transpose, pair=(0, 1), accumulator=2)
-
-# -- generic and map -----------------------------------------------------------------
-def all_operands(op) -> set[int]:
-    return set(range(len(op.operands)))
-
-
-for _name in ("linalg.generic", "linalg.map"):
-    JVP_RULES[_name] = generic_jvp
-    TRANSPOSE_RULES[_name] = TransposeRule(generic_transpose, linear_positions=lambda op: set(),
-                                           free_positions=all_operands, check=generic_check)
 
 # -- reduce ----------------------------------------------------------------------------
 def reduce_combiner(op) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .tables import defjvp, defzero
+from ..core.tables import defjvp, defzero
 
 
 def scaled(coefficient):

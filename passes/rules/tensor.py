@@ -13,7 +13,7 @@ from mlir import ir
 
 from ..core.emit import element_type, is_zero_constant, shape_of
 from ..core.structured import i64_array, static_slice_attrs, sum_to_scalar
-from .tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, linear_jvp
+from ..core.tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, linear_jvp
 
 
 def first_operand(op) -> set[int]:

@@ -25,7 +25,7 @@ from lintra.dialect import make_context
 from lintra.passes import PASSES
 from lintra.passes.core.ad_state import linear_arg_positions
 from lintra.passes.diagnostics import LintraError
-from lintra.passes.rules import JVP_RULES, TRANSPOSE_RULES
+from lintra.passes.core.tables import JVP_RULES, TRANSPOSE_RULES
 
 # -- the corpus ------------------------------------------------------------------
 

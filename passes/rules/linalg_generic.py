@@ -1,4 +1,4 @@
-"""JVP and transposition of structured ops with a scalar body (linalg.generic, linalg.map).
+"""JVP and transpose rules of the structured ops with a scalar body: linalg.generic, linalg.map.
 
 A `Structured` view describes such an op: inputs, outputs, projected-permutation
 indexing maps (as dim lists), iterator kinds and the scalar body block.
@@ -23,10 +23,14 @@ from dataclasses import dataclass
 
 from mlir import ir
 
+from ..core.coefficients import loop_bounds, split_coefficients
+from ..core.emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
+from ..core.jvp import jvp_ops
+from ..core.structured import (PARALLEL, REDUCTION, build_generic, empty, identity_dims,
+                               iterator_kinds, map_dims)
+from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule
+from ..core.transpose import check_linear_op, transpose_block
 from ..diagnostics import LintraError
-from .coefficients import loop_bounds, split_coefficients
-from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
-from .structured import PARALLEL, REDUCTION, build_generic, empty, identity_dims, iterator_kinds, map_dims
 
 
 @dataclass
@@ -101,7 +105,6 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
     outputs in `substituted` (default: all read outputs) passed as inputs, then
     the output tangents.
     """
-    from .jvp import jvp_ops
     n_in, n_out = s.n_in, len(s.outs)
     substituted = read_outs if substituted is None else substituted
     tangent_ins = [i for i in range(n_in) if tangents[i] is not None]
@@ -169,7 +172,6 @@ def body_linear_flags(s: Structured, linear: list[bool]) -> list[bool]:
 
 def generic_check(op: ir.Operation, linear: list[bool]):
     """Pre-check that the body is linear in the linear block arguments."""
-    from .transpose import check_linear_op
     s = structured_view(op)
     flags = body_linear_flags(s, linear)
     linear_values = {a for a, f in zip(s.body.arguments, flags) if f}
@@ -187,8 +189,6 @@ def generic_check(op: ir.Operation, linear: list[bool]):
 
 
 def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> list:
-    from ..rules import Linear
-    from .transpose import transpose_block
     s = structured_view(op)
     n_in, n_out = s.n_in, len(s.outs)
     linear = [isinstance(a, Linear) for a in args]
@@ -247,3 +247,13 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
             result = b.create("tensor.extract", [result], [operand_type]).result
         results[position] = result
     return results
+
+
+def all_operands(op) -> set[int]:
+    return set(range(len(op.operands)))
+
+
+for _name in ("linalg.generic", "linalg.map"):
+    JVP_RULES[_name] = generic_jvp
+    TRANSPOSE_RULES[_name] = TransposeRule(generic_transpose, linear_positions=lambda op: set(),
+                                           free_positions=all_operands, check=generic_check)

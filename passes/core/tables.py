@@ -28,7 +28,7 @@ from typing import Callable
 
 from mlir import ir
 
-from ..core.emit import Emitter, is_float
+from .emit import Emitter, is_float
 
 JVP_RULES: dict[str, Callable] = {}
 TRANSPOSE_RULES: dict[str, "TransposeRule"] = {}
