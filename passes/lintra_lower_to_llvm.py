@@ -54,7 +54,9 @@ for programs that need none of the Python steps.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from mlir import ir
 from mlir.passmanager import PassManager
@@ -264,15 +266,15 @@ def _run_pipeline(module: ir.Operation, passes: str) -> None:
         raise LintraError(f"lowering to LLVM failed: {detail}", location) from None
 
 
+@dataclass(frozen=True)
 class LintraLowerToLlvm(ModulePass):
-    argument = "lintra-lower-to-llvm"
-    description = (
+    argument: ClassVar[str] = "lintra-lower-to-llvm"
+    description: ClassVar[str] = (
         "Lower linalg/tensor/arith/math/func on tensors to the LLVM dialect"
         " (bufferize, deallocate, loops, libm), with C interfaces on public functions"
     )
-    options = {}
     # Preloaded by lintra.passes.pipeline before an outer PassManager runs.
-    nested_pipelines = tuple(
+    nested_pipelines: ClassVar[tuple[str, ...]] = tuple(
         f"builtin.module({passes})"
         for passes in (INLINE_PASSES, PRE_PASSES, BUFFER_PASSES, LLVM_PASSES)
     )

@@ -149,8 +149,7 @@ def help_text() -> str:
     for argument in sorted(PASSES):
         pass_class = PASSES[argument]
         lines.append(f"  --{argument:<28} {pass_class.description or '(no description)'}")
-        for option, default in pass_class.options.items():
-            lines.append(f"      {option}={default!r}")
+        lines.extend(f"      {line}" for line in pass_class.options_help())
     return "\n".join(lines) + "\n"
 
 
