@@ -48,8 +48,6 @@ constant); after `PRE_PASSES` (elementwise tensor ops become fused
 `convert-math-to-llvm` emits the inaccurate `exp(x) - 1` and
 `convert-math-to-libm` cannot run first (it rejects `math.copysign` and emits
 a nonexistent `rsqrtf`); before `LLVM_PASSES`, memrefs of i1 are rejected.
-`PIPELINE` is the upstream stages as one string, for mlir-opt: the same code
-for programs that need none of the Python steps.
 """
 
 from __future__ import annotations
@@ -66,7 +64,7 @@ from .core.emit import Emitter
 from .core.structured import build_generic, identity_dims
 from .diagnostics import LintraError
 
-# The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
+# The four upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
 INLINE_PASSES = "inline"
 # Fusion runs after folding unit dims: without it, fusion can keep a producer's
 # init as an output that later iterations re-accumulate (an upstream miscompile).
@@ -87,9 +85,6 @@ BUFFER_PASSES = (
     "convert-scf-to-cf"
 )
 LLVM_PASSES = "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts"
-
-# The whole lowering as one pipeline, for mlir-opt (lacks the Python steps).
-PIPELINE = f"builtin.module({INLINE_PASSES},{PRE_PASSES},{BUFFER_PASSES},{LLVM_PASSES})"
 
 C_INTERFACE_ATTR = "llvm.emit_c_interface"
 
@@ -132,7 +127,7 @@ def route_to_libm(module: ir.Operation) -> None:
     for op in found:
         result_type = op.results[0].type
         if not isinstance(result_type, (ir.F32Type, ir.F64Type)):
-            continue  # tensors were made scalar by PRE_PIPELINE; leave anything else
+            continue  # tensors were made scalar by PRE_PASSES; leave anything else
         f32_name, f64_name = LIBM_ROUTED[op.name]
         callee = f32_name if isinstance(result_type, ir.F32Type) else f64_name
         operand_types = [operand.type for operand in op.operands]

@@ -84,18 +84,10 @@ class AdState:
                                   f"(functions={','.join(names)})", self.module.location)
         return [self.lookup(name) for name in names]
 
-    def fresh_name(self, base: str) -> str:
-        taken = ir.SymbolTable(self.module)
-        name, counter = base, 0
-        while name in taken:
-            counter += 1
-            name = f"{base}_{counter}"
-        return name
-
     def new_function(self, base: str, arg_types, result_types, location: ir.Location,
                      linear_args: set[int] = frozenset()):
         """A private function `@base...` at the end of the module; returns (op, entry block)."""
-        name = self.fresh_name(base)
+        name = fresh_symbol_name(self.module, base)
         self.generated.add(name)
         with location:
             function = func.FuncOp(name, (list(arg_types), list(result_types)),
@@ -108,6 +100,16 @@ class AdState:
                 ])
             entry = function.add_entry_block()
         return function.operation, entry
+
+
+def fresh_symbol_name(module: ir.Operation, base: str) -> str:
+    """`base`, or `base_1`, `base_2`, ...: the first that no symbol of `module` has."""
+    taken = ir.SymbolTable(module)
+    name, counter = base, 0
+    while name in taken:
+        counter += 1
+        name = f"{base}_{counter}"
+    return name
 
 
 def function_name(function: ir.Operation) -> str:

@@ -61,7 +61,7 @@ def rebuild_call(call: ir.Operation, keep_args, result_sources, result_types) ->
     new = ir.Operation.create("func.call", results=result_types, operands=operands,
                               attributes={"callee": call.attributes["callee"]},
                               loc=call.location, ip=ir.InsertionPoint(call))
-    for old, source in zip(call.results, result_sources):
+    for old, source in zip(call.results, result_sources, strict=True):
         if source is not None:
             old.replace_all_uses_with(new.results[source])
     call.erase()
@@ -157,7 +157,7 @@ def bypass_wrapper(function: ir.Operation, calls: list) -> bool:
         new = ir.Operation.create("func.call", results=[r.type for r in inner.results],
                                   operands=operands, attributes={"callee": inner.attributes["callee"]},
                                   loc=call.location, ip=ir.InsertionPoint(call))
-        for old, value in zip(call.results, new.results):
+        for old, value in zip(call.results, new.results, strict=True):
             old.replace_all_uses_with(value)
         call.erase()
     return True
@@ -226,7 +226,7 @@ def merge_duplicate_calls(function: ir.Operation, generated: set[str]) -> None:
             continue
         key = (callee, tuple(op.operands))
         if key in seen:
-            for old, new in zip(op.results, seen[key].results):
+            for old, new in zip(op.results, seen[key].results, strict=True):
                 old.replace_all_uses_with(new)
             op.erase()
         else:

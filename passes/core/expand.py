@@ -89,7 +89,7 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         residuals = primal[len(outs):]
         # Cotangents of results whose tangent is known zero contribute nothing.
         activity = tuple(not zero for zero in ad.zero_results[lin])
-        live = [ct for ct, active in zip(operands[len(ins):], activity) if active]
+        live = [ct for ct, active in zip(operands[len(ins):], activity, strict=True) if active]
         if floats(ins):
             transposed = transpose_function(ad, ad.lookup(lin), activity)
             cotangents = call(b, transposed, residuals + live, ad)
@@ -106,7 +106,7 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         results = call(b, transpose_function(ad, callee), operands, ad)
     else:
         raise LintraError.at(op, "is not a lintra op")
-    for old, new in zip(op.results, results):
+    for old, new in zip(op.results, results, strict=True):
         old.replace_all_uses_with(new)
     ad.touched.add(enclosing_function(op))
     op.erase()

@@ -98,13 +98,6 @@ def broadcast_in_dims(b: Emitter, x: ir.Value, target: ir.Type, x_dims) -> ir.Va
                          [PARALLEL] * rank, lambda inner, args: [args[0]])[0]
 
 
-def scalar_to_tensor(b: Emitter, scalar: ir.Value, target: ir.Type) -> ir.Value:
-    """A tensor of type `target` filled with `scalar`."""
-    rank = len(shape_of(target))
-    return build_generic(b, [], [empty(b, target)], [identity_dims(rank)], rank, [PARALLEL] * rank,
-                         lambda inner, args: [scalar])[0]
-
-
 def contraction(b: Emitter, first, second, out_type: ir.Type, maps, n_dims: int) -> ir.Value:
     """out[maps[2]] = sum over the other dims of first[maps[0]] * second[maps[1]]."""
     out_dims = set(maps[2])

@@ -85,7 +85,7 @@ def defjvp(name: str, *partials: Callable) -> None:
     def rule(b: Emitter, op, tangents):
         xs = list(op.operands)
         total = None
-        for t, partial in zip(tangents, partials):
+        for t, partial in zip(tangents, partials, strict=True):
             if t is not None and partial is not None:
                 total = b.add(total, partial(b, t, *xs, op.result))
         return [total]

@@ -30,12 +30,12 @@ def symbol(name: str) -> ir.Attribute:
 def known_zero(b, name: str, values) -> list:
     """`values` with the results `name` knows to be zero replaced by None."""
     zeros = b.ad.zero_results.get(name, (False,) * len(values))
-    return [None if zero else value for value, zero in zip(values, zeros)]
+    return [None if zero else value for value, zero in zip(values, zeros, strict=True)]
 
 
 def call_jvp(b, op, tangents):
     callee = b.ad.lookup(callee_of(op), op)
-    float_tangents = [t for t, v in zip(tangents, op.operands) if is_float(v)]
+    float_tangents = [t for t, v in zip(tangents, op.operands, strict=True) if is_float(v)]
     fwd_name, lin_name = linearize_function(b.ad, callee, activity(float_tangents))
     results = list(op.results)
     fwd = b.create("func.call", list(op.operands), function_type(b.ad.lookup(fwd_name)).results,
@@ -56,7 +56,7 @@ def call_linear_positions(op):
 def call_transpose(b, op, cts, args):
     callee = b.ad.lookup(callee_of(op), op)
     positions = linear_arg_positions(callee)
-    float_cts = [ct for ct, t in zip(cts, function_type(callee).results) if is_float_type(t)]
+    float_cts = [ct for ct, t in zip(cts, function_type(callee).results, strict=True) if is_float_type(t)]
     transposed = transpose_function(b.ad, callee, activity(float_cts))
     nonlinear = [a for i, a in enumerate(args) if i not in positions]
     call = b.create("func.call", nonlinear + [ct for ct in float_cts if ct is not None],

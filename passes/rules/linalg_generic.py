@@ -92,7 +92,7 @@ def generic_jvp(b: Emitter, op: ir.Operation, tangents: list) -> list:
         tangent_op.erase()
         results = split
     float_outs = [k for k in range(n_out) if is_float(s.outs[k])]
-    by_output = dict(zip(float_outs, results))
+    by_output = dict(zip(float_outs, results, strict=True))
     return [by_output.get(k) for k in range(n_out)]
 
 
@@ -119,11 +119,12 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
     def body(inner: Emitter, args):
         arguments = list(s.body.arguments)
         primal_map = dict(inner.scope)
-        primal_map.update(zip(arguments[:n_in], args[:n_in]))
-        tangent_map = dict(zip([arguments[i] for i in tangent_ins], args[n_in:n_in + len(tangent_ins)]))
+        primal_map.update(zip(arguments[:n_in], args[:n_in], strict=True))
+        tangent_map = dict(zip([arguments[i] for i in tangent_ins],
+                               args[n_in:n_in + len(tangent_ins)], strict=True))
         substitutes = args[n_in + len(tangent_ins):len(ins)]
         tangent_outs = args[len(ins):]
-        for k, substitute in zip(substituted, substitutes):
+        for k, substitute in zip(substituted, substitutes, strict=True):
             primal_map[arguments[n_in + k]] = substitute
         for k in read_outs:
             tangent_map[arguments[n_in + k]] = tangent_outs[float_outs.index(k)]
@@ -133,7 +134,7 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
         operations = list(s.body.operations)
         jvp_ops(inner, operations[:-1], primal_map, tangent_map)
         yielded = list(operations[-1].operands)
-        state["substitutes"] = dict(zip(substituted, substitutes))
+        state["substitutes"] = dict(zip(substituted, substitutes, strict=True))
         state["all_zero"] = all(tangent_map.get(yielded[k]) is None for k in float_outs) and not read_outs
         return [inner.instantiate(tangent_map.get(yielded[k]), element_type(s.outs[k].type))
                 for k in float_outs]
@@ -174,7 +175,7 @@ def generic_check(op: ir.Operation, linear: list[bool]):
     """Pre-check that the body is linear in the linear block arguments."""
     s = structured_view(op)
     flags = body_linear_flags(s, linear)
-    linear_values = {a for a, f in zip(s.body.arguments, flags) if f}
+    linear_values = {a for a, f in zip(s.body.arguments, flags, strict=True) if f}
     operations = list(s.body.operations)
     for inner in operations[:-1]:
         inner = inner.operation

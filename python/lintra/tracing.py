@@ -32,6 +32,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from lintra.dialect import make_context
+from lintra.passes.core.ad_state import fresh_symbol_name
 
 from . import dtypes
 from .pytree import TreeDef, tree_flatten, tree_unflatten
@@ -75,13 +76,7 @@ class Trace:
         base = re.sub(r"[\W_]+", "_", base).strip("_") or "fn"
         if base[0].isdigit() or base in _RESERVED:
             base = f"fn_{base}"
-        taken = {ir.StringAttr(op.operation.attributes["sym_name"]).value
-                 for op in self.module.body.operations if op.operation.name == "func.func"}
-        name, counter = base, 0
-        while name in taken:
-            counter += 1
-            name = f"{base}_{counter}"
-        return name
+        return fresh_symbol_name(self.module.operation, base)
 
 
 def current_trace() -> Trace | None:
