@@ -61,7 +61,7 @@ from mlir.passmanager import PassManager
 
 from .base import ModulePass
 from .core.emit import Emitter
-from .core.structured import build_generic, identity_dims
+from .core.structured import PARALLEL, build_generic, identity_dims
 from .diagnostics import LintraError
 
 # The four upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
@@ -177,10 +177,10 @@ def generalize_copies(module: ir.Operation) -> None:
     module.walk(collect)
     for op in copies:
         source, init = op.operands
-        rank = len(ir.ShapedType(init.type).shape)
+        rank = init.type.rank
         b = Emitter(ir.InsertionPoint(op), op.location)
         result = build_generic(b, [source], [init], [identity_dims(rank)] * 2, rank,
-                               ["parallel"] * rank, lambda inner, args: [args[0]])[0]
+                               [PARALLEL] * rank, lambda inner, args: [args[0]])[0]
         op.results[0].replace_all_uses_with(result)
         op.erase()
 

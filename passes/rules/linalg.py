@@ -11,15 +11,17 @@ linalg.generic and linalg.map, whose scalar body decides, have their rules in
 
 from __future__ import annotations
 
-from mlir import ir
+from mlir.dialects import arith, linalg
 
 from ..core.emit import element_type, shape_of
-from ..core.structured import (PARALLEL, affine_map_attr, broadcast_in_dims, build_generic,
-                               contraction, empty, identity_dims, map_dims, reduce_sum,
-                               structured_op, sum_to_scalar)
+from ..core.structured import (PARALLEL, affine_map, broadcast_in_dims, build_generic, contraction,
+                               empty, identity_dims, map_dims, reduce_sum, sum_to_scalar,
+                               with_body)
 from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear,
                            deflinear, linear_jvp)
 from ..diagnostics import LintraError
+
+OEQ = arith.CmpFPredicate.OEQ
 
 # -- data movement ---------------------------------------------------------------
 deflinear("linalg.fill", lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None], lambda op: {0},
@@ -28,24 +30,23 @@ deflinear("linalg.copy", lambda b, op, cts, args: [cts[0], None], lambda op: {0}
 
 
 def permutation(op) -> list[int]:
-    return list(ir.DenseI64ArrayAttr(op.attributes["permutation"]))
+    return list(op.attributes["permutation"])
 
 
 def transpose_transpose(b, op, cts, args):
     """out[i] = x[perm[i]], so the cotangent is transposed back by the inverse permutation."""
     perm = permutation(op)
     inverse = [perm.index(i) for i in range(len(perm))]
-    ct_x = structured_op(b, "linalg.transpose", [cts[0]], [empty(b, args[0].type)],
-                         {"permutation": ir.DenseI64ArrayAttr.get(inverse)},
-                         lambda inner, block: [block[0]], operand_segments=False)[0]
-    return [ct_x, None]
+    init = empty(b, args[0].type)
+    op = linalg.TransposeOp([init.type], cts[0], init, inverse, loc=b.location, ip=b.ip)
+    return [with_body(b, op, [cts[0]], [init], lambda inner, block: [block[0]])[0], None]
 
 
 deflinear("linalg.transpose", transpose_transpose, lambda op: {0}, overwritten_init=1)
 
 
 def broadcast_transpose(b, op, cts, args):
-    added = list(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+    added = list(op.attributes["dimensions"])
     return [reduce_sum(b, cts[0], added), None]
 
 
@@ -63,8 +64,8 @@ DEFAULT_CONTRACTION_MAPS = {
 
 def contraction_maps(op) -> tuple[int, list]:
     if "indexing_maps" in op.attributes:
-        attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
-        return ir.AffineMapAttr(attrs[0]).value.n_dims, [map_dims(a, op) for a in attrs]
+        attrs = list(op.attributes["indexing_maps"])
+        return attrs[0].value.n_dims, [map_dims(a, op) for a in attrs]
     return DEFAULT_CONTRACTION_MAPS[op.name]
 
 
@@ -76,10 +77,11 @@ def matmul(b, first, second, out_type, maps, n_dims):
     if 0 not in renamed[0]:  # the left operand must carry the output's row dim
         first, second = second, first
         renamed = [renamed[1], renamed[0], renamed[2]]
-    return structured_op(
-        b, "linalg.matmul", [first, second], [b.zeros(out_type)],
-        {"indexing_maps": ir.ArrayAttr.get([affine_map_attr(3, m) for m in renamed])},
-        lambda inner, a: [inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))])[0]
+    init = b.zeros(out_type)
+    op = linalg.MatmulOp([out_type], [first, second], [init],
+                         indexing_maps=[affine_map(3, m) for m in renamed], loc=b.location, ip=b.ip)
+    return with_body(b, op, [first, second], [init], lambda inner, a: [
+        inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))])[0]
 
 
 def contraction_transpose(b, op, cts, args):
@@ -107,7 +109,7 @@ def reduce_combiner(op) -> str:
 
 
 def reduced_dims(op) -> list[int]:
-    return list(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+    return list(op.attributes["dimensions"])
 
 
 def kept_dims(op) -> list[int]:
@@ -143,7 +145,7 @@ def reduce_jvp(b, op, tangents):
         y_b = broadcast_in_dims(b, y, x.type, kept_dims(op))
 
         def indicator(s, a, c):
-            return s.select(s.cmpf("oeq", a, c), s.like(a, 1.0), s.like(a, 0.0))
+            return s.select(s.cmpf(OEQ, a, c), s.like(a, 1.0), s.like(a, 0.0))
         mask = elementwise(b, indicator, x, y_b)
         init_mask = elementwise(b, indicator, init, y)
         count = b.op1("arith.addf", reduce_sum(b, mask, reduced_dims(op)), init_mask)
@@ -165,25 +167,25 @@ def product_reduce_jvp(b, op, dx, dinit):
     x, init = op.operands
     dims, kept = reduced_dims(op), kept_dims(op)
     zero = b.zeros(element_type(x.type))
-    nonzero = elementwise(b, lambda s, a: s.select(s.cmpf("oeq", a, zero), s.like(a, 1.0), a), x)
-    is_zero = elementwise(b, lambda s, a: s.select(s.cmpf("oeq", a, zero), s.like(a, 1.0),
+    nonzero = elementwise(b, lambda s, a: s.select(s.cmpf(OEQ, a, zero), s.like(a, 1.0), a), x)
+    is_zero = elementwise(b, lambda s, a: s.select(s.cmpf(OEQ, a, zero), s.like(a, 1.0),
                                                      s.like(a, 0.0)), x)
     product = reduce_sum(b, nonzero, dims, "arith.mulf", 1.0)
     zeros = reduce_sum(b, is_zero, dims)
     tangent = None
     if dinit is not None:
-        coefficient = elementwise(b, lambda s, p, z: s.select(s.cmpf("oeq", z, s.like(z, 0.0)), p,
+        coefficient = elementwise(b, lambda s, p, z: s.select(s.cmpf(OEQ, z, s.like(z, 0.0)), p,
                                                               s.like(p, 0.0)), product, zeros)
         tangent = b.mul(dinit, coefficient)
     if dx is not None:
         def weight(s, a, p, z, i):
-            is_zero = s.cmpf("oeq", a, s.like(a, 0.0))
+            is_zero = s.cmpf(OEQ, a, s.like(a, 0.0))
             # Divide by a non-zero stand-in where a == 0, so that the unselected
             # branch stays finite, and so do its derivatives (second order).
             safe = s.select(is_zero, s.like(a, 1.0), a)
             others = s.select(is_zero,
-                              s.select(s.cmpf("oeq", z, s.like(z, 1.0)), p, s.like(p, 0.0)),
-                              s.select(s.cmpf("oeq", z, s.like(z, 0.0)), s.op1("arith.divf", p, safe),
+                              s.select(s.cmpf(OEQ, z, s.like(z, 1.0)), p, s.like(p, 0.0)),
+                              s.select(s.cmpf(OEQ, z, s.like(z, 0.0)), s.op1("arith.divf", p, safe),
                                        s.like(p, 0.0)))
             return s.op1("arith.mulf", i, others)
         spread = [broadcast_in_dims(b, v, x.type, kept) for v in (product, zeros, init)]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlir import ir
+from mlir.dialects import tensor
 
 from ..core.coefficients import loop_bounds, split_coefficients
 from ..core.emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
@@ -58,12 +59,12 @@ def structured_view(op: ir.Operation, operands=None) -> Structured:
     ins, outs = operands[:len(operands) - n_out], operands[len(operands) - n_out:]
     body = op.regions[0].blocks[0]
     if op.name == "linalg.generic":
-        attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
+        attrs = list(op.attributes["indexing_maps"])
         maps = [map_dims(a, op) for a in attrs]
-        n_dims = ir.AffineMapAttr(attrs[0]).value.n_dims
+        n_dims = attrs[0].value.n_dims
         iterators = iterator_kinds(op)
     else:  # linalg.map: identity maps, all parallel
-        n_dims = len(ir.ShapedType(op.results[0].type).shape)
+        n_dims = op.results[0].type.rank
         maps = [identity_dims(n_dims)] * len(operands)
         iterators = [PARALLEL] * n_dims
     return Structured(op, ins, outs, maps, n_dims, iterators, body)
@@ -245,7 +246,7 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
 
         result = build_generic(b, ins, [init], maps, s.n_dims, iterators, body)[0]
         if scalar:  # a scalar operand (map to ()) gets its cotangent out of a 0-d tensor
-            result = b.create("tensor.extract", [result], [operand_type]).result
+            result = tensor.extract(result, [], loc=b.location, ip=b.ip)
         results[position] = result
     return results
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from mlir.dialects import arith
+
 from ..core.tables import defjvp, defzero
 
 
@@ -23,7 +25,7 @@ def unary(name):
 
 def abs_slope(b, x):
     """1 where x >= 0, else -1 (JAX's choice: |x|' is 1 at 0)."""
-    return b.select(b.cmpf("oge", x, b.like(x, 0.0)), b.like(x, 1.0), b.like(x, -1.0))
+    return b.select(b.cmpf(arith.CmpFPredicate.OGE, x, b.like(x, 0.0)), b.like(x, 1.0), b.like(x, -1.0))
 
 
 def one_plus_square(b, x):
@@ -67,13 +69,13 @@ def powf_base_coefficient(b, x, y, out):
     """y * x^(y-1), as JAX computes it (0 where y == 0)."""
     power = b.op1("math.powf", x, b.op1("arith.subf", y, b.like(y, 1.0)))
     coefficient = b.op1("arith.mulf", y, power)
-    return b.select(b.cmpf("oeq", y, b.like(y, 0.0)), b.like(y, 0.0), coefficient)
+    return b.select(b.cmpf(arith.CmpFPredicate.OEQ, y, b.like(y, 0.0)), b.like(y, 0.0), coefficient)
 
 
 def powf_exponent_coefficient(b, x, y, out):
     """log(x) * x^y, taken as 0 where x == 0 (as JAX does)."""
     zero = b.like(x, 0.0)
-    safe_x = b.select(b.cmpf("oeq", x, zero), b.like(x, 1.0), x)
+    safe_x = b.select(b.cmpf(arith.CmpFPredicate.OEQ, x, zero), b.like(x, 1.0), x)
     return b.op1("arith.mulf", b.unary("math.log", safe_x), out)
 
 
