@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from mlir import ir
+from mlir.dialects import func
 from mlir.passmanager import PassManager
 
 from .base import ModulePass
@@ -104,9 +105,8 @@ def add_c_interface(module: ir.Operation) -> None:
         op = op.operation
         if op.name != "func.func" or len(op.regions[0].blocks) == 0:
             continue
-        if "sym_visibility" in op.attributes:
-            if ir.StringAttr(op.attributes["sym_visibility"]).value != "public":
-                continue
+        if "sym_visibility" in op.attributes and op.attributes["sym_visibility"].value != "public":
+            continue
         op.attributes[C_INTERFACE_ATTR] = ir.UnitAttr.get(op.context)
 
 
@@ -137,25 +137,13 @@ def route_to_libm(module: ir.Operation) -> None:
             if existing.name != "func.func" or "sym_visibility" not in existing.attributes:
                 raise LintraError.at(existing, f"symbol '{callee}' is reserved for libm")
         else:
-            with ir.InsertionPoint.at_block_begin(body), ir.Location.unknown(op.context):
-                declaration = ir.Operation.create(
-                    "func.func",
-                    attributes={
-                        "sym_name": ir.StringAttr.get(callee),
-                        "function_type": ir.TypeAttr.get(function_type),
-                        "sym_visibility": ir.StringAttr.get("private"),
-                        "llvm.readnone": ir.UnitAttr.get(),
-                    },
-                    regions=1,
-                )
+            with ir.Location.unknown(op.context):
+                declaration = func.FuncOp(callee, function_type, visibility="private",
+                                          ip=ir.InsertionPoint.at_block_begin(body))
+                declaration.attributes["llvm.readnone"] = ir.UnitAttr.get()
             symbols.insert(declaration)
-        with ir.InsertionPoint(op), op.location:
-            call = ir.Operation.create(
-                "func.call",
-                results=[result_type],
-                operands=list(op.operands),
-                attributes={"callee": ir.FlatSymbolRefAttr.get(callee)},
-            )
+        call = func.CallOp([result_type], callee, list(op.operands), loc=op.location,
+                           ip=ir.InsertionPoint(op))
         op.results[0].replace_all_uses_with(call.results[0])
         op.erase()
 

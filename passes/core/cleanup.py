@@ -19,6 +19,7 @@ across function boundaries.
 from __future__ import annotations
 
 from mlir import ir, passmanager
+from mlir.dialects import func
 
 from .ad_state import AdState
 from .emit import erase_dead_ops, used_values
@@ -36,7 +37,7 @@ def simplify(functions) -> None:
 def call_sites(module: ir.Operation) -> dict[str, list[ir.Operation]]:
     sites: dict[str, list] = {}
     for op in lintra_ops(module, ("func.call",)) + lintra_ops(module):
-        sites.setdefault(ir.FlatSymbolRefAttr(op.attributes["callee"]).value, []).append(op)
+        sites.setdefault(op.attributes["callee"].value, []).append(op)
     return sites
 
 
@@ -58,9 +59,8 @@ def same_constant(calls: list, index: int):
 def rebuild_call(call: ir.Operation, keep_args, result_sources, result_types) -> None:
     """Replace `call` by one passing `keep_args`; old result i takes new result result_sources[i]."""
     operands = [v for i, v in enumerate(call.operands) if i in keep_args]
-    new = ir.Operation.create("func.call", results=result_types, operands=operands,
-                              attributes={"callee": call.attributes["callee"]},
-                              loc=call.location, ip=ir.InsertionPoint(call))
+    new = func.CallOp(result_types, call.attributes["callee"], operands, loc=call.location,
+                      ip=ir.InsertionPoint(call))
     for old, source in zip(call.results, result_sources, strict=True):
         if source is not None:
             old.replace_all_uses_with(new.results[source])
@@ -118,8 +118,7 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     if len(kept_values) == len(returned) and len(keep_args) == len(entry.arguments) \
             and result_sources == list(range(len(returned))):
         return False
-    ir.Operation.create("func.return", operands=kept_values, loc=terminator.location,
-                        ip=ir.InsertionPoint(terminator))
+    func.ReturnOp(kept_values, loc=terminator.location, ip=ir.InsertionPoint(terminator))
     terminator.erase()
     arg_types = [entry.arguments[i].type for i in keep_args]
     for index in reversed(range(len(entry.arguments))):
@@ -128,7 +127,7 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     result_types = [v.type for v in kept_values]
     function.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(arg_types, result_types))
     if "arg_attrs" in function.attributes:
-        attrs = list(ir.ArrayAttr(function.attributes["arg_attrs"]))
+        attrs = list(function.attributes["arg_attrs"])
         function.attributes["arg_attrs"] = ir.ArrayAttr.get([attrs[i] for i in keep_args])
     for call in calls:
         if kept_values:
@@ -154,9 +153,8 @@ def bypass_wrapper(function: ir.Operation, calls: list) -> bool:
             return False
     for call in calls:
         operands = [call.operands[v.arg_number] for v in inner.operands]
-        new = ir.Operation.create("func.call", results=[r.type for r in inner.results],
-                                  operands=operands, attributes={"callee": inner.attributes["callee"]},
-                                  loc=call.location, ip=ir.InsertionPoint(call))
+        new = func.CallOp([r.type for r in inner.results], inner.attributes["callee"], operands,
+                          loc=call.location, ip=ir.InsertionPoint(call))
         for old, value in zip(call.results, new.results, strict=True):
             old.replace_all_uses_with(value)
         call.erase()
@@ -170,7 +168,7 @@ def enclosing_function_op(op: ir.Operation) -> ir.Operation:
 
 
 def callees(function: ir.Operation) -> set[str]:
-    return {ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+    return {op.attributes["callee"].value
             for op in lintra_ops(function, ("func.call",))}
 
 
@@ -185,7 +183,7 @@ def prune_round(ad: AdState, keep) -> bool:
     """
     def removable(op):
         return op.name != "func.call" or \
-            ir.FlatSymbolRefAttr(op.attributes["callee"]).value in ad.generated
+            op.attributes["callee"].value in ad.generated
 
     changed_any = False
     while True:
@@ -221,7 +219,7 @@ def merge_duplicate_calls(function: ir.Operation, generated: set[str]) -> None:
         op = op.operation
         if op.name != "func.call":
             continue
-        callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+        callee = op.attributes["callee"].value
         if callee not in generated:
             continue
         key = (callee, tuple(op.operands))
