@@ -146,6 +146,9 @@ class ModulePass:
             pass_handle.signal_pass_failure()
 
     def add_to(self, pass_manager) -> None:
+        # No `op_name="builtin.module"`: the bindings then cannot schedule the pass
+        # on a builtin.module PassManager (test/regressions/upstream/python-pass-op-name.py),
+        # so lintra passes are generic operation passes that `pipeline` anchors.
         pass_manager.add(
             self,
             name=type(self).__name__,

@@ -35,7 +35,8 @@ Contract:
 - libm names (`sin`, `erff`, `expm1`, ...) are reserved: a user function of
   that name would capture the calls. Calls between functions are inlined.
 - Unsupported, reported as a LintraError (never a crash): anything needing a
-  memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on:
+  memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on
+  (test/regressions/upstream/finalize-memref-to-llvm-i1.mlir):
   tensors of i1 that reach memory (a compare fused into its select is fine),
   and buffers yielded by scf.for/scf.if (their deallocation helper uses i1).
 
@@ -48,6 +49,8 @@ constant); after `PRE_PASSES` (elementwise tensor ops become fused
 `convert-math-to-llvm` emits the inaccurate `exp(x) - 1` and
 `convert-math-to-libm` cannot run first (it rejects `math.copysign` and emits
 a nonexistent `rsqrtf`); before `LLVM_PASSES`, memrefs of i1 are rejected.
+Each upstream bug worked around here has a reproducer running the stock tools
+in test/regressions/upstream/ (named at each workaround below).
 """
 
 from __future__ import annotations
@@ -68,7 +71,8 @@ from .diagnostics import LintraError
 # The four upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
 INLINE_PASSES = "inline"
 # Fusion runs after folding unit dims: without it, fusion can keep a producer's
-# init as an output that later iterations re-accumulate (an upstream miscompile).
+# init as an output that later iterations re-accumulate (an upstream miscompile:
+# test/regressions/upstream/fuse-elementwise-keeps-read-init-as-output.mlir).
 PRE_PASSES = ("func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,"
               "linalg-fuse-elementwise-ops)")
 BUFFER_PASSES = (
@@ -90,6 +94,10 @@ LLVM_PASSES = "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-cast
 C_INTERFACE_ATTR = "llvm.emit_c_interface"
 
 # Scalar math ops sent to libm by `route_to_libm`: op name -> (f32 name, f64 name).
+# convert-math-to-llvm lowers expm1 as exp(x) - 1
+# (test/regressions/upstream/math-to-llvm-expm1.mlir), and convert-math-to-libm
+# cannot run first: it emits calls of a nonexistent `rsqrtf`
+# (test/regressions/upstream/math-to-libm-rsqrt.mlir).
 LIBM_ROUTED = {"math.expm1": ("expm1f", "expm1")}
 
 
@@ -152,7 +160,8 @@ def generalize_copies(module: ir.Operation) -> None:
     """Rewrite linalg.copy as the equivalent linalg.generic.
 
     Upstream linalg-fuse-elementwise-ops aborts the process on a copy of a 0-d
-    constant; on generics it is fine. Other named ops stay named (generalizing
+    constant (test/regressions/upstream/fuse-elementwise-copy-of-0d-constant.mlir);
+    on generics it is fine. Other named ops stay named (generalizing
     them all lets fusion pull fills into matmuls, 2.5x slower here).
     """
     copies = []
@@ -208,7 +217,8 @@ def reject_i1_memrefs(module: ir.Operation) -> None:
     """Raise a LintraError at the first value of type memref<...xi1>.
 
     finalize-memref-to-llvm in this MLIR build aborts the process (an assertion
-    in the load/store lowering) on memrefs of i1. They come from tensors of i1
+    in the load/store lowering) on memrefs of i1
+    (test/regressions/upstream/finalize-memref-to-llvm-i1.mlir). They come from tensors of i1
     and from deallocating buffers yielded by scf.for/scf.if (the dealloc helper).
     """
 

@@ -27,7 +27,9 @@ Contracts:
     a `nested_pipelines` attribute (strings for `PassManager.parse`). They are
     run once on an empty module when the pass is added, so MLIR loads their
     dependent dialects before the outer PassManager starts: loading them while
-    it runs trips an MLIR assertion that aborts the process.
+    it runs trips an MLIR assertion that aborts the process
+    (llvm/llvm-project#62426; reproducer:
+    test/regressions/upstream/nested-pipeline-loads-dialects.py).
   * Every problem (syntax, unknown pass, bad option, upstream parse failure)
     raises `PipelineError` naming the pass, with the 1-based column in the
     pipeline text where known. A failed check never leaves the pass manager
