@@ -1,8 +1,9 @@
 """Clean-up after AD: simplify, then drop dead residual and tangent code.
 
 `cleanup(ad)` touches only functions the AD generated or expanded lintra ops
-in; other user functions are left as they were. It runs canonicalize and cse on
-those, then repeats until nothing changes, for each generated (private) function:
+in; other user functions are left as they were. It runs upstream canonicalize
+and cse on those, then repeats until nothing changes, for each generated
+(private) function:
 * erase it when nothing calls it any more;
 * drop results no caller uses, fold results that return the same value twice
   into one (so a residual is passed once), and move returned constants and
@@ -11,10 +12,20 @@ those, then repeats until nothing changes, for each generated (private) function
   constant for (the constant moves into the function, where canonicalize can
   fold it, e.g. the 1.0 seed of a gradient);
 and updates every call site; callers of a function that merely forwards to
-another call that one directly, and repeated calls of a generated function with
-the same operands are merged (generated functions are pure). Unused residuals and tangents thus disappear
-across function boundaries.
-"""
+another call that one directly, and repeated calls of a generated function
+with the same operands are merged (generated functions are pure). Unused
+residuals and tangents thus disappear across function boundaries.
+
+Why not upstream `symbol-dce` and `remove-dead-values` for the pruning: both
+work on the whole module, so they would delete unused *user* private functions
+and rewrite untouched user functions, breaking the contract above; and they
+cannot sink constant arguments, forward returned arguments or constants to the
+callers, bypass forwarding wrappers or merge duplicate calls, which is most of
+what shrinks derivatives of derivatives. Measured on 8 MLPs, each with a grad
+and a jvp of that grad (88 functions): `builtin.module(symbol-dce,
+remove-dead-values,canonicalize,cse)` takes 0.21 s and leaves 13% more IR than
+this clean-up (0.39 s, of which canonicalize and cse 0.05 s).
+""""""
 
 from __future__ import annotations
 
