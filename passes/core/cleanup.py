@@ -25,7 +25,7 @@ what shrinks derivatives of derivatives. Measured on 8 MLPs, each with a grad
 and a jvp of that grad (88 functions): `builtin.module(symbol-dce,
 remove-dead-values,canonicalize,cse)` takes 0.21 s and leaves 13% more IR than
 this clean-up (0.39 s, of which canonicalize and cse 0.05 s).
-""""""
+"""
 
 from __future__ import annotations
 
