@@ -30,7 +30,7 @@ this clean-up (0.39 s, of which canonicalize and cse 0.05 s).
 from __future__ import annotations
 
 from mlir import ir, passmanager
-from mlir.dialects import func
+from mlir.dialects import arith, func
 
 from .ad_state import AdState
 from .emit import erase_dead_ops, used_values
@@ -87,9 +87,8 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     for index, argument in enumerate(entry.arguments):
         attr = same_constant(calls, index) if list(argument.uses) else None
         if attr is not None:
-            constant = ir.Operation.create("arith.constant", results=[argument.type],
-                                           attributes={"value": attr}, loc=function.location,
-                                           ip=ir.InsertionPoint.at_block_begin(entry))
+            constant = arith.ConstantOp(argument.type, attr, loc=function.location,
+                                        ip=ir.InsertionPoint.at_block_begin(entry))
             argument.replace_all_uses_with(constant.result)
     terminator = list(entry.operations)[-1].operation
     returned = list(terminator.operands)
@@ -102,9 +101,8 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
             if not list(call.results[index].uses):
                 continue
             if attr is not None:
-                constant = ir.Operation.create("arith.constant", results=[value.type],
-                                               attributes={"value": attr}, loc=call.location,
-                                               ip=ir.InsertionPoint(call))
+                constant = arith.ConstantOp(value.type, attr, loc=call.location,
+                                            ip=ir.InsertionPoint(call))
                 call.results[index].replace_all_uses_with(constant.result)
             elif forwarded:
                 call.results[index].replace_all_uses_with(call.operands[value.arg_number])

@@ -170,7 +170,7 @@ class Emitter:
             attr = ir.DenseElementsAttr.get_splat(type_, scalar)
         else:
             attr = scalar
-        return self.create("arith.constant", [], [type_], {"value": attr}).result
+        return arith.ConstantOp(type_, attr, loc=self.location, ip=self.ip).result
 
     def zeros(self, type_: ir.Type) -> ir.Value:
         return self.constant(type_, 0.0)

@@ -22,7 +22,7 @@ def map_dims(attr, op=None) -> list[int]:
         raise LintraError.at(op, f"has indexing map {affine_map} that is not a projected "
                                  "permutation; lintra supports only those") if op is not None \
             else LintraError(f"unsupported indexing map {affine_map}")
-    return [ir.AffineDimExpr(expr).position for expr in affine_map.results]
+    return [expr.position for expr in affine_map.results]
 
 
 def affine_map(n_dims: int, dims) -> ir.AffineMap:

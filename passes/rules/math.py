@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from mlir.dialects import arith
+from mlir.dialects import math as math_dialect
 
 from ..core.tables import defjvp, defzero
 
@@ -85,8 +86,8 @@ defjvp("math.powf", scaled(powf_base_coefficient), scaled(powf_exponent_coeffici
 def fpowi_coefficient(b, x, n, out):
     """n * x^(n-1) for an integer exponent n."""
     n_minus_one = b.op1("arith.subi", n, b.constant(n.type, 1))
-    power = b.create("math.fpowi", [x, n_minus_one], [x.type]).result
-    n_float = b.create("arith.sitofp", [n], [x.type]).result
+    power = math_dialect.fpowi(x, n_minus_one, loc=b.location, ip=b.ip)
+    n_float = arith.sitofp(x.type, n, loc=b.location, ip=b.ip)
     return b.op1("arith.mulf", n_float, power)
 
 
