@@ -145,16 +145,12 @@ class Emitter:
         """An emitter for a region built at `ip`, sharing this one's AD state and scope."""
         return Emitter(ip, self.location, self.ad, self.scope)
 
-    # -- raw construction ------------------------------------------------
-    def create(self, name, operands, result_types, attributes=None, regions=0) -> ir.Operation:
-        return ir.Operation.create(name, results=list(result_types), operands=list(operands),
-                                   attributes=attributes or {}, regions=regions,
-                                   loc=self.location, ip=self.ip)
-
-    def op1(self, name, *operands, result_type=None, attributes=None) -> ir.Value:
-        """A single-result op whose result type defaults to the first operand's."""
-        result_type = result_type or operands[0].type
-        return self.create(name, operands, [result_type], attributes).result
+    # -- construction ----------------------------------------------------
+    def op1(self, name, *operands, result_type=None) -> ir.Value:
+        """A single-result op named `name`, for rules that choose an op by name (a
+        reduction's combiner, `unary`); its result type defaults to the first operand's."""
+        return ir.Operation.create(name, results=[result_type or operands[0].type],
+                                   operands=list(operands), loc=self.location, ip=self.ip).result
 
     def clone(self, op: ir.Operation, mapping: dict) -> ir.Operation:
         return clone_op(op, mapping, self.ip)
@@ -191,25 +187,25 @@ class Emitter:
             return b
         if b is None:
             return a
-        return self.op1("arith.addf", a, b)
+        return arith.addf(a, b, loc=self.location, ip=self.ip)
 
     def sub(self, a, b):
         if b is None:
             return a
         if a is None:
             return self.neg(b)
-        return self.op1("arith.subf", a, b)
+        return arith.subf(a, b, loc=self.location, ip=self.ip)
 
     def neg(self, a):
-        return None if a is None else self.op1("arith.negf", a)
+        return None if a is None else arith.negf(a, loc=self.location, ip=self.ip)
 
     def mul(self, a, b):
         if a is None or b is None:
             return None
-        return self.op1("arith.mulf", a, b)
+        return arith.mulf(a, b, loc=self.location, ip=self.ip)
 
     def div(self, a, b):
-        return None if a is None else self.op1("arith.divf", a, b)
+        return None if a is None else arith.divf(a, b, loc=self.location, ip=self.ip)
 
     def unary(self, name, a):
         return self.op1(name, a)

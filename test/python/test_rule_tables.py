@@ -1,4 +1,4 @@
-"""The contract tying the two rule tables (`lintra.passes.rules`):
+"""The contract tying the two rule tables (`lintra.passes.core.tables`, filled by `lintra.passes.rules`):
 
 (a) every op that a JVP rule emits on the tangent side has a transpose rule.
     A corpus of functions covering every JVP rule (the snippets of
