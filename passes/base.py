@@ -61,6 +61,13 @@ def parse_value(text: str, kind: type):
     return kind(text)
 
 
+def format_value(value, kind: type) -> str:
+    """`value` of option type `kind` as written in a pipeline (`parse_value`'s inverse)."""
+    if kind is tuple:
+        return ",".join(value)
+    return str(value).lower() if kind is bool else str(value)
+
+
 def typed_value(value, kind: type):
     """`value` as option type `kind`, or None if it is not one. A list option also
     takes a list or a comma-separated string, a float option an int."""
@@ -111,7 +118,7 @@ class ModulePass:
         for key, text in pairs:
             name = key.replace("-", "_")
             if name not in types:
-                known = ", ".join(name.replace("_", "-") for name in types) or "none"
+                known = ", ".join(option.replace("_", "-") for option in types) or "none"
                 raise LintraError(f"unknown option '{key}' for pass '{cls.argument}' (known: {known})")
             try:
                 values[name] = parse_value(text, types[name])
@@ -123,13 +130,12 @@ class ModulePass:
     @classmethod
     def options_help(cls) -> list[str]:
         """One line per option: `name=<type> (default: ...)  help`."""
-        lines = []
+        types, lines = cls.option_types(), []
         for field in dataclasses.fields(cls):
-            kind = cls.option_types()[field.name]
-            default = ",".join(field.default) if kind is tuple else str(field.default).lower() \
-                if kind is bool else str(field.default)
-            lines.append(f"{field.name.replace('_', '-')}=<{TYPE_NAMES[kind]}>"
-                         f" (default: {default or 'none'})  {field.metadata.get('help', '')}".rstrip())
+            kind = types[field.name]
+            default = format_value(field.default, kind) or "none"
+            lines.append(f"{field.name.replace('_', '-')}=<{TYPE_NAMES[kind]}> (default: {default})"
+                         f"  {field.metadata.get('help', '')}".rstrip())
         return lines
 
     # -- running -------------------------------------------------------------
