@@ -1,7 +1,8 @@
 """The lintra dialect, defined in IRDL (`lintra.irdl.mlir` beside this file).
 
-`IRDL_PATH` is the file stock mlir-opt takes with `--irdl-file=`, and
-`load_into(context)` loads it in Python with `mlir.dialects.irdl.load_dialects`.
+`IRDL_PATH` is the file stock mlir-opt takes with `--irdl-file=` (Python can
+load it with `mlir.dialects.irdl.load_dialects`, as lintra-opt does for other
+IRDL files).
 
 Limitation of IRDL in MLIR 22 (llvm-project issue #158085): a variadic operand
 or result list is checked against a single constraint variable, which collapses
@@ -19,19 +20,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlir import ir
-from mlir.dialects import irdl
 
 IRDL_PATH = Path(__file__).with_name("lintra.irdl.mlir")
 OP_NAMES = ("lintra.jvp", "lintra.vjp", "lintra.grad", "lintra.transpose")
-
-
-def load_into(context: ir.Context) -> None:
-    """Load the lintra dialect into `context` (idempotent)."""
-    if context.is_registered_operation("lintra.jvp"):
-        return
-    with context, ir.Location.unknown():
-        module = ir.Module.parse(IRDL_PATH.read_text())
-        irdl.load_dialects(module)
 
 
 def make_context() -> ir.Context:

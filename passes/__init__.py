@@ -2,8 +2,23 @@
 
 `PASSES` maps a pass argument (as written on the lintra-opt command line or in a
 `--pass-pipeline`) to its pass class. See `base.ModulePass` for the protocol.
+
+Imports flow one way, bottom to top (checked by test/python/test_import_layering.py):
+
+1. `diagnostics`, `base`: errors and the pass protocol;
+2. `core/emit.py`, `core/structured.py`, `core/ad_state.py`: IR building and symbols;
+3. `core/tables.py`: the rule tables (`JVP_RULES`, `TRANSPOSE_RULES`) and the
+   `def*` helpers, empty until filled;
+4. `core/jvp.py`, `core/transpose.py`, `core/linearize.py`, `core/expand.py`,
+   `core/cleanup.py`: the machinery, which reads the tables and never imports
+   a rule module;
+5. `rules/<dialect>.py`: the rules, which fill the tables (and may call the
+   machinery, e.g. func.call's rules generate derived functions);
+6. the pass modules and `pipeline.py`; this file imports `rules` so the tables
+   are full before any pass runs.
 """
 
+from . import rules  # noqa: F401  (fills the rule tables)
 from .lintra_ad import LintraAd
 from .lintra_jvp import LintraJvp
 from .lintra_linearize import LintraLinearize

@@ -26,21 +26,26 @@ class LintraError(Exception):
         return LintraError(f"'{operation.name}' op {message}", operation.location)
 
 
-def format_location(location: ir.Location | None) -> str:
-    """`file:line:col` for a file location, else the location's own text."""
-    if location is None:
-        return "<unknown>"
+def innermost_location(location: ir.Location) -> ir.Location:
+    """The location `location` points at: the one inside a name, the callee of a
+    call site, the first of a fused location, recursively (a file location if any)."""
     loc = location
     while True:
-        if loc.is_a_file():
-            return f"{loc.filename}:{loc.start_line}:{loc.start_col}"
         if loc.is_a_name():
             loc = loc.child_loc
-            continue
-        if loc.is_a_callsite():
+        elif loc.is_a_callsite():
             loc = loc.callee
-            continue
-        if loc.is_a_fused() and loc.locations:
+        elif loc.is_a_fused() and loc.locations:
             loc = loc.locations[0]
-            continue
+        else:
+            return loc
+
+
+def format_location(location: ir.Location | None) -> str:
+    """`file:line:col` for a location pointing at a file, else the location's own text."""
+    if location is None:
+        return "<unknown>"
+    loc = innermost_location(location)
+    if not loc.is_a_file():
         return str(loc)
+    return f"{loc.filename}:{loc.start_line}:{loc.start_col}"

@@ -26,19 +26,24 @@ After:
     func.func private @f_lin_transpose(%r: f64, %ct: f64) -> f64 { %0 = arith.mulf %ct, %r ... }
 """
 
-from .base import ModulePass
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import ModulePass, option
 from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.expand import expand_all
 
 
+@dataclass(frozen=True)
 class LintraAd(ModulePass):
-    argument = "lintra-ad"
-    description = "Expand lintra.jvp/vjp/grad/transpose (vjp = linearize + transpose) and clean up"
-    options = {"cleanup": True}
+    argument: ClassVar[str] = "lintra-ad"
+    description: ClassVar[str] = ("Expand lintra.jvp/vjp/grad/transpose (vjp = linearize + transpose)"
+                                  " and clean up")
+    cleanup: bool = option(True, "simplify and drop dead residuals and tangents afterwards")
 
     def run(self, module):
         ad = AdState(module)
         expand_all(ad, split_jvp=True)
-        if str(self.config["cleanup"]).lower() not in ("false", "0"):
+        if self.cleanup:
             cleanup(ad)

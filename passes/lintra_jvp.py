@@ -12,16 +12,20 @@ After:
     }
 """
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from .base import ModulePass
 from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.expand import expand_all
 
 
+@dataclass(frozen=True)
 class LintraJvp(ModulePass):
-    argument = "lintra-jvp"
-    description = "Expand lintra.jvp ops into calls of generated JVP functions (forward mode)"
-    options = {}
+    argument: ClassVar[str] = "lintra-jvp"
+    description: ClassVar[str] = ("Expand lintra.jvp ops into calls of generated JVP functions"
+                                  " (forward mode)")
 
     def run(self, module):
         ad = AdState(module)

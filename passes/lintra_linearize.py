@@ -22,22 +22,27 @@ After (in addition to @f):
     }
 """
 
-from .base import ModulePass, parse_list_option
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import ModulePass, option
 from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.linearize import linearize_function
 
 
+@dataclass(frozen=True)
 class LintraLinearize(ModulePass):
-    argument = "lintra-linearize"
-    description = "Split functions into a primal part saving residuals and a linear tangent part"
-    options = {"functions": ""}
+    argument: ClassVar[str] = "lintra-linearize"
+    description: ClassVar[str] = ("Split functions into a primal part saving residuals and a linear"
+                                  " tangent part")
+    functions: tuple[str, ...] = option((), "functions to linearize (none: every public"
+                                            " function with a body)")
 
     def run(self, module):
         ad = AdState(module)
-        names = parse_list_option(self.config["functions"])
         kept = set()
-        for function in ad.select(names, lambda f: "sym_visibility" not in f.attributes,
+        for function in ad.select(list(self.functions), lambda f: "sym_visibility" not in f.attributes,
                                   self.argument):
             kept.update(linearize_function(ad, function))
         cleanup(ad, keep=kept)

@@ -38,7 +38,8 @@ Contract:
   that is a `BufferTooLarge` error at its allocation (lintra.runtime sets it to
   the memory available, so malloc never returns null in compiled code);
 - Unsupported, reported as a LintraError (never a crash): anything needing a
-  memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on:
+  memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on
+  (test/regressions/upstream/finalize-memref-to-llvm-i1.mlir):
   tensors of i1 that reach memory (a compare fused into its select is fine),
   and buffers yielded by scf.for/scf.if (their deallocation helper uses i1).
 
@@ -51,25 +52,31 @@ constant); after `PRE_PASSES` (elementwise tensor ops become fused
 `convert-math-to-llvm` emits the inaccurate `exp(x) - 1` and
 `convert-math-to-libm` cannot run first (it rejects `math.copysign` and emits
 a nonexistent `rsqrtf`); before `LLVM_PASSES`, memrefs of i1 are rejected.
-`PIPELINE` is the upstream stages as one string, for mlir-opt: the same code
-for programs that need none of the Python steps.
+Each upstream bug worked around here has a reproducer running the stock tools
+in test/regressions/upstream/ (named at each workaround below).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from mlir import ir
+from mlir.dialects import func
 from mlir.passmanager import PassManager
 
-from .base import ModulePass
+from .base import ModulePass, option
+from .core.emit import Emitter
+from .core.structured import PARALLEL, build_generic, identity_dims
 from .diagnostics import LintraError
 
-# The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
+# The four upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
 INLINE_PASSES = "inline"
 # Fusion runs after folding unit dims: without it, fusion can keep a producer's
-# init as an output that later iterations re-accumulate (an upstream miscompile).
+# init as an output that later iterations re-accumulate (an upstream miscompile:
+# test/regressions/upstream/fuse-elementwise-keeps-read-init-as-output.mlir).
 PRE_PASSES = ("func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,"
               "linalg-fuse-elementwise-ops)")
 BUFFER_PASSES = (
@@ -88,12 +95,13 @@ BUFFER_PASSES = (
 )
 LLVM_PASSES = "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts"
 
-# The whole lowering as one pipeline, for mlir-opt (lacks the Python steps).
-PIPELINE = f"builtin.module({INLINE_PASSES},{PRE_PASSES},{BUFFER_PASSES},{LLVM_PASSES})"
-
 C_INTERFACE_ATTR = "llvm.emit_c_interface"
 
 # Scalar math ops sent to libm by `route_to_libm`: op name -> (f32 name, f64 name).
+# convert-math-to-llvm lowers expm1 as exp(x) - 1
+# (test/regressions/upstream/math-to-llvm-expm1.mlir), and convert-math-to-libm
+# cannot run first: it emits calls of a nonexistent `rsqrtf`
+# (test/regressions/upstream/math-to-libm-rsqrt.mlir).
 LIBM_ROUTED = {"math.expm1": ("expm1f", "expm1")}
 
 
@@ -109,9 +117,8 @@ def add_c_interface(module: ir.Operation) -> None:
         op = op.operation
         if op.name != "func.func" or len(op.regions[0].blocks) == 0:
             continue
-        if "sym_visibility" in op.attributes:
-            if ir.StringAttr(op.attributes["sym_visibility"]).value != "public":
-                continue
+        if "sym_visibility" in op.attributes and op.attributes["sym_visibility"].value != "public":
+            continue
         op.attributes[C_INTERFACE_ATTR] = ir.UnitAttr.get(op.context)
 
 
@@ -132,7 +139,7 @@ def route_to_libm(module: ir.Operation) -> None:
     for op in found:
         result_type = op.results[0].type
         if not isinstance(result_type, (ir.F32Type, ir.F64Type)):
-            continue  # tensors were made scalar by PRE_PIPELINE; leave anything else
+            continue  # tensors were made scalar by PRE_PASSES; leave anything else
         f32_name, f64_name = LIBM_ROUTED[op.name]
         callee = f32_name if isinstance(result_type, ir.F32Type) else f64_name
         operand_types = [operand.type for operand in op.operands]
@@ -142,25 +149,13 @@ def route_to_libm(module: ir.Operation) -> None:
             if existing.name != "func.func" or "sym_visibility" not in existing.attributes:
                 raise LintraError.at(existing, f"symbol '{callee}' is reserved for libm")
         else:
-            with ir.InsertionPoint.at_block_begin(body), ir.Location.unknown(op.context):
-                declaration = ir.Operation.create(
-                    "func.func",
-                    attributes={
-                        "sym_name": ir.StringAttr.get(callee),
-                        "function_type": ir.TypeAttr.get(function_type),
-                        "sym_visibility": ir.StringAttr.get("private"),
-                        "llvm.readnone": ir.UnitAttr.get(),
-                    },
-                    regions=1,
-                )
+            with ir.Location.unknown(op.context):
+                declaration = func.FuncOp(callee, function_type, visibility="private",
+                                          ip=ir.InsertionPoint.at_block_begin(body))
+                declaration.attributes["llvm.readnone"] = ir.UnitAttr.get()
             symbols.insert(declaration)
-        with ir.InsertionPoint(op), op.location:
-            call = ir.Operation.create(
-                "func.call",
-                results=[result_type],
-                operands=list(op.operands),
-                attributes={"callee": ir.FlatSymbolRefAttr.get(callee)},
-            )
+        call = func.CallOp([result_type], callee, list(op.operands), loc=op.location,
+                           ip=ir.InsertionPoint(op))
         op.results[0].replace_all_uses_with(call.results[0])
         op.erase()
 
@@ -169,11 +164,10 @@ def generalize_copies(module: ir.Operation) -> None:
     """Rewrite linalg.copy as the equivalent linalg.generic.
 
     Upstream linalg-fuse-elementwise-ops aborts the process on a copy of a 0-d
-    constant; on generics it is fine. Other named ops stay named (generalizing
+    constant (test/regressions/upstream/fuse-elementwise-copy-of-0d-constant.mlir);
+    on generics it is fine. Other named ops stay named (generalizing
     them all lets fusion pull fills into matmuls, 2.5x slower here).
     """
-    from .core.emit import Emitter
-    from .core.structured import build_generic, identity_dims
     copies = []
 
     def collect(op):
@@ -184,10 +178,10 @@ def generalize_copies(module: ir.Operation) -> None:
     module.walk(collect)
     for op in copies:
         source, init = op.operands
-        rank = len(ir.ShapedType(init.type).shape)
+        rank = init.type.rank
         b = Emitter(ir.InsertionPoint(op), op.location)
         result = build_generic(b, [source], [init], [identity_dims(rank)] * 2, rank,
-                               ["parallel"] * rank, lambda inner, args: [args[0]])[0]
+                               [PARALLEL] * rank, lambda inner, args: [args[0]])[0]
         op.results[0].replace_all_uses_with(result)
         op.erase()
 
@@ -227,7 +221,8 @@ def reject_i1_memrefs(module: ir.Operation) -> None:
     """Raise a LintraError at the first value of type memref<...xi1>.
 
     finalize-memref-to-llvm in this MLIR build aborts the process (an assertion
-    in the load/store lowering) on memrefs of i1. They come from tensors of i1
+    in the load/store lowering) on memrefs of i1
+    (test/regressions/upstream/finalize-memref-to-llvm-i1.mlir). They come from tensors of i1
     and from deallocating buffers yielded by scf.for/scf.if (the dealloc helper).
     """
 
@@ -300,17 +295,18 @@ def _run_pipeline(module: ir.Operation, passes: str) -> None:
         raise LintraError(f"lowering to LLVM failed: {detail}", location) from None
 
 
+@dataclass(frozen=True)
 class LintraLowerToLlvm(ModulePass):
-    argument = "lintra-lower-to-llvm"
-    description = (
+    argument: ClassVar[str] = "lintra-lower-to-llvm"
+    description: ClassVar[str] = (
         "Lower linalg/tensor/arith/math/func on tensors to the LLVM dialect"
         " (bufferize, deallocate, loops, libm), with C interfaces on public functions"
     )
-    # max-buffer-bytes: when non-zero, a static buffer larger than this is an error
-    # (BufferTooLarge) instead of a null pointer at run time.
-    options = {"max-buffer-bytes": 0}
+    max_buffer_bytes: int = option(0, "a static buffer larger than this many bytes is an error"
+                                      " (BufferTooLarge) instead of a null pointer at run time"
+                                      " (0: unchecked)")
     # Preloaded by lintra.passes.pipeline before an outer PassManager runs.
-    nested_pipelines = tuple(
+    nested_pipelines: ClassVar[tuple[str, ...]] = tuple(
         f"builtin.module({passes})"
         for passes in (INLINE_PASSES, PRE_PASSES, BUFFER_PASSES, LLVM_PASSES)
     )
@@ -324,6 +320,6 @@ class LintraLowerToLlvm(ModulePass):
         route_to_libm(module)
         _run_pipeline(module, BUFFER_PASSES)
         reject_i1_memrefs(module)
-        if int(self.config["max-buffer-bytes"]):
-            check_buffer_sizes(module, int(self.config["max-buffer-bytes"]))
+        if self.max_buffer_bytes:
+            check_buffer_sizes(module, self.max_buffer_bytes)
         _run_pipeline(module, LLVM_PASSES)

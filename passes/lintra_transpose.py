@@ -17,22 +17,28 @@ After (in addition to @g):
     }
 """
 
-from .base import ModulePass, parse_list_option
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import ModulePass, option
 from .core.ad_state import AdState, linear_arg_positions
 from .core.cleanup import cleanup
 from .core.expand import expand_all
 from .core.transpose import transpose_function
 
 
+@dataclass(frozen=True)
 class LintraTranspose(ModulePass):
-    argument = "lintra-transpose"
-    description = "Transpose linear functions ({lintra.linear} arguments) and expand lintra.transpose"
-    options = {"functions": ""}
+    argument: ClassVar[str] = "lintra-transpose"
+    description: ClassVar[str] = ("Transpose linear functions ({lintra.linear} arguments) and expand"
+                                  " lintra.transpose")
+    functions: tuple[str, ...] = option((), "functions to transpose (none: every function with"
+                                            " linear arguments no lintra.transpose covers)")
 
     def run(self, module):
         ad = AdState(module)
         expand_all(ad, ("lintra.transpose",))
-        names = parse_list_option(self.config["functions"])
         kept = {transpose_function(ad, function)
-                for function in ad.select(names, linear_arg_positions, self.argument)}
+                for function in ad.select(list(self.functions), linear_arg_positions,
+                                          self.argument)}
         cleanup(ad, keep=kept)

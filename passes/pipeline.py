@@ -21,14 +21,15 @@ Contracts:
   * lintra pass options are `{key=value ...}`, space separated; a value may
     hold commas (`functions=f,g`) or be quoted (`functions="f,g"`,
     `functions='f'`) or braced (`functions={f,g}`). A bare `key` means `true`.
-    Values are converted to the type of the option's default (bool, int,
-    float, list via `parse_list_option`, else str); `-` and `_` in keys are
-    interchangeable.
+    Values are converted to the option's declared type by
+    `ModulePass.from_options` (see `lintra.passes.base`).
   * A lintra pass that runs upstream pipelines inside its `run` lists them in
     a `nested_pipelines` attribute (strings for `PassManager.parse`). They are
     run once on an empty module when the pass is added, so MLIR loads their
     dependent dialects before the outer PassManager starts: loading them while
-    it runs trips an MLIR assertion that aborts the process.
+    it runs trips an MLIR assertion that aborts the process
+    (llvm/llvm-project#62426; reproducer:
+    test/regressions/upstream/nested-pipeline-loads-dialects.py).
   * Every problem (syntax, unknown pass, bad option, upstream parse failure)
     raises `PipelineError` naming the pass, with the 1-based column in the
     pipeline text where known. A failed check never leaves the pass manager
@@ -43,7 +44,6 @@ from mlir import ir
 from mlir.passmanager import PassManager
 
 from . import PASSES
-from .base import parse_list_option
 from .diagnostics import LintraError
 
 ANCHOR = "builtin.module"
@@ -140,43 +140,32 @@ class _Parser:
     def parse_braced(self) -> str:
         """The text between a `{` at `pos` and its matching `}` (quotes honoured)."""
         open_pos = self.pos
-        depth, quote = 0, None
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            self.pos += 1
-            if quote:
-                quote = None if char == quote else quote
-            elif char in "\"'":
-                quote = char
-            elif char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    return self.text[open_pos + 1 : self.pos - 1]
+        for index, char, depth in unquoted(self.text, open_pos):
+            if char == "}" and depth == 0:
+                self.pos = index + 1
+                return self.text[open_pos + 1 : index]
         self.error("missing closing '}' for pass options", open_pos)
+
+
+def unquoted(text: str, start: int = 0):
+    """(index, char, brace depth after it) for each character of `text[start:]`
+    outside single or double quotes; the quotes themselves are skipped."""
+    depth, quote = 0, None
+    for index in range(start, len(text)):
+        char = text[index]
+        if quote or char in "\"'":
+            quote = None if char == quote else (quote or char)
+            continue
+        depth += (char == "{") - (char == "}")
+        yield index, char, depth
 
 
 def split_options(text: str) -> list[tuple[str, str]]:
     """`key=value` pairs of an options body, split on top-level whitespace."""
-    items, current, depth, quote = [], "", 0, None
-    for char in text + " ":
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char.isspace() and depth == 0:
-            if current:
-                items.append(current)
-            current = ""
-            continue
-        current += char
+    cuts = [index for index, char, depth in unquoted(text) if char.isspace() and depth == 0]
+    items = [text[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(text)], strict=True)]
     pairs = []
-    for item in items:
+    for item in filter(None, items):
         key, equals, value = item.partition("=")
         pairs.append((key, _unwrap(value) if equals else "true"))
     return pairs
@@ -186,47 +175,6 @@ def _unwrap(value: str) -> str:
     if len(value) >= 2 and (value[0], value[-1]) in (('"', '"'), ("'", "'"), ("{", "}")):
         return value[1:-1]
     return value
-
-
-def _convert(pass_name: str, key: str, value: str, default):
-    try:
-        if isinstance(default, bool):
-            lowered = value.lower()
-            if lowered in ("true", "1", "on", "yes"):
-                return True
-            if lowered in ("false", "0", "off", "no"):
-                return False
-            raise ValueError
-        if isinstance(default, int):
-            return int(value, 0)
-        if isinstance(default, float):
-            return float(value)
-    except ValueError:
-        raise PipelineError(
-            f"invalid value '{value}' for option '{key}' of pass '{pass_name}'"
-            f" (expected {type(default).__name__})"
-        ) from None
-    if isinstance(default, (list, tuple)):
-        return parse_list_option(value)
-    return value
-
-
-def lintra_options(pass_class, options_text: str | None) -> dict:
-    """Keyword arguments for `pass_class(**...)` from an options body."""
-    result = {}
-    for key, value in split_options(options_text or ""):
-        for candidate in (key, key.replace("-", "_"), key.replace("_", "-")):
-            if candidate in pass_class.options:
-                result[candidate] = _convert(
-                    pass_class.argument, key, value, pass_class.options[candidate]
-                )
-                break
-        else:
-            known = ", ".join(sorted(pass_class.options)) or "none"
-            raise PipelineError(
-                f"unknown option '{key}' for pass '{pass_class.argument}' (known: {known})"
-            )
-    return result
 
 
 # -------------------------------------------------------------------- building
@@ -326,9 +274,8 @@ def add_pipeline(pm: PassManager, pipeline: str, context: ir.Context | None = No
             raise PipelineError(
                 f"lintra pass '{element.name}' is not an operation anchor", element.start + 1
             )
-        pass_class = PASSES[element.name]
         try:
-            lintra_pass = pass_class(**lintra_options(pass_class, element.options))
+            lintra_pass = PASSES[element.name].from_options(split_options(element.options or ""))
             preload_nested_pipelines(lintra_pass, context)
             lintra_pass.add_to(pm)
         except PipelineError as error:
@@ -347,7 +294,3 @@ def build_pass_manager(pipeline: str, context: ir.Context | None = None) -> Pass
     add_pipeline(pm, pipeline, context)
     return pm
 
-
-def build_pass_manager_from_flags(flags, context: ir.Context | None = None) -> PassManager:
-    """`build_pass_manager(pipeline_from_flags(flags))`, e.g. flags `["cse"]`."""
-    return build_pass_manager(pipeline_from_flags(flags), context)

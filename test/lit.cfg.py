@@ -13,9 +13,10 @@ Every tool comes from the Python environment running lit, so a fresh
 
 Features: `jit` when mlir-runner exists, `gpu` when nvidia-smi exists.
 Tests are `.mlir` and `.py` files; test/python (pytest) is not a lit suite.
-Excluded from lit (so they do not count as UNSUPPORTED): test/regressions,
-the reproducers of fuzzer finds, which test/python/test_regressions.py checks
-numerically; and test/gpu on machines without nvidia-smi (a note says so).
+Not lit tests (so they do not count as UNSUPPORTED): the reproducers of fuzzer
+finds directly in test/regressions, which test/python/test_regressions.py checks
+numerically (test/regressions/lit.local.cfg discovers nothing there; its
+upstream/ subfolder, reproducers of upstream MLIR bugs, runs); and test/gpu on machines without nvidia-smi (a note says so).
 Temporary files go to build/test/.../Output.
 """
 
@@ -29,7 +30,7 @@ import lit.formats
 config.name = "lintra"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".py"]
-config.excludes = ["python", "regressions", "lit.cfg.py", "lit.local.cfg", "CMakeLists.txt", "Inputs"]
+config.excludes = ["python", "lit.cfg.py", "lit.local.cfg", "CMakeLists.txt", "Inputs"]
 
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 project_root = os.path.dirname(config.test_source_root)

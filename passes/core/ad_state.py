@@ -48,7 +48,7 @@ class AdState:
         found = {}
         for op in self.body.operations:
             if op.operation.name == "func.func":
-                found[ir.StringAttr(op.operation.attributes["sym_name"]).value] = op.operation
+                found[function_name(op.operation)] = op.operation
         return found
 
     def symbol(self, name: str):
@@ -84,18 +84,10 @@ class AdState:
                                   f"(functions={','.join(names)})", self.module.location)
         return [self.lookup(name) for name in names]
 
-    def fresh_name(self, base: str) -> str:
-        taken = ir.SymbolTable(self.module)
-        name, counter = base, 0
-        while name in taken:
-            counter += 1
-            name = f"{base}_{counter}"
-        return name
-
     def new_function(self, base: str, arg_types, result_types, location: ir.Location,
                      linear_args: set[int] = frozenset()):
         """A private function `@base...` at the end of the module; returns (op, entry block)."""
-        name = self.fresh_name(base)
+        name = fresh_symbol_name(self.module, base)
         self.generated.add(name)
         with location:
             function = func.FuncOp(name, (list(arg_types), list(result_types)),
@@ -110,33 +102,47 @@ class AdState:
         return function.operation, entry
 
 
+def fresh_symbol_name(module: ir.Operation, base: str) -> str:
+    """`base`, or `base_1`, `base_2`, ...: the first that no symbol of `module` has."""
+    taken = ir.SymbolTable(module)
+    name, counter = base, 0
+    while name in taken:
+        counter += 1
+        name = f"{base}_{counter}"
+    return name
+
+
 def function_name(function: ir.Operation) -> str:
-    return ir.StringAttr(function.attributes["sym_name"]).value
+    return function.attributes["sym_name"].value
 
 
 def function_type(function: ir.Operation) -> ir.FunctionType:
-    return ir.FunctionType(ir.TypeAttr(function.attributes["function_type"]).value)
+    return function.attributes["function_type"].value
 
 
 def linear_arg_positions(function: ir.Operation) -> list[int]:
     """Indices of the arguments marked `{lintra.linear}`."""
     if "arg_attrs" not in function.attributes:
         return []
-    positions = []
-    for index, attrs in enumerate(ir.ArrayAttr(function.attributes["arg_attrs"])):
-        if LINEAR_ATTR in ir.DictAttr(attrs):
-            positions.append(index)
-    return positions
+    return [index for index, attrs in enumerate(function.attributes["arg_attrs"])
+            if LINEAR_ATTR in attrs]
+
+
+def call_function(b, name: str, operands) -> list[ir.Value]:
+    """The results of a call of function `@name` of `b.ad`'s module, emitted by
+    Emitter `b`."""
+    result_types = function_type(b.ad.lookup(name)).results
+    return list(func.CallOp(result_types, name, list(operands), loc=b.location, ip=b.ip).results)
 
 
 def emit_return(ip: ir.InsertionPoint, values, location: ir.Location) -> None:
-    ir.Operation.create("func.return", operands=list(values), loc=location, ip=ip)
+    func.ReturnOp(list(values), loc=location, ip=ip)
 
 
 def callee_of(op: ir.Operation) -> str:
     if "callee" not in op.attributes:
         raise LintraError.at(op, "requires a 'callee' symbol attribute")
-    return ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+    return op.attributes["callee"].value
 
 
 def find_function(op: ir.Operation, name: str):

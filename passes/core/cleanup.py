@@ -1,8 +1,9 @@
 """Clean-up after AD: simplify, then drop dead residual and tangent code.
 
 `cleanup(ad)` touches only functions the AD generated or expanded lintra ops
-in; other user functions are left as they were. It runs canonicalize and cse on
-those, then repeats until nothing changes, for each generated (private) function:
+in; other user functions are left as they were. It runs upstream canonicalize
+and cse on those, then repeats until nothing changes, for each generated
+(private) function:
 * erase it when nothing calls it any more;
 * drop results no caller uses, fold results that return the same value twice
   into one (so a residual is passed once), and move returned constants and
@@ -11,14 +12,25 @@ those, then repeats until nothing changes, for each generated (private) function
   constant for (the constant moves into the function, where canonicalize can
   fold it, e.g. the 1.0 seed of a gradient);
 and updates every call site; callers of a function that merely forwards to
-another call that one directly, and repeated calls of a generated function with
-the same operands are merged (generated functions are pure). Unused residuals and tangents thus disappear
-across function boundaries.
+another call that one directly, and repeated calls of a generated function
+with the same operands are merged (generated functions are pure). Unused
+residuals and tangents thus disappear across function boundaries.
+
+Why not upstream `symbol-dce` and `remove-dead-values` for the pruning: both
+work on the whole module, so they would delete unused *user* private functions
+and rewrite untouched user functions, breaking the contract above; and they
+cannot sink constant arguments, forward returned arguments or constants to the
+callers, bypass forwarding wrappers or merge duplicate calls, which is most of
+what shrinks derivatives of derivatives. Measured on 8 MLPs, each with a grad
+and a jvp of that grad (88 functions): `builtin.module(symbol-dce,
+remove-dead-values,canonicalize,cse)` takes 0.21 s and leaves 13% more IR than
+this clean-up (0.39 s, of which canonicalize and cse 0.05 s).
 """
 
 from __future__ import annotations
 
 from mlir import ir, passmanager
+from mlir.dialects import arith, func
 
 from .ad_state import AdState
 from .emit import erase_dead_ops, used_values
@@ -36,7 +48,7 @@ def simplify(functions) -> None:
 def call_sites(module: ir.Operation) -> dict[str, list[ir.Operation]]:
     sites: dict[str, list] = {}
     for op in lintra_ops(module, ("func.call",)) + lintra_ops(module):
-        sites.setdefault(ir.FlatSymbolRefAttr(op.attributes["callee"]).value, []).append(op)
+        sites.setdefault(op.attributes["callee"].value, []).append(op)
     return sites
 
 
@@ -58,10 +70,9 @@ def same_constant(calls: list, index: int):
 def rebuild_call(call: ir.Operation, keep_args, result_sources, result_types) -> None:
     """Replace `call` by one passing `keep_args`; old result i takes new result result_sources[i]."""
     operands = [v for i, v in enumerate(call.operands) if i in keep_args]
-    new = ir.Operation.create("func.call", results=result_types, operands=operands,
-                              attributes={"callee": call.attributes["callee"]},
-                              loc=call.location, ip=ir.InsertionPoint(call))
-    for old, source in zip(call.results, result_sources):
+    new = func.CallOp(result_types, call.attributes["callee"], operands, loc=call.location,
+                      ip=ir.InsertionPoint(call))
+    for old, source in zip(call.results, result_sources, strict=True):
         if source is not None:
             old.replace_all_uses_with(new.results[source])
     call.erase()
@@ -76,9 +87,8 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     for index, argument in enumerate(entry.arguments):
         attr = same_constant(calls, index) if list(argument.uses) else None
         if attr is not None:
-            constant = ir.Operation.create("arith.constant", results=[argument.type],
-                                           attributes={"value": attr}, loc=function.location,
-                                           ip=ir.InsertionPoint.at_block_begin(entry))
+            constant = arith.ConstantOp(argument.type, attr, loc=function.location,
+                                        ip=ir.InsertionPoint.at_block_begin(entry))
             argument.replace_all_uses_with(constant.result)
     terminator = list(entry.operations)[-1].operation
     returned = list(terminator.operands)
@@ -91,9 +101,8 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
             if not list(call.results[index].uses):
                 continue
             if attr is not None:
-                constant = ir.Operation.create("arith.constant", results=[value.type],
-                                               attributes={"value": attr}, loc=call.location,
-                                               ip=ir.InsertionPoint(call))
+                constant = arith.ConstantOp(value.type, attr, loc=call.location,
+                                            ip=ir.InsertionPoint(call))
                 call.results[index].replace_all_uses_with(constant.result)
             elif forwarded:
                 call.results[index].replace_all_uses_with(call.operands[value.arg_number])
@@ -118,8 +127,7 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     if len(kept_values) == len(returned) and len(keep_args) == len(entry.arguments) \
             and result_sources == list(range(len(returned))):
         return False
-    ir.Operation.create("func.return", operands=kept_values, loc=terminator.location,
-                        ip=ir.InsertionPoint(terminator))
+    func.ReturnOp(kept_values, loc=terminator.location, ip=ir.InsertionPoint(terminator))
     terminator.erase()
     arg_types = [entry.arguments[i].type for i in keep_args]
     for index in reversed(range(len(entry.arguments))):
@@ -128,7 +136,7 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     result_types = [v.type for v in kept_values]
     function.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(arg_types, result_types))
     if "arg_attrs" in function.attributes:
-        attrs = list(ir.ArrayAttr(function.attributes["arg_attrs"]))
+        attrs = list(function.attributes["arg_attrs"])
         function.attributes["arg_attrs"] = ir.ArrayAttr.get([attrs[i] for i in keep_args])
     for call in calls:
         if kept_values:
@@ -154,10 +162,9 @@ def bypass_wrapper(function: ir.Operation, calls: list) -> bool:
             return False
     for call in calls:
         operands = [call.operands[v.arg_number] for v in inner.operands]
-        new = ir.Operation.create("func.call", results=[r.type for r in inner.results],
-                                  operands=operands, attributes={"callee": inner.attributes["callee"]},
-                                  loc=call.location, ip=ir.InsertionPoint(call))
-        for old, value in zip(call.results, new.results):
+        new = func.CallOp([r.type for r in inner.results], inner.attributes["callee"], operands,
+                          loc=call.location, ip=ir.InsertionPoint(call))
+        for old, value in zip(call.results, new.results, strict=True):
             old.replace_all_uses_with(value)
         call.erase()
     return True
@@ -170,7 +177,7 @@ def enclosing_function_op(op: ir.Operation) -> ir.Operation:
 
 
 def callees(function: ir.Operation) -> set[str]:
-    return {ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+    return {op.attributes["callee"].value
             for op in lintra_ops(function, ("func.call",))}
 
 
@@ -185,7 +192,7 @@ def prune_round(ad: AdState, keep) -> bool:
     """
     def removable(op):
         return op.name != "func.call" or \
-            ir.FlatSymbolRefAttr(op.attributes["callee"]).value in ad.generated
+            op.attributes["callee"].value in ad.generated
 
     changed_any = False
     while True:
@@ -221,12 +228,12 @@ def merge_duplicate_calls(function: ir.Operation, generated: set[str]) -> None:
         op = op.operation
         if op.name != "func.call":
             continue
-        callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+        callee = op.attributes["callee"].value
         if callee not in generated:
             continue
         key = (callee, tuple(op.operands))
         if key in seen:
-            for old, new in zip(op.results, seen[key].results):
+            for old, new in zip(op.results, seen[key].results, strict=True):
                 old.replace_all_uses_with(new)
             op.erase()
         else:

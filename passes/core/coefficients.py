@@ -22,7 +22,7 @@ from .structured import PARALLEL, build_generic, empty, identity_dims
 
 def loop_bounds(s) -> list[int]:
     bounds = [None] * s.n_dims
-    for value, dims in zip(s.ins + s.outs, s.maps):
+    for value, dims in zip(s.ins + s.outs, s.maps, strict=True):
         for position, dim in enumerate(dims):
             bounds[dim] = shape_of(value.type)[position]
     return bounds
@@ -71,7 +71,7 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
         mapping = {arguments[i]: args[slot] for slot, i in enumerate(primal)}
         for op in body:
             if op not in linear_ops:
-                mapping.update(zip(op.results, inner.clone(op, mapping).results))
+                mapping.update(zip(op.results, inner.clone(op, mapping).results, strict=True))
         return [mapping[c] for c in coefficients]
 
     outs = [empty(b, tensor_type(bounds, c.type)) for c in coefficients]
@@ -90,12 +90,13 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
     maps = [identity] * len(values) + [s.maps[i] for i in direct + tangents] + s.maps[s.n_in:]
 
     def linear_body(inner: Emitter, args):
-        mapping = dict(zip(coefficients, args[:len(values)]))
-        mapping.update(zip([arguments[i] for i in direct + tangents], args[len(values):len(inputs)]))
-        mapping.update(zip(arguments[s.n_in:], args[len(inputs):]))
+        mapping = dict(zip(coefficients, args[:len(values)], strict=True))
+        mapping.update(zip([arguments[i] for i in direct + tangents], args[len(values):len(inputs)],
+                           strict=True))
+        mapping.update(zip(arguments[s.n_in:], args[len(inputs):], strict=True))
         for op in body:
             if op in linear_ops or op in recomputed or op.name == "arith.constant":
-                mapping.update(zip(op.results, inner.clone(op, mapping).results))
+                mapping.update(zip(op.results, inner.clone(op, mapping).results, strict=True))
         return [mapping.get(v, v) for v in terminator.operands]
 
     results = build_generic(b, inputs, s.outs, maps, s.n_dims, s.iterators, linear_body)

@@ -12,15 +12,14 @@ float values carry tangents.
 from __future__ import annotations
 
 from mlir import ir
+from mlir.dialects import arith
 
 from ..diagnostics import LintraError
-
-CMPF_PREDICATES = {"oeq": 1, "ogt": 2, "oge": 3, "olt": 4, "ole": 5, "one": 6, "une": 13, "uno": 14}
 
 
 def is_float_type(type_: ir.Type) -> bool:
     if isinstance(type_, ir.RankedTensorType):
-        type_ = ir.RankedTensorType(type_).element_type
+        type_ = type_.element_type
     return isinstance(type_, ir.FloatType)
 
 
@@ -30,13 +29,13 @@ def is_float(value: ir.Value) -> bool:
 
 def element_type(type_: ir.Type) -> ir.Type:
     if isinstance(type_, ir.ShapedType):
-        return ir.ShapedType(type_).element_type
+        return type_.element_type
     return type_
 
 
 def shape_of(type_: ir.Type) -> list[int]:
     if isinstance(type_, ir.ShapedType):
-        return list(ir.ShapedType(type_).shape)
+        return list(type_.shape)
     return []
 
 
@@ -46,7 +45,7 @@ def tensor_type(shape, elem: ir.Type) -> ir.Type:
 
 def check_static(value: ir.Value, op) -> None:
     """Reject dynamic shapes: lintra differentiates static shapes only."""
-    if isinstance(value.type, ir.ShapedType) and not ir.ShapedType(value.type).has_static_shape:
+    if isinstance(value.type, ir.ShapedType) and not value.type.has_static_shape:
         raise LintraError.at(op, f"has a dynamically shaped value of type {value.type}; "
                                  "lintra supports static shapes only")
 
@@ -60,11 +59,9 @@ def float_constant_value(value: ir.Value):
     if op.name == "arith.constant":
         attr = op.attributes["value"]
         if isinstance(attr, ir.FloatAttr):
-            return ir.FloatAttr(attr).value
-        if isinstance(attr, ir.DenseFPElementsAttr):
-            dense = ir.DenseFPElementsAttr(attr)
-            if dense.is_splat:
-                return ir.FloatAttr(dense.get_splat_value()).value
+            return attr.value
+        if isinstance(attr, ir.DenseFPElementsAttr) and attr.is_splat:
+            return attr.get_splat_value().value
         return None
     if op.name in ("linalg.fill", "tensor.splat"):
         return float_constant_value(op.operands[0])
@@ -148,16 +145,12 @@ class Emitter:
         """An emitter for a region built at `ip`, sharing this one's AD state and scope."""
         return Emitter(ip, self.location, self.ad, self.scope)
 
-    # -- raw construction ------------------------------------------------
-    def create(self, name, operands, result_types, attributes=None, regions=0) -> ir.Operation:
-        return ir.Operation.create(name, results=list(result_types), operands=list(operands),
-                                   attributes=attributes or {}, regions=regions,
-                                   loc=self.location, ip=self.ip)
-
-    def op1(self, name, *operands, result_type=None, attributes=None) -> ir.Value:
-        """A single-result op whose result type defaults to the first operand's."""
-        result_type = result_type or operands[0].type
-        return self.create(name, operands, [result_type], attributes).result
+    # -- construction ----------------------------------------------------
+    def op1(self, name, *operands, result_type=None) -> ir.Value:
+        """A single-result op named `name`, for rules that choose an op by name (a
+        reduction's combiner, `unary`); its result type defaults to the first operand's."""
+        return ir.Operation.create(name, results=[result_type or operands[0].type],
+                                   operands=list(operands), loc=self.location, ip=self.ip).result
 
     def clone(self, op: ir.Operation, mapping: dict) -> ir.Operation:
         return clone_op(op, mapping, self.ip)
@@ -173,7 +166,7 @@ class Emitter:
             attr = ir.DenseElementsAttr.get_splat(type_, scalar)
         else:
             attr = scalar
-        return self.create("arith.constant", [], [type_], {"value": attr}).result
+        return arith.ConstantOp(type_, attr, loc=self.location, ip=self.ip).result
 
     def zeros(self, type_: ir.Type) -> ir.Value:
         return self.constant(type_, 0.0)
@@ -194,34 +187,31 @@ class Emitter:
             return b
         if b is None:
             return a
-        return self.op1("arith.addf", a, b)
+        return arith.addf(a, b, loc=self.location, ip=self.ip)
 
     def sub(self, a, b):
         if b is None:
             return a
         if a is None:
             return self.neg(b)
-        return self.op1("arith.subf", a, b)
+        return arith.subf(a, b, loc=self.location, ip=self.ip)
 
     def neg(self, a):
-        return None if a is None else self.op1("arith.negf", a)
+        return None if a is None else arith.negf(a, loc=self.location, ip=self.ip)
 
     def mul(self, a, b):
         if a is None or b is None:
             return None
-        return self.op1("arith.mulf", a, b)
+        return arith.mulf(a, b, loc=self.location, ip=self.ip)
 
     def div(self, a, b):
-        return None if a is None else self.op1("arith.divf", a, b)
+        return None if a is None else arith.divf(a, b, loc=self.location, ip=self.ip)
 
     def unary(self, name, a):
         return self.op1(name, a)
 
-    def cmpf(self, predicate: str, a, b) -> ir.Value:
-        i1 = ir.IntegerType.get_signless(1)
-        result_type = tensor_type(shape_of(a.type), i1) if isinstance(a.type, ir.ShapedType) else i1
-        attr = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), CMPF_PREDICATES[predicate])
-        return self.create("arith.cmpf", [a, b], [result_type], {"predicate": attr}).result
+    def cmpf(self, predicate: arith.CmpFPredicate, a, b) -> ir.Value:
+        return arith.cmpf(predicate, a, b, loc=self.location, ip=self.ip)
 
     def select(self, cond, a, b):
         """Elementwise select with symbolic zeros: None only if both are None."""
@@ -229,7 +219,7 @@ class Emitter:
             return None
         a = self.instantiate(a, (b if a is None else a).type)
         b = self.instantiate(b, a.type)
-        return self.create("arith.select", [cond, a, b], [a.type]).result
+        return arith.select(cond, a, b, loc=self.location, ip=self.ip)
 
     def like(self, value, number: float) -> ir.Value:
         """A constant of `value`'s type (splat for tensors)."""

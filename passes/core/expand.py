@@ -20,7 +20,8 @@ from mlir import ir
 from lintra.dialect import OP_NAMES
 
 from ..diagnostics import LintraError
-from .ad_state import (AdState, callee_of, function_name, function_type, linear_arg_positions)
+from .ad_state import (AdState, call_function, callee_of, function_name, function_type,
+                        linear_arg_positions)
 from .emit import Emitter, is_float_type
 from .jvp import jvp_function
 from .linearize import linearize_function
@@ -42,12 +43,6 @@ def expect_types(op, what: str, actual, expected, callee: str) -> None:
                                  f"{type_list(expected)}")
 
 
-def call(b: Emitter, name: str, operands, ad: AdState) -> list:
-    result_types = function_type(ad.lookup(name)).results
-    return list(b.create("func.call", operands, result_types,
-                         {"callee": ir.FlatSymbolRefAttr.get(name)}).results)
-
-
 def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     """Replace lintra op `op` by calls of derived functions (see the module doc).
 
@@ -67,15 +62,15 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
             # As the func.call JVP rule does: the linear half is a call of @f_lin,
             # which a later transposition recognizes as linear.
             fwd, lin = linearize_function(ad, callee)
-            primal = call(b, fwd, operands[:len(ins)], ad)
-            tangents = iter(call(b, lin, primal[len(outs):] + operands[len(ins):], ad))
+            primal = call_function(b, fwd, operands[:len(ins)])
+            tangents = iter(call_function(b, lin, primal[len(outs):] + operands[len(ins):]))
             results = primal[:len(outs)] + list(tangents)
         else:
-            results = call(b, jvp_function(ad, callee), operands, ad)
+            results = call_function(b, jvp_function(ad, callee), operands)
     elif op.name in ("lintra.vjp", "lintra.grad"):
         if op.name == "lintra.grad":
             if len(outs) != 1 or not is_float_type(outs[0]) or (
-                    isinstance(outs[0], ir.ShapedType) and ir.ShapedType(outs[0]).rank != 0):
+                    isinstance(outs[0], ir.ShapedType) and outs[0].rank != 0):
                 raise LintraError.at(op, f"requires @{name} to return exactly one float scalar or 0-d "
                                          f"tensor, but it returns {type_list(outs)}")
             expect_types(op, "operand types", [v.type for v in operands], ins, name)
@@ -85,14 +80,14 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
             expect_types(op, "operand types", [v.type for v in operands], ins + floats(outs), name)
             expect_types(op, "result types", result_types, outs + floats(ins), name)
         fwd, lin = linearize_function(ad, callee)
-        primal = call(b, fwd, operands[:len(ins)], ad)
+        primal = call_function(b, fwd, operands[:len(ins)])
         residuals = primal[len(outs):]
         # Cotangents of results whose tangent is known zero contribute nothing.
         activity = tuple(not zero for zero in ad.zero_results[lin])
-        live = [ct for ct, active in zip(operands[len(ins):], activity) if active]
+        live = [ct for ct, active in zip(operands[len(ins):], activity, strict=True) if active]
         if floats(ins):
             transposed = transpose_function(ad, ad.lookup(lin), activity)
-            cotangents = call(b, transposed, residuals + live, ad)
+            cotangents = call_function(b, transposed, residuals + live)
         else:  # nothing to differentiate with respect to
             cotangents = []
         results = cotangents if op.name == "lintra.grad" else primal[:len(outs)] + cotangents
@@ -103,10 +98,10 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         nonlinear = [t for i, t in enumerate(ins) if i not in linear]
         expect_types(op, "operand types", [v.type for v in operands], nonlinear + floats(outs), name)
         expect_types(op, "result types", result_types, [ins[i] for i in linear], name)
-        results = call(b, transpose_function(ad, callee), operands, ad)
+        results = call_function(b, transpose_function(ad, callee), operands)
     else:
         raise LintraError.at(op, "is not a lintra op")
-    for old, new in zip(op.results, results):
+    for old, new in zip(op.results, results, strict=True):
         old.replace_all_uses_with(new)
     ad.touched.add(enclosing_function(op))
     op.erase()

@@ -6,7 +6,7 @@ Contract: `jvp_function(ad, f)` creates (once per `f`) a private function
 
 with one tangent argument per float argument of @f and one tangent result per
 float result, such that result_tangents = J_f(primals) . tangents. Inside, each op
-of @f is re-emitted followed by its JVP rule's tangent ops (`rules.JVP_RULES`).
+of @f is re-emitted followed by its JVP rule's tangent ops (`tables.JVP_RULES`, filled by `lintra.passes.rules`).
 Tangents known to be zero stay symbolic (`None`) and emit nothing; they are
 materialized only at the function boundary.
 """
@@ -16,9 +16,9 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from ..rules import JVP_RULES, Replaced
 from .ad_state import AdState, emit_return, function_name, function_type
 from .emit import Emitter, check_static, is_float, is_float_type, used_values
+from .tables import JVP_RULES, Replaced
 
 
 def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
@@ -28,7 +28,7 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
         op = op.operation
         b.location = op.location
         new = b.clone(op, primal_map)
-        for old, value in zip(op.results, new.results):
+        for old, value in zip(op.results, new.results, strict=True):
             primal_map[old] = value
         tangents = [tangent_map.get(v) for v in op.operands]
         captured = used_values(op)[len(op.operands):]
@@ -47,11 +47,11 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
                 check_static(value, op)
         result = rule(b, new, tangents)
         if isinstance(result, Replaced):
-            for old, value in zip(op.results, result.primals):
+            for old, value in zip(op.results, result.primals, strict=True):
                 primal_map[old] = value
             new.erase()
             result = result.tangents
-        for old, tangent in zip(op.results, result):
+        for old, tangent in zip(op.results, result, strict=True):
             if tangent is not None and is_float(old):
                 tangent_map[old] = tangent
 
@@ -72,15 +72,15 @@ def jvp_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | N
     if key in ad.jvp_cache:
         return ad.jvp_cache[key]
     ad.enter(source, "jvp")
-    tangent_inputs = [inputs[i] for i, on in zip(float_positions, active) if on]
+    tangent_inputs = [inputs[i] for i, on in zip(float_positions, active, strict=True) if on]
     tangent_results = [t for t in results if is_float_type(t)]
     function, entry = ad.new_function(f"{name}_jvp", inputs + tangent_inputs,
                                       results + tangent_results, source.location)
     ad.jvp_cache[key] = function_name(function)
     block = source.regions[0].blocks[0]
-    primal_map = dict(zip(block.arguments, entry.arguments[:len(inputs)]))
-    active_args = [block.arguments[i] for i, on in zip(float_positions, active) if on]
-    tangent_map = dict(zip(active_args, entry.arguments[len(inputs):]))
+    primal_map = dict(zip(block.arguments, entry.arguments[:len(inputs)], strict=True))
+    active_args = [block.arguments[i] for i, on in zip(float_positions, active, strict=True) if on]
+    tangent_map = dict(zip(active_args, entry.arguments[len(inputs):], strict=True))
     b = Emitter(ir.InsertionPoint(entry), source.location, ad)
     operations = list(block.operations)
     jvp_ops(b, operations[:-1], primal_map, tangent_map)

@@ -105,12 +105,12 @@ def linearize_function(ad: AdState, source: ir.Operation,
     location = source.location
     fwd, fwd_entry = ad.new_function(f"{name}_fwd", ftype.inputs,
                                      list(ftype.results) + [r.type for r in residuals], location)
-    mapping = dict(zip(list(block.arguments)[:n_args], fwd_entry.arguments))
+    mapping = dict(zip(list(block.arguments)[:n_args], fwd_entry.arguments, strict=True))
     b = Emitter(ir.InsertionPoint(fwd_entry), location, ad)
     for index, op in enumerate(body):
         if index not in linear_ops:
             new = b.clone(op.operation, mapping)
-            mapping.update(zip(op.operation.results, new.results))
+            mapping.update(zip(op.operation.results, new.results, strict=True))
     outs = [mapping[v] for v in list(terminator.operands)[:n_results]] + [mapping[r] for r in residuals]
     emit_return(b.ip, outs, terminator.location)
     erase_dead_ops(fwd_entry)
@@ -119,13 +119,13 @@ def linearize_function(ad: AdState, source: ir.Operation,
     lin, lin_entry = ad.new_function(
         f"{name}_lin", lin_types, [v.type for v in tangent_outs], location,
         linear_args=set(range(len(residuals), len(lin_types))))
-    mapping = dict(zip(residuals + tangent_args, lin_entry.arguments))
+    mapping = dict(zip(residuals + tangent_args, lin_entry.arguments, strict=True))
     b = Emitter(ir.InsertionPoint(lin_entry), location, ad)
     for index, op in enumerate(body):
         op = op.operation
         if index in linear_ops or (len(op.results) and op.results[0] in replicated):
             new = b.clone(op, mapping)
-            mapping.update(zip(op.results, new.results))
+            mapping.update(zip(op.results, new.results, strict=True))
     emit_return(b.ip, [mapping[v] for v in tangent_outs], terminator.location)
     erase_dead_ops(lin_entry)
 

@@ -7,11 +7,12 @@ work on projected permutations, where each result of a map is one loop dim.
 from __future__ import annotations
 
 from mlir import ir
+from mlir.dialects import linalg, tensor
 
 from ..diagnostics import LintraError
 from .emit import Emitter, element_type, shape_of, tensor_type
 
-PARALLEL, REDUCTION = "parallel", "reduction"
+PARALLEL, REDUCTION = linalg.IteratorType.parallel, linalg.IteratorType.reduction
 
 
 def map_dims(attr, op=None) -> list[int]:
@@ -21,50 +22,40 @@ def map_dims(attr, op=None) -> list[int]:
         raise LintraError.at(op, f"has indexing map {affine_map} that is not a projected "
                                  "permutation; lintra supports only those") if op is not None \
             else LintraError(f"unsupported indexing map {affine_map}")
-    return [ir.AffineDimExpr(expr).position for expr in affine_map.results]
+    return [expr.position for expr in affine_map.results]
 
 
-def affine_map_attr(n_dims: int, dims) -> ir.Attribute:
-    exprs = [ir.AffineDimExpr.get(d) for d in dims]
-    return ir.AffineMapAttr.get(ir.AffineMap.get(n_dims, 0, exprs))
+def affine_map(n_dims: int, dims) -> ir.AffineMap:
+    return ir.AffineMap.get(n_dims, 0, [ir.AffineDimExpr.get(d) for d in dims])
 
 
-def iterator_attr(kind: str) -> ir.Attribute:
-    return ir.Attribute.parse(f"#linalg.iterator_type<{kind}>")
-
-
-def iterator_kinds(op) -> list[str]:
-    return [str(a).split("<")[1].rstrip(">") for a in ir.ArrayAttr(op.attributes["iterator_types"])]
+def iterator_kinds(op) -> list[linalg.IteratorType]:
+    """The iterator types of a linalg.generic (the bindings have no class for
+    `#linalg.iterator_type<...>`, so its text is read)."""
+    return [linalg.IteratorType[str(a).split("<")[1].rstrip(">")]
+            for a in op.attributes["iterator_types"]]
 
 
 def empty(b: Emitter, type_: ir.Type) -> ir.Value:
-    return b.create("tensor.empty", [], [type_]).result
+    return tensor.empty(shape_of(type_), element_type(type_), loc=b.location, ip=b.ip)
 
 
-def structured_op(b: Emitter, name: str, ins, outs, attributes: dict, body,
-                  operand_segments: bool = True) -> list:
-    """A linalg op `name` with a scalar body region.
-
-    `body(inner: Emitter, args) -> yielded values` builds the region, where
-    `args` are the scalar block arguments (ins, then outs).
-    """
-    if operand_segments:
-        attributes = {**attributes,
-                      "operandSegmentSizes": ir.DenseI32ArrayAttr.get([len(ins), len(outs)])}
-    op = b.create(name, list(ins) + list(outs), [v.type for v in outs], attributes, regions=1)
+def with_body(b: Emitter, op: ir.OpView, ins, outs, body) -> list:
+    """The results of linalg op `op`, built with operands `ins`, `outs` and an empty
+    region, once its scalar body is built: `body(inner: Emitter, args) -> yielded
+    values`, where `args` are the scalar block arguments (ins, then outs)."""
     arg_types = [element_type(v.type) for v in list(ins) + list(outs)]
     block = ir.Block.create_at_start(op.regions[0], arg_types, [b.location] * len(arg_types))
     inner = b.nested(ir.InsertionPoint(block))
-    inner.create("linalg.yield", body(inner, list(block.arguments)), [])
+    linalg.YieldOp(body(inner, list(block.arguments)), loc=b.location, ip=inner.ip)
     return list(op.results)
 
 
 def build_generic(b: Emitter, ins, outs, maps, n_dims: int, iterators, body) -> list:
-    """A linalg.generic; `maps` holds dim lists for ins then outs (see `structured_op`)."""
-    return structured_op(b, "linalg.generic", ins, outs, {
-        "indexing_maps": ir.ArrayAttr.get([affine_map_attr(n_dims, m) for m in maps]),
-        "iterator_types": ir.ArrayAttr.get([iterator_attr(k) for k in iterators]),
-    }, body)
+    """A linalg.generic; `maps` holds dim lists for ins then outs (see `with_body`)."""
+    op = linalg.GenericOp([v.type for v in outs], ins, outs, [affine_map(n_dims, m) for m in maps],
+                          iterators, loc=b.location, ip=b.ip)
+    return with_body(b, op, ins, outs, body)
 
 
 def identity_dims(rank: int) -> list[int]:
@@ -80,15 +71,14 @@ def reduce_sum(b: Emitter, x: ir.Value, reduced_dims, combiner: str = "arith.add
     reduced = sorted(set(reduced_dims))
     kept = [d for d in range(len(shape)) if d not in reduced]
     out_type = tensor_type([shape[d] for d in kept], element_type(x.type))
-    return structured_op(b, "linalg.reduce", [x], [b.constant(out_type, identity)],
-                         {"dimensions": ir.DenseI64ArrayAttr.get(reduced)},
-                         lambda inner, args: [inner.op1(combiner, args[0], args[1])],
-                         operand_segments=False)[0]
+    init = b.constant(out_type, identity)
+    op = linalg.ReduceOp([out_type], [x], [init], reduced, loc=b.location, ip=b.ip)
+    return with_body(b, op, [x], [init], lambda inner, args: [inner.op1(combiner, args[0], args[1])])[0]
 
 
 def sum_to_scalar(b: Emitter, x: ir.Value) -> ir.Value:
     total = reduce_sum(b, x, range(len(shape_of(x.type))))
-    return b.create("tensor.extract", [total], [element_type(x.type)]).result
+    return tensor.extract(total, [], loc=b.location, ip=b.ip)
 
 
 def broadcast_in_dims(b: Emitter, x: ir.Value, target: ir.Type, x_dims) -> ir.Value:
@@ -98,13 +88,6 @@ def broadcast_in_dims(b: Emitter, x: ir.Value, target: ir.Type, x_dims) -> ir.Va
                          [PARALLEL] * rank, lambda inner, args: [args[0]])[0]
 
 
-def scalar_to_tensor(b: Emitter, scalar: ir.Value, target: ir.Type) -> ir.Value:
-    """A tensor of type `target` filled with `scalar`."""
-    rank = len(shape_of(target))
-    return build_generic(b, [], [empty(b, target)], [identity_dims(rank)], rank, [PARALLEL] * rank,
-                         lambda inner, args: [scalar])[0]
-
-
 def contraction(b: Emitter, first, second, out_type: ir.Type, maps, n_dims: int) -> ir.Value:
     """out[maps[2]] = sum over the other dims of first[maps[0]] * second[maps[1]]."""
     out_dims = set(maps[2])
@@ -112,11 +95,3 @@ def contraction(b: Emitter, first, second, out_type: ir.Type, maps, n_dims: int)
     return build_generic(b, [first, second], [b.zeros(out_type)], maps, n_dims, iterators,
                          lambda inner, args: [inner.op1("arith.addf", args[2],
                                                         inner.op1("arith.mulf", args[0], args[1]))])[0]
-
-
-def static_slice_attrs(op) -> dict:
-    return {key: op.attributes[key] for key in ("static_offsets", "static_sizes", "static_strides")}
-
-
-def i64_array(values) -> ir.Attribute:
-    return ir.DenseI64ArrayAttr.get([int(v) for v in values])

@@ -24,9 +24,9 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from ..rules import TRANSPOSE_RULES, Linear
 from .ad_state import AdState, emit_return, function_name, function_type, linear_arg_positions
 from .emit import Emitter, is_float, is_float_type, is_zero_constant, used_values
+from .tables import TRANSPOSE_RULES, Linear
 
 
 def ordinal(index: int) -> str:
@@ -73,9 +73,10 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
     operations = list(block.operations)
     body, terminator = operations[:-1], operations[-1].operation
     outputs = list(terminator.operands) if terminator_operands is None else terminator_operands
-    linear_values = {a for a, flag in zip(block.arguments, linear_args) if flag}
+    linear_values = {a for a, flag in zip(block.arguments, linear_args, strict=True) if flag}
     mapping = dict(b.scope)
-    mapping.update({a: v for a, v, flag in zip(block.arguments, arg_values, linear_args) if not flag})
+    mapping.update({a: v for a, v, flag in zip(block.arguments, arg_values, linear_args, strict=True)
+                    if not flag})
     b.scope = mapping
     linear_ops = []
     for op in body:
@@ -88,10 +89,10 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
         else:
             b.location = op.location
             new = b.clone(op, mapping)
-            mapping.update(zip(op.results, new.results))
+            mapping.update(zip(op.results, new.results, strict=True))
 
     cotangents: dict = {}
-    for index, (value, ct) in enumerate(zip(outputs, result_cts)):
+    for index, (value, ct) in enumerate(zip(outputs, result_cts, strict=True)):
         if value in linear_values:
             cotangents[value] = b.add(cotangents.get(value), ct)
         elif is_float(value) and not is_zero_constant(value):
@@ -106,10 +107,10 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
         args = [Linear(v.type) if v in linear_values else mapping.get(v, v) for v in op.operands]
         b.location = op.location
         contributions = TRANSPOSE_RULES[op.name].transpose(b, op, cts, args)
-        for value, ct in zip(op.operands, contributions):
+        for value, ct in zip(op.operands, contributions, strict=True):
             if ct is not None and value in linear_values:
                 cotangents[value] = b.add(cotangents.get(value), ct)
-    return [cotangents.get(a) for a, flag in zip(block.arguments, linear_args) if flag]
+    return [cotangents.get(a) for a, flag in zip(block.arguments, linear_args, strict=True) if flag]
 
 
 def transpose_function(ad: AdState, source: ir.Operation,
@@ -137,7 +138,7 @@ def transpose_function(ad: AdState, source: ir.Operation,
             raise LintraError.at(source, f"marks argument #{index} of non-float type {inputs[index]} "
                                          "as {lintra.linear}")
     nonlinear = [i for i in range(len(inputs)) if i not in positions]
-    ct_types = [t for t, on in zip(float_results, active) if on]
+    ct_types = [t for t, on in zip(float_results, active, strict=True) if on]
     function, entry = ad.new_function(f"{name}_transpose", [inputs[i] for i in nonlinear] + ct_types,
                                       [inputs[i] for i in positions], source.location)
     ad.transpose_cache[key] = function_name(function)
@@ -154,7 +155,7 @@ def transpose_function(ad: AdState, source: ir.Operation,
     linear_flags = [i in positions for i in range(len(inputs))]
     results = transpose_block(b, block, linear_flags, arg_values, cts)
     ad.zero_results[function_name(function)] = tuple(ct is None for ct in results)
-    emit_return(b.ip, [b.instantiate(ct, inputs[i]) for ct, i in zip(results, positions)],
+    emit_return(b.ip, [b.instantiate(ct, inputs[i]) for ct, i in zip(results, positions, strict=True)],
                 source.location)
     ad.leave(source, "transpose")
     return function_name(function)

@@ -1,8 +1,11 @@
-"""Differentiation rules, one module per dialect, collected into two tables.
+"""Differentiation rules, one module per dialect: the top layer of `lintra.passes`.
 
-To support a new op, add its rules to `passes/rules/<dialect>.py` using the
-helpers in `tables.py` (`defjvp`, `deflinear`, `defbilinear`, `defzero`).
+Importing this package fills the tables of `lintra.passes.core.tables`
+(`JVP_RULES`, `TRANSPOSE_RULES`) that the machinery in `lintra.passes.core`
+reads; `lintra.passes` imports it, so the tables are full whenever a pass runs.
+To support a new op, add its rules to `passes/rules/<dialect>.py` with the
+helpers of `core/tables.py` (`defjvp`, `deflinear`, `defbilinear`, `defzero`).
+linalg.generic and linalg.map have their own file, `linalg_generic.py`.
 """
 
-from .tables import JVP_RULES, TRANSPOSE_RULES, Linear, Replaced, TransposeRule  # noqa: F401
-from . import arith, math, tensor, linalg, func  # noqa: F401,E402  (fill the tables)
+from . import arith, func, linalg, linalg_generic, math, tensor  # noqa: F401  (fill the tables)

@@ -7,8 +7,12 @@ Everything else either has a JVP rule built from those, or a zero tangent.
 
 from __future__ import annotations
 
-from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, defjvp,
-                     deflinear, defzero)
+from mlir.dialects import arith
+
+from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear,
+                           defjvp, deflinear, defzero)
+
+OEQ, OGT, OLT = arith.CmpFPredicate.OEQ, arith.CmpFPredicate.OGT, arith.CmpFPredicate.OLT
 
 
 # -- linear ---------------------------------------------------------------------
@@ -51,18 +55,17 @@ TRANSPOSE_RULES["arith.divf"] = TransposeRule(
 
 
 # -- piecewise: max/min pick an operand's tangent; ties split it evenly (as JAX does) --
-def choose_jvp(predicate: str):
+def choose_jvp(predicate: arith.CmpFPredicate):
     def rule(b, op, tangents):
         x, y = op.operands
         weight_x = b.select(b.cmpf(predicate, x, y), b.like(x, 1.0),
-                            b.select(b.cmpf("oeq", x, y), b.like(x, 0.5), b.like(x, 0.0)))
+                            b.select(b.cmpf(OEQ, x, y), b.like(x, 0.5), b.like(x, 0.0)))
         weight_y = b.op1("arith.subf", b.like(x, 1.0), weight_x)
         return [b.add(b.mul(weight_x, tangents[0]), b.mul(weight_y, tangents[1]))]
     return rule
 
 
-for _name, _predicate in (("maximumf", "ogt"), ("maxnumf", "ogt"), ("minimumf", "olt"),
-                          ("minnumf", "olt")):
+for _name, _predicate in (("maximumf", OGT), ("maxnumf", OGT), ("minimumf", OLT), ("minnumf", OLT)):
     JVP_RULES[f"arith.{_name}"] = choose_jvp(_predicate)
 
 # -- no tangent ---------------------------------------------------------------------

@@ -14,35 +14,29 @@ Symbolic zeros cross calls: derived functions are specialized on which
 
 from __future__ import annotations
 
-from mlir import ir
-
-from ..core.ad_state import activity, callee_of, find_function, function_type, linear_arg_positions
+from ..core.ad_state import (activity, call_function, callee_of, find_function, function_type,
+                             linear_arg_positions)
 from ..core.emit import is_float, is_float_type
-from .tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
-
-
-def symbol(name: str) -> ir.Attribute:
-    return ir.FlatSymbolRefAttr.get(name)
+from ..core.linearize import linearize_function
+from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
+from ..core.transpose import transpose_function
 
 
 def known_zero(b, name: str, values) -> list:
     """`values` with the results `name` knows to be zero replaced by None."""
     zeros = b.ad.zero_results.get(name, (False,) * len(values))
-    return [None if zero else value for value, zero in zip(values, zeros)]
+    return [None if zero else value for value, zero in zip(values, zeros, strict=True)]
 
 
 def call_jvp(b, op, tangents):
-    from ..core.linearize import linearize_function
     callee = b.ad.lookup(callee_of(op), op)
-    float_tangents = [t for t, v in zip(tangents, op.operands) if is_float(v)]
+    float_tangents = [t for t, v in zip(tangents, op.operands, strict=True) if is_float(v)]
     fwd_name, lin_name = linearize_function(b.ad, callee, activity(float_tangents))
     results = list(op.results)
-    fwd = b.create("func.call", list(op.operands), function_type(b.ad.lookup(fwd_name)).results,
-                   {"callee": symbol(fwd_name)})
-    primals, residuals = list(fwd.results)[:len(results)], list(fwd.results)[len(results):]
-    lin = b.create("func.call", residuals + [t for t in float_tangents if t is not None],
-                   function_type(b.ad.lookup(lin_name)).results, {"callee": symbol(lin_name)})
-    lin_results = iter(known_zero(b, lin_name, list(lin.results)))
+    fwd = call_function(b, fwd_name, list(op.operands))
+    primals, residuals = fwd[:len(results)], fwd[len(results):]
+    lin = call_function(b, lin_name, residuals + [t for t in float_tangents if t is not None])
+    lin_results = iter(known_zero(b, lin_name, lin))
     return Replaced(primals, [next(lin_results) if is_float(r) else None for r in results])
 
 
@@ -53,15 +47,13 @@ def call_linear_positions(op):
 
 
 def call_transpose(b, op, cts, args):
-    from ..core.transpose import transpose_function
     callee = b.ad.lookup(callee_of(op), op)
     positions = linear_arg_positions(callee)
-    float_cts = [ct for ct, t in zip(cts, function_type(callee).results) if is_float_type(t)]
+    float_cts = [ct for ct, t in zip(cts, function_type(callee).results, strict=True) if is_float_type(t)]
     transposed = transpose_function(b.ad, callee, activity(float_cts))
     nonlinear = [a for i, a in enumerate(args) if i not in positions]
-    call = b.create("func.call", nonlinear + [ct for ct in float_cts if ct is not None],
-                    [function_type(callee).inputs[i] for i in positions], {"callee": symbol(transposed)})
-    results = iter(known_zero(b, transposed, list(call.results)))
+    call = call_function(b, transposed, nonlinear + [ct for ct in float_cts if ct is not None])
+    results = iter(known_zero(b, transposed, call))
     return [next(results) if i in positions else None for i in range(len(args))]
 
 

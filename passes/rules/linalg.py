@@ -5,20 +5,23 @@ and generic/map whose body is linear in the linear operands.
 Bilinear with an additive accumulator: matmul, batch_matmul, matvec, vecmat, dot
 (the transpose of a matmul is a matmul; the others transpose to contractions).
 Non-linear reductions (mul, max, min bodies) get JVP rules built from linear ops.
+linalg.generic and linalg.map, whose scalar body decides, have their rules in
+`linalg_generic.py`.
 """
 
 from __future__ import annotations
 
-from mlir import ir
+from mlir.dialects import arith, linalg, tensor
 
-from ..diagnostics import LintraError
 from ..core.emit import element_type, shape_of, tensor_type
-from ..core.generic import generic_check, generic_jvp, generic_transpose
-from ..core.structured import (PARALLEL, affine_map_attr, broadcast_in_dims, build_generic,
-                               contraction, empty, i64_array, identity_dims, map_dims,
-                               reduce_sum, structured_op, sum_to_scalar)
-from .tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear, deflinear,
-                     linear_jvp)
+from ..core.structured import (PARALLEL, affine_map, broadcast_in_dims, build_generic, contraction,
+                               empty, identity_dims, map_dims, reduce_sum, sum_to_scalar,
+                               with_body)
+from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear,
+                           deflinear, linear_jvp)
+from ..diagnostics import LintraError
+
+OEQ = arith.CmpFPredicate.OEQ
 
 # -- data movement ---------------------------------------------------------------
 deflinear("linalg.fill", lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None], lambda op: {0},
@@ -27,24 +30,23 @@ deflinear("linalg.copy", lambda b, op, cts, args: [cts[0], None], lambda op: {0}
 
 
 def permutation(op) -> list[int]:
-    return list(ir.DenseI64ArrayAttr(op.attributes["permutation"]))
+    return list(op.attributes["permutation"])
 
 
 def transpose_transpose(b, op, cts, args):
     """out[i] = x[perm[i]], so the cotangent is transposed back by the inverse permutation."""
     perm = permutation(op)
     inverse = [perm.index(i) for i in range(len(perm))]
-    ct_x = structured_op(b, "linalg.transpose", [cts[0]], [empty(b, args[0].type)],
-                         {"permutation": ir.DenseI64ArrayAttr.get(inverse)},
-                         lambda inner, block: [block[0]], operand_segments=False)[0]
-    return [ct_x, None]
+    init = empty(b, args[0].type)
+    op = linalg.TransposeOp([init.type], cts[0], init, inverse, loc=b.location, ip=b.ip)
+    return [with_body(b, op, [cts[0]], [init], lambda inner, block: [block[0]])[0], None]
 
 
 deflinear("linalg.transpose", transpose_transpose, lambda op: {0}, overwritten_init=1)
 
 
 def broadcast_transpose(b, op, cts, args):
-    added = list(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+    added = list(op.attributes["dimensions"])
     return [reduce_sum(b, cts[0], added), None]
 
 
@@ -62,8 +64,8 @@ DEFAULT_CONTRACTION_MAPS = {
 
 def contraction_maps(op) -> tuple[int, list]:
     if "indexing_maps" in op.attributes:
-        attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
-        return ir.AffineMapAttr(attrs[0]).value.n_dims, [map_dims(a, op) for a in attrs]
+        attrs = list(op.attributes["indexing_maps"])
+        return attrs[0].value.n_dims, [map_dims(a, op) for a in attrs]
     return DEFAULT_CONTRACTION_MAPS[op.name]
 
 
@@ -75,10 +77,11 @@ def matmul(b, first, second, out_type, maps, n_dims):
     if 0 not in renamed[0]:  # the left operand must carry the output's row dim
         first, second = second, first
         renamed = [renamed[1], renamed[0], renamed[2]]
-    return structured_op(
-        b, "linalg.matmul", [first, second], [b.zeros(out_type)],
-        {"indexing_maps": ir.ArrayAttr.get([affine_map_attr(3, m) for m in renamed])},
-        lambda inner, a: [inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))])[0]
+    init = b.zeros(out_type)
+    op = linalg.MatmulOp([out_type], [first, second], [init],
+                         indexing_maps=[affine_map(3, m) for m in renamed], loc=b.location, ip=b.ip)
+    return with_body(b, op, [first, second], [init], lambda inner, a: [
+        inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))])[0]
 
 
 def contraction_transpose(b, op, cts, args):
@@ -97,16 +100,6 @@ def contraction_transpose(b, op, cts, args):
 for _name in DEFAULT_CONTRACTION_MAPS:
     defbilinear(_name, contraction_transpose, pair=(0, 1), accumulator=2)
 
-# -- generic and map -----------------------------------------------------------------
-def all_operands(op) -> set[int]:
-    return set(range(len(op.operands)))
-
-
-for _name in ("linalg.generic", "linalg.map"):
-    JVP_RULES[_name] = generic_jvp
-    TRANSPOSE_RULES[_name] = TransposeRule(generic_transpose, linear_positions=lambda op: set(),
-                                           free_positions=all_operands, check=generic_check)
-
 # -- reduce ----------------------------------------------------------------------------
 def reduce_combiner(op) -> str:
     body = list(op.regions[0].blocks[0].operations)
@@ -116,7 +109,7 @@ def reduce_combiner(op) -> str:
 
 
 def reduced_dims(op) -> list[int]:
-    return list(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
+    return list(op.attributes["dimensions"])
 
 
 def kept_dims(op) -> list[int]:
@@ -152,7 +145,7 @@ def reduce_jvp(b, op, tangents):
         y_b = broadcast_in_dims(b, y, x.type, kept_dims(op))
 
         def indicator(s, a, c):
-            return s.select(s.cmpf("oeq", a, c), s.like(a, 1.0), s.like(a, 0.0))
+            return s.select(s.cmpf(OEQ, a, c), s.like(a, 1.0), s.like(a, 0.0))
         mask = elementwise(b, indicator, x, y_b)
         init_mask = elementwise(b, indicator, init, y)
         count = b.op1("arith.addf", reduce_sum(b, mask, reduced_dims(op)), init_mask)
@@ -199,8 +192,8 @@ def concat_unit(b, x, dim: int, value: float):
     unit = [1 if d == dim else n for d, n in enumerate(shape)]
     grown = [n + 1 if d == dim else n for d, n in enumerate(shape)]
     pad = b.constant(tensor_type(unit, element_type(x.type)), value)
-    return b.create("tensor.concat", [x, pad], [tensor_type(grown, element_type(x.type))],
-                    {"dim": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), dim)}).result
+    return tensor.ConcatOp(tensor_type(grown, element_type(x.type)), dim, [x, pad],
+                           loc=b.location, ip=b.ip).result
 
 
 def strided_slice(b, x, dim: int, start: int, size: int, stride: int):
@@ -210,10 +203,8 @@ def strided_slice(b, x, dim: int, start: int, size: int, stride: int):
     shape = shape_of(x.type)
     offsets, sizes, strides = [0] * len(shape), list(shape), [1] * len(shape)
     offsets[dim], sizes[dim], strides[dim] = start, size, stride
-    return b.create("tensor.extract_slice", [x], [tensor_type(sizes, element_type(x.type))], {
-        "static_offsets": i64_array(offsets), "static_sizes": i64_array(sizes),
-        "static_strides": i64_array(strides),
-        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 0, 0, 0])}).result
+    return tensor.ExtractSliceOp(tensor_type(sizes, element_type(x.type)), x, [], [], [], offsets, sizes,
+                                 strides, loc=b.location, ip=b.ip).result
 
 
 def drop_unit_dims(b, x, dims):
@@ -226,11 +217,9 @@ def drop_unit_dims(b, x, dims):
         if groups:
             groups[following[0] if following else -1].append(d)
     shape = [shape_of(x.type)[d] for d in kept]
-    i64 = ir.IntegerType.get_signless(64)
-    reassociation = ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in sorted(g)])
-                                      for g in groups])
-    return b.create("tensor.collapse_shape", [x], [tensor_type(shape, element_type(x.type))],
-                    {"reassociation": reassociation}).result
+    reassociation = [sorted(g) for g in groups]
+    return tensor.CollapseShapeOp(tensor_type(shape, element_type(x.type)), x, reassociation,
+                                  loc=b.location, ip=b.ip).result
 
 
 def reduce_check(op, linear_flags):

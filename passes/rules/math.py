@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 
-from .tables import defjvp, defzero
+from mlir.dialects import arith
+from mlir.dialects import math as math_dialect
+
+from ..core.tables import defjvp, defzero
 
 
 def scaled(coefficient):
@@ -23,7 +26,7 @@ def unary(name):
 
 def abs_slope(b, x):
     """1 where x >= 0, else -1 (JAX's choice: |x|' is 1 at 0)."""
-    return b.select(b.cmpf("oge", x, b.like(x, 0.0)), b.like(x, 1.0), b.like(x, -1.0))
+    return b.select(b.cmpf(arith.CmpFPredicate.OGE, x, b.like(x, 0.0)), b.like(x, 1.0), b.like(x, -1.0))
 
 
 def one_plus_square(b, x):
@@ -67,8 +70,8 @@ def powf_base_coefficient(b, x, y, out):
     """y * x^(y-1), as JAX computes it, but 0 (the limit) at x = y = 0 instead of
     0 * inf: x is replaced by 1 there only. (Selecting 0 wherever y == 0 would
     lose the coefficient's derivative in y, 1/x, at y == 0.)"""
-    safe_zero = b.select(b.cmpf("oeq", x, b.like(x, 0.0)), b.like(x, 1.0), x)
-    base = b.select(b.cmpf("oeq", y, b.like(y, 0.0)), safe_zero, x)
+    safe_zero = b.select(b.cmpf(arith.CmpFPredicate.OEQ, x, b.like(x, 0.0)), b.like(x, 1.0), x)
+    base = b.select(b.cmpf(arith.CmpFPredicate.OEQ, y, b.like(y, 0.0)), safe_zero, x)
     power = b.op1("math.powf", base, b.op1("arith.subf", y, b.like(y, 1.0)))
     return b.op1("arith.mulf", y, power)
 
@@ -76,7 +79,7 @@ def powf_base_coefficient(b, x, y, out):
 def powf_exponent_coefficient(b, x, y, out):
     """log(x) * x^y, taken as 0 where x == 0 (as JAX does)."""
     zero = b.like(x, 0.0)
-    safe_x = b.select(b.cmpf("oeq", x, zero), b.like(x, 1.0), x)
+    safe_x = b.select(b.cmpf(arith.CmpFPredicate.OEQ, x, zero), b.like(x, 1.0), x)
     return b.op1("arith.mulf", b.unary("math.log", safe_x), out)
 
 
@@ -86,8 +89,8 @@ defjvp("math.powf", scaled(powf_base_coefficient), scaled(powf_exponent_coeffici
 def fpowi_coefficient(b, x, n, out):
     """n * x^(n-1) for an integer exponent n."""
     n_minus_one = b.op1("arith.subi", n, b.constant(n.type, 1))
-    power = b.create("math.fpowi", [x, n_minus_one], [x.type]).result
-    n_float = b.create("arith.sitofp", [n], [x.type]).result
+    power = math_dialect.fpowi(x, n_minus_one, loc=b.location, ip=b.ip)
+    n_float = arith.sitofp(x.type, n, loc=b.location, ip=b.ip)
     return b.op1("arith.mulf", n_float, power)
 
 

@@ -10,45 +10,63 @@ pad -> slice, splat -> sum.
 from __future__ import annotations
 
 from mlir import ir
+from mlir.dialects import tensor
 
 from ..core.emit import element_type, is_zero_constant, shape_of
-from ..core.structured import i64_array, static_slice_attrs, sum_to_scalar
-from .tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, linear_jvp
+from ..core.structured import sum_to_scalar
+from ..core.tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, linear_jvp
 
 
 def first_operand(op) -> set[int]:
     return {0}
 
 
-def segments(op) -> list[int]:
-    return list(ir.DenseI32ArrayAttr(op.attributes["operandSegmentSizes"]))
+def slice_operands(op, args) -> tuple[list, list, list]:
+    """The (dynamic) offsets, sizes and strides among `args`, the transpose rule
+    arguments of a tensor.extract_slice or tensor.insert_slice `op`."""
+    first = 1 if op.name == "tensor.extract_slice" else 2
+    n_off, n_size, n_stride = list(op.attributes["operandSegmentSizes"])[first:]
+    dynamic = list(args[first:])
+    return (dynamic[:n_off], dynamic[n_off:n_off + n_size],
+            dynamic[n_off + n_size:n_off + n_size + n_stride])
 
 
-def slice_operands(op, args, first_dynamic: int) -> list:
-    return list(args[first_dynamic:])
+def insert_slice(b, source, dest, op, dynamic) -> ir.Value:
+    """`source` inserted into `dest` where the slice op `op` (with its dynamic
+    operands `dynamic`) reads or writes."""
+    return tensor.InsertSliceOp(source, dest, *dynamic, *static_slice(op),
+                                loc=b.location, ip=b.ip).result
+
+
+def extract_slice(b, source, result_type, op, dynamic) -> ir.Value:
+    """The slice of `source` the slice op `op` (dynamic operands `dynamic`) addresses."""
+    return tensor.ExtractSliceOp(result_type, source, *dynamic, *static_slice(op),
+                                 loc=b.location, ip=b.ip).result
+
+
+def static_slice(op) -> list:
+    """The static offsets, sizes and strides of a slice op."""
+    return [op.attributes[key] for key in ("static_offsets", "static_sizes", "static_strides")]
+
+
+def sub_tensor(b, source, result_type, offsets) -> ir.Value:
+    """The slice of `source` of type `result_type` at static `offsets`, unit strides."""
+    return tensor.ExtractSliceOp(result_type, source, [], [], [], offsets, shape_of(result_type),
+                                 [1] * len(offsets), loc=b.location, ip=b.ip).result
 
 
 def extract_slice_transpose(b, op, cts, args):
     source_type = args[0].type
-    _, n_off, n_size, n_stride = segments(op)
-    attrs = {**static_slice_attrs(op),
-             "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 1, n_off, n_size, n_stride])}
-    inserted = b.create("tensor.insert_slice", [cts[0], b.zeros(source_type)] + slice_operands(op, args, 1),
-                        [source_type], attrs).result
+    inserted = insert_slice(b, cts[0], b.zeros(source_type), op, slice_operands(op, args))
     return [inserted] + [None] * (len(args) - 1)
 
 
 def insert_slice_transpose(b, op, cts, args):
     source_type, ct = op.operands[0].type, cts[0]
-    _, _, n_off, n_size, n_stride = segments(op)
-    dynamic = slice_operands(op, args, 2)
-    source_ct = b.create("tensor.extract_slice", [ct] + dynamic, [source_type], {
-        **static_slice_attrs(op),
-        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, n_off, n_size, n_stride])}).result
-    dest_ct = b.create("tensor.insert_slice", [b.zeros(source_type), ct] + dynamic, [ct.type], {
-        **static_slice_attrs(op), "operandSegmentSizes": ir.DenseI32ArrayAttr.get(
-            [1, 1, n_off, n_size, n_stride])}).result
-    return [source_ct, dest_ct] + [None] * len(dynamic)
+    dynamic = slice_operands(op, args)
+    source_ct = extract_slice(b, ct, source_type, op, dynamic)
+    dest_ct = insert_slice(b, b.zeros(source_type), ct, op, dynamic)
+    return [source_ct, dest_ct] + [None] * (len(args) - 2)
 
 
 deflinear("tensor.extract_slice", extract_slice_transpose, first_operand)
@@ -57,15 +75,14 @@ deflinear("tensor.insert_slice", insert_slice_transpose, lambda op: {0, 1})
 
 def extract_transpose(b, op, cts, args):
     tensor_type = args[0].type
-    inserted = b.create("tensor.insert", [cts[0], b.zeros(tensor_type)] + list(args[1:]),
-                        [tensor_type]).result
+    inserted = tensor.insert(cts[0], b.zeros(tensor_type), list(args[1:]), loc=b.location, ip=b.ip)
     return [inserted] + [None] * (len(args) - 1)
 
 
 def insert_transpose(b, op, cts, args):
     ct, indices = cts[0], list(args[2:])
-    scalar_ct = b.create("tensor.extract", [ct] + indices, [element_type(ct.type)]).result
-    dest_ct = b.create("tensor.insert", [b.zeros(element_type(ct.type)), ct] + indices, [ct.type]).result
+    scalar_ct = tensor.extract(ct, indices, loc=b.location, ip=b.ip)
+    dest_ct = tensor.insert(b.zeros(element_type(ct.type)), ct, indices, loc=b.location, ip=b.ip)
     return [scalar_ct, dest_ct] + [None] * len(indices)
 
 
@@ -75,7 +92,6 @@ deflinear("tensor.insert", insert_transpose, lambda op: {0, 1})
 
 def from_elements_transpose(b, op, cts, args):
     shape = shape_of(op.results[0].type)
-    elem = element_type(op.results[0].type)
     out = []
     for flat in range(len(args)):
         index, rest = [], flat
@@ -83,7 +99,7 @@ def from_elements_transpose(b, op, cts, args):
             index.append(rest % size)
             rest //= size
         indices = [b.index(i) for i in reversed(index)]
-        out.append(b.create("tensor.extract", [cts[0]] + indices, [elem]).result)
+        out.append(tensor.extract(cts[0], indices, loc=b.location, ip=b.ip))
     return out
 
 
@@ -92,35 +108,32 @@ deflinear("tensor.splat", lambda b, op, cts, args: [sum_to_scalar(b, cts[0])] + 
           first_operand)
 
 
-def reassociation_transpose(inverse_name):
-    """collapse_shape and expand_shape transpose to each other with the same grouping."""
-    def transpose(b, op, cts, args):
-        attrs = {"reassociation": op.attributes["reassociation"]}
-        if inverse_name == "tensor.expand_shape":
-            attrs["static_output_shape"] = i64_array(shape_of(args[0].type))
-        return [b.create(inverse_name, [cts[0]], [args[0].type], attrs).result]
-    return transpose
+# collapse_shape and expand_shape transpose to each other with the same grouping.
+def collapse_shape_transpose(b, op, cts, args):
+    source_type = args[0].type
+    return [tensor.ExpandShapeOp(source_type, cts[0], op.attributes["reassociation"], [],
+                                 shape_of(source_type), loc=b.location, ip=b.ip).result]
 
 
-deflinear("tensor.collapse_shape", reassociation_transpose("tensor.expand_shape"), first_operand)
-deflinear("tensor.expand_shape", reassociation_transpose("tensor.collapse_shape"), first_operand)
-deflinear("tensor.cast", lambda b, op, cts, args: [b.create("tensor.cast", [cts[0]], [args[0].type]).result],
-          first_operand)
+def expand_shape_transpose(b, op, cts, args):
+    return [tensor.CollapseShapeOp(args[0].type, cts[0], op.attributes["reassociation"],
+                                   loc=b.location, ip=b.ip).result]
+
+
+deflinear("tensor.collapse_shape", collapse_shape_transpose, first_operand)
+deflinear("tensor.expand_shape", expand_shape_transpose, first_operand)
+deflinear("tensor.cast", lambda b, op, cts, args: [
+    tensor.cast(args[0].type, cts[0], loc=b.location, ip=b.ip)], first_operand)
 
 
 def concat_transpose(b, op, cts, args):
-    dim = ir.IntegerAttr(op.attributes["dim"]).value
-    result_shape = shape_of(op.results[0].type)
+    dim = op.attributes["dim"].value
     offset, out = 0, []
     for arg in args:
-        shape = shape_of(arg.type)
-        offsets = [0] * len(shape)
+        offsets = [0] * len(shape_of(arg.type))
         offsets[dim] = offset
-        out.append(b.create("tensor.extract_slice", [cts[0]], [arg.type], {
-            "static_offsets": i64_array(offsets), "static_sizes": i64_array(shape),
-            "static_strides": i64_array([1] * len(result_shape)),
-            "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 0, 0, 0])}).result)
-        offset += shape[dim]
+        out.append(sub_tensor(b, cts[0], arg.type, offsets))
+        offset += shape_of(arg.type)[dim]
     return out
 
 
@@ -145,12 +158,7 @@ def pad_jvp(b, op, tangents):
 
 
 def pad_transpose(b, op, cts, args):
-    low = list(ir.DenseI64ArrayAttr(op.attributes["static_low"]))
-    source_type = args[0].type
-    sliced = b.create("tensor.extract_slice", [cts[0]], [source_type], {
-        "static_offsets": i64_array(low), "static_sizes": i64_array(shape_of(source_type)),
-        "static_strides": i64_array([1] * len(low)),
-        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 0, 0, 0])}).result
+    sliced = sub_tensor(b, cts[0], args[0].type, list(op.attributes["static_low"]))
     return [sliced] + [None] * (len(args) - 1)
 
 

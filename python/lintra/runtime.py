@@ -266,7 +266,7 @@ def compile_function(module, name: str, *, opt_level: int = 2) -> Executable:
             raise ValueError(f"the symbol @{ENTRY_NAME} is reserved by lintra.runtime")
         _add_entry(parsed, name, inputs, results)
         try:
-            LintraLowerToLlvm(**{"max-buffer-bytes": available_memory()}).run(parsed.operation)
+            LintraLowerToLlvm(max_buffer_bytes=available_memory()).run(parsed.operation)
         except BufferTooLarge as error:
             raise MemoryError(f"@{name}: {error.message} (at {format_location(error.location)})") from None
         lowered_text = str(parsed)

@@ -32,6 +32,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from lintra.dialect import make_context
+from lintra.passes.core.ad_state import fresh_symbol_name
 
 from . import dtypes
 
@@ -74,12 +75,7 @@ class Trace:
         base = re.sub(r"[\W_]+", "_", base).strip("_") or "fn"
         if base[0].isdigit() or base in _RESERVED:
             base = f"fn_{base}"
-        taken = ir.SymbolTable(self.module.operation)
-        name, counter = base, 0
-        while name in taken:
-            counter += 1
-            name = f"{base}_{counter}"
-        return name
+        return fresh_symbol_name(self.module.operation, base)
 
 
 def current_trace() -> Trace | None:

@@ -9,3 +9,6 @@
 // CHECK-DAG: --lintra-linearize
 // CHECK-DAG: --lintra-transpose
 // CHECK-DAG: --lintra-lower-to-llvm
+// Pass options are listed from their typed declarations.
+// CHECK-DAG: cleanup=<bool> (default: true)
+// CHECK-DAG: functions=<list of str> (default: none)

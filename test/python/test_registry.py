@@ -3,10 +3,12 @@
 For every entry: the key is the class's `argument`; the class has a non-empty
 `description` and its module a docstring; the class lives in
 `passes/<argument with '-' -> '_'>.py` (xDSL style), i.e. in module
-`lintra.passes.<that name>`; and `options` is a dict of defaults accepted by
-the constructor.
+`lintra.passes.<that name>`; and its options are typed dataclass fields with
+defaults, parsed from pipeline text and described by --help from those
+declarations.
 """
 
+import dataclasses
 import importlib
 import inspect
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 
 from lintra.passes import PASSES
 from lintra.passes.base import ModulePass
+from lintra.passes.diagnostics import LintraError
 
 ARGUMENTS = sorted(PASSES)
 
@@ -57,8 +60,29 @@ def test_pass_lives_in_its_own_file(argument):
 
 
 @pytest.mark.parametrize("argument", ARGUMENTS)
-def test_options_are_defaults_accepted_by_the_constructor(argument):
+def test_options_are_typed_fields_with_defaults(argument):
     pass_class = PASSES[argument]
-    assert isinstance(pass_class.options, dict)
-    instance = pass_class(**pass_class.options)
-    assert instance.config == pass_class.options
+    assert dataclasses.is_dataclass(pass_class)
+    fields = dataclasses.fields(pass_class)
+    defaults = {field.name: field.default for field in fields}
+    assert all(default is not dataclasses.MISSING for default in defaults.values())
+    assert pass_class(**defaults) == pass_class() == pass_class.from_options([])
+    types = pass_class.option_types()  # raises for an unsupported type
+    assert list(types) == list(defaults)
+    assert all(isinstance(defaults[name], kind) for name, kind in types.items())
+    help_lines = pass_class.options_help()
+    assert [line.split("=")[0] for line in help_lines] == [n.replace("_", "-") for n in defaults]
+
+
+def test_option_values_are_parsed_by_their_declared_type():
+    linearize, ad = PASSES["lintra-linearize"], PASSES["lintra-ad"]
+    assert linearize.from_options([("functions", "f, g")]).functions == ("f", "g")
+    assert linearize(functions="f").functions == ("f",)
+    assert ad.from_options([("cleanup", "false")]).cleanup is False
+    assert ad.from_options([("cleanup", "true")]).cleanup is True
+    with pytest.raises(LintraError, match="invalid value 'maybe' for option 'cleanup'.*expected bool"):
+        ad.from_options([("cleanup", "maybe")])
+    with pytest.raises(LintraError, match="unknown option 'nope' for pass 'lintra-ad'"):
+        ad.from_options([("nope", "1")])
+    with pytest.raises(LintraError, match="option 'cleanup' of pass 'lintra-ad' must be a bool"):
+        ad(cleanup="false")

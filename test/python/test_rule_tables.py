@@ -1,4 +1,4 @@
-"""The contract tying the two rule tables (`lintra.passes.rules`):
+"""The contract tying the two rule tables (`lintra.passes.core.tables`, filled by `lintra.passes.rules`):
 
 (a) every op that a JVP rule emits on the tangent side has a transpose rule.
     A corpus of functions covering every JVP rule (the snippets of
@@ -25,7 +25,7 @@ from lintra.dialect import make_context
 from lintra.passes import PASSES
 from lintra.passes.core.ad_state import linear_arg_positions
 from lintra.passes.diagnostics import LintraError
-from lintra.passes.rules import JVP_RULES, TRANSPOSE_RULES
+from lintra.passes.core.tables import JVP_RULES, TRANSPOSE_RULES
 
 # -- the corpus ------------------------------------------------------------------
 

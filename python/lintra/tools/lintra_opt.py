@@ -40,6 +40,7 @@ from mlir.dialects import irdl
 
 from lintra.dialect import IRDL_PATH, make_context, unregistered_ops
 from lintra.passes import PASSES
+from lintra.passes.diagnostics import innermost_location
 from lintra.passes.pipeline import PipelineError, build_pass_manager, pipeline_from_flags
 
 TOOL = "lintra-opt"
@@ -148,8 +149,7 @@ def help_text() -> str:
     for argument in sorted(PASSES):
         pass_class = PASSES[argument]
         lines.append(f"  --{argument:<28} {pass_class.description or '(no description)'}")
-        for option, default in pass_class.options.items():
-            lines.append(f"      {option}={default!r}")
+        lines.extend(f"      {line}" for line in pass_class.options_help())
     return "\n".join(lines) + "\n"
 
 
@@ -169,20 +169,11 @@ class DiagnosticPrinter:
         self.errors = 0
 
     def where(self, location: ir.Location) -> str:
-        loc = location
-        for _ in range(64):
-            if loc.is_a_file():
-                name = self.display_name if loc.filename == "-" else loc.filename
-                return f"{name}:{loc.start_line}:{loc.start_col}"
-            if loc.is_a_name():
-                loc = loc.child_loc
-            elif loc.is_a_callsite():
-                loc = loc.callee
-            elif loc.is_a_fused() and loc.locations:
-                loc = loc.locations[0]
-            else:
-                break
-        return self.display_name
+        loc = innermost_location(location)
+        if not loc.is_a_file():
+            return self.display_name
+        name = self.display_name if loc.filename == "-" else loc.filename
+        return f"{name}:{loc.start_line}:{loc.start_col}"
 
     def emit(self, diagnostic, severity_name: str | None = None) -> None:
         severity = severity_name or str(diagnostic.severity).rsplit(".", 1)[-1].lower()

@@ -1,4 +1,4 @@
-"""JVP and transposition of structured ops with a scalar body (linalg.generic, linalg.map).
+"""JVP and transpose rules of the structured ops with a scalar body: linalg.generic, linalg.map.
 
 A `Structured` view describes such an op: inputs, outputs, projected-permutation
 indexing maps (as dim lists), iterator kinds and the scalar body block.
@@ -22,11 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlir import ir
+from mlir.dialects import tensor
 
+from ..core.coefficients import loop_bounds, split_coefficients
+from ..core.emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
+from ..core.jvp import jvp_ops
+from ..core.structured import (PARALLEL, REDUCTION, build_generic, empty, identity_dims,
+                               iterator_kinds, map_dims)
+from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule
+from ..core.transpose import check_linear_op, transpose_block
 from ..diagnostics import LintraError
-from .coefficients import loop_bounds, split_coefficients
-from .emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
-from .structured import PARALLEL, REDUCTION, build_generic, empty, identity_dims, iterator_kinds, map_dims
 
 
 @dataclass
@@ -54,12 +59,12 @@ def structured_view(op: ir.Operation, operands=None) -> Structured:
     ins, outs = operands[:len(operands) - n_out], operands[len(operands) - n_out:]
     body = op.regions[0].blocks[0]
     if op.name == "linalg.generic":
-        attrs = list(ir.ArrayAttr(op.attributes["indexing_maps"]))
+        attrs = list(op.attributes["indexing_maps"])
         maps = [map_dims(a, op) for a in attrs]
-        n_dims = ir.AffineMapAttr(attrs[0]).value.n_dims
+        n_dims = attrs[0].value.n_dims
         iterators = iterator_kinds(op)
     else:  # linalg.map: identity maps, all parallel
-        n_dims = len(ir.ShapedType(op.results[0].type).shape)
+        n_dims = op.results[0].type.rank
         maps = [identity_dims(n_dims)] * len(operands)
         iterators = [PARALLEL] * n_dims
     return Structured(op, ins, outs, maps, n_dims, iterators, body)
@@ -88,7 +93,7 @@ def generic_jvp(b: Emitter, op: ir.Operation, tangents: list) -> list:
         tangent_op.erase()
         results = split
     float_outs = [k for k in range(n_out) if is_float(s.outs[k])]
-    by_output = dict(zip(float_outs, results))
+    by_output = dict(zip(float_outs, results, strict=True))
     return [by_output.get(k) for k in range(n_out)]
 
 
@@ -101,7 +106,6 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
     outputs in `substituted` (default: all read outputs) passed as inputs, then
     the output tangents.
     """
-    from .jvp import jvp_ops
     n_in, n_out = s.n_in, len(s.outs)
     substituted = read_outs if substituted is None else substituted
     tangent_ins = [i for i in range(n_in) if tangents[i] is not None]
@@ -116,11 +120,12 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
     def body(inner: Emitter, args):
         arguments = list(s.body.arguments)
         primal_map = dict(inner.scope)
-        primal_map.update(zip(arguments[:n_in], args[:n_in]))
-        tangent_map = dict(zip([arguments[i] for i in tangent_ins], args[n_in:n_in + len(tangent_ins)]))
+        primal_map.update(zip(arguments[:n_in], args[:n_in], strict=True))
+        tangent_map = dict(zip([arguments[i] for i in tangent_ins],
+                               args[n_in:n_in + len(tangent_ins)], strict=True))
         substitutes = args[n_in + len(tangent_ins):len(ins)]
         tangent_outs = args[len(ins):]
-        for k, substitute in zip(substituted, substitutes):
+        for k, substitute in zip(substituted, substitutes, strict=True):
             primal_map[arguments[n_in + k]] = substitute
         for k in read_outs:
             tangent_map[arguments[n_in + k]] = tangent_outs[float_outs.index(k)]
@@ -130,7 +135,7 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
         operations = list(s.body.operations)
         jvp_ops(inner, operations[:-1], primal_map, tangent_map)
         yielded = list(operations[-1].operands)
-        state["substitutes"] = dict(zip(substituted, substitutes))
+        state["substitutes"] = dict(zip(substituted, substitutes, strict=True))
         state["all_zero"] = all(tangent_map.get(yielded[k]) is None for k in float_outs) and not read_outs
         return [inner.instantiate(tangent_map.get(yielded[k]), element_type(s.outs[k].type))
                 for k in float_outs]
@@ -169,10 +174,9 @@ def body_linear_flags(s: Structured, linear: list[bool]) -> list[bool]:
 
 def generic_check(op: ir.Operation, linear: list[bool]):
     """Pre-check that the body is linear in the linear block arguments."""
-    from .transpose import check_linear_op
     s = structured_view(op)
     flags = body_linear_flags(s, linear)
-    linear_values = {a for a, f in zip(s.body.arguments, flags) if f}
+    linear_values = {a for a, f in zip(s.body.arguments, flags, strict=True) if f}
     operations = list(s.body.operations)
     for inner in operations[:-1]:
         inner = inner.operation
@@ -187,8 +191,6 @@ def generic_check(op: ir.Operation, linear: list[bool]):
 
 
 def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> list:
-    from ..rules import Linear
-    from .transpose import transpose_block
     s = structured_view(op)
     n_in, n_out = s.n_in, len(s.outs)
     linear = [isinstance(a, Linear) for a in args]
@@ -244,6 +246,16 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
 
         result = build_generic(b, ins, [init], maps, s.n_dims, iterators, body)[0]
         if scalar:  # a scalar operand (map to ()) gets its cotangent out of a 0-d tensor
-            result = b.create("tensor.extract", [result], [operand_type]).result
+            result = tensor.extract(result, [], loc=b.location, ip=b.ip)
         results[position] = result
     return results
+
+
+def all_operands(op) -> set[int]:
+    return set(range(len(op.operands)))
+
+
+for _name in ("linalg.generic", "linalg.map"):
+    JVP_RULES[_name] = generic_jvp
+    TRANSPOSE_RULES[_name] = TransposeRule(generic_transpose, linear_positions=lambda op: set(),
+                                           free_positions=all_operands, check=generic_check)

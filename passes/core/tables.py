@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from mlir import ir
+from mlir.dialects import tensor
 
-from ..core.emit import Emitter, is_float
+from .emit import Emitter, element_type, is_float, shape_of
 
 JVP_RULES: dict[str, Callable] = {}
 TRANSPOSE_RULES: dict[str, "TransposeRule"] = {}
@@ -85,7 +86,7 @@ def defjvp(name: str, *partials: Callable) -> None:
     def rule(b: Emitter, op, tangents):
         xs = list(op.operands)
         total = None
-        for t, partial in zip(tangents, partials):
+        for t, partial in zip(tangents, partials, strict=True):
             if t is not None and partial is not None:
                 total = b.add(total, partial(b, t, *xs, op.result))
         return [total]
@@ -121,7 +122,8 @@ def linear_jvp(positions: Callable = float_operand_positions, overwritten_init: 
         replacements = {i: b.instantiate(tangents[i], op.operands[i].type) for i in linear}
         if overwritten_init is not None:
             init_type = op.operands[overwritten_init].type
-            replacements[overwritten_init] = b.create("tensor.empty", [], [init_type]).result
+            replacements[overwritten_init] = tensor.empty(shape_of(init_type), element_type(init_type),
+                                                          loc=b.location, ip=b.ip)
         return list(clone_with_operands(b, op, replacements).results)
     return rule
 
