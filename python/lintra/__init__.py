@@ -7,11 +7,15 @@ that the passes (`lintra.passes`) expand:
     import lintra, lintra.numpy as lnp
     df = lintra.jit(lintra.grad(lambda x: lnp.sum(lnp.sin(x) * x)))
     df(np.linspace(0.0, 1.0, 4))
+
+`lintra.config` holds process-wide settings (backend, persistent cache);
+`lintra.backends` the execution backends.
 """
 
-from . import nn, numpy
+from . import backends, nn, numpy
 from .jacobians import hessian, jacfwd, jacrev
 from .jit import cache_info, clear_cache, jit
+from .settings import config
 from .pytree import tree_flatten, tree_leaves, tree_map, tree_unflatten
 from .tracing import TracerLeakError
 from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, value_and_grad, vjp
@@ -19,5 +23,5 @@ from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, valu
 __all__ = [
     "jit", "grad", "value_and_grad", "jvp", "vjp", "linearize", "linear_transpose", "jacfwd",
     "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "tree_flatten",
-    "tree_unflatten", "tree_map", "tree_leaves", "TracerLeakError",
+    "tree_unflatten", "tree_map", "tree_leaves", "TracerLeakError", "config", "backends",
 ]

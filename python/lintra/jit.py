@@ -5,7 +5,8 @@
     f_jit.lower(x, 2.0).as_text()                  # the traced MLIR (stage="traced")
     f_jit.lower(x, 2.0).as_text(stage="ad")        # after lintra-ad (only upstream dialects)
     f_jit.lower(x, 2.0).as_text(stage="llvm")      # after lintra-lower-to-llvm
-    f_jit.cache_info()                             # CacheInfo(hits, misses, currsize)
+    f_jit.cache_info()                             # CacheInfo(hits, misses, currsize, ...)
+    lintra.jit(f, backend="mlir-cpu")              # a backend of lintra.backends (default: lintra.config)
 
 Contract:
 - Arguments are pytrees (tuples, lists, dicts) of numpy arrays, numpy scalars
@@ -14,10 +15,12 @@ Contract:
   through as Python values and must be hashable.
 - The function is traced once per signature (function, input tree, shapes,
   dtypes, weak flags, static values) into a public `func.func`; `lintra-ad`
-  expands the lintra ops that transformations emitted, and `lintra.runtime`
-  compiles it. Compiled functions live in one process-wide cache shared by all
-  `jit` objects (keyed by the function, or the `_lintra_key` of a lintra
-  transformation), so a second call with the same signature never recompiles.
+  expands the lintra ops that transformations emitted, and the backend
+  (`lintra.backends`, resolved at each call) compiles it. Compiled functions
+  live in one process-wide cache shared by all `jit` objects (keyed by the
+  function, or the `_lintra_key` of a lintra transformation, and the backend),
+  so a second call with the same signature never recompiles; backends with a
+  persistent cache also skip compiling in a new process (`disk_hits`).
 - Outputs are numpy arrays in the function's output pytree (0-d for scalars).
   The caller's arrays are never modified.
 - A diagnostic of the AD passes (`LintraError`) becomes a ValueError whose
@@ -35,21 +38,23 @@ from mlir import ir
 
 from lintra.passes import PASSES
 from lintra.passes.diagnostics import LintraError, format_location
-from lintra.runtime import compile_function
+from lintra import backends
+from lintra.backends import disk_cache
 
 from . import dtypes
 from . import primitives as prim
 from .pytree import tree_flatten, tree_unflatten
 from .tracing import Aval, Tracer, current_trace, new_trace, trace_function
 
-CacheInfo = namedtuple("CacheInfo", "hits misses currsize")
+CacheInfo = namedtuple("CacheInfo", "hits misses currsize disk_hits disk_misses", defaults=(0, 0))
 _CACHE: dict = {}
 _STATS = {"hits": 0, "misses": 0}
 
 
 def cache_info() -> CacheInfo:
     """Hits and misses of the process-wide compile cache (all jit objects and transformations)."""
-    return CacheInfo(_STATS["hits"], _STATS["misses"], len(_CACHE))
+    disk = disk_cache.stats()
+    return CacheInfo(_STATS["hits"], _STATS["misses"], len(_CACHE), disk["disk_hits"], disk["disk_misses"])
 
 
 def clear_cache() -> None:
@@ -120,9 +125,11 @@ class Staged:
 
     `fun` is called with the unflattened arguments; bool leaves enter and leave
     as int32 (see `boundary_aval`). `out_avals` are the real output avals.
+    `backend` (a resolved name) is the one `compile()` uses by default.
     """
 
-    def __init__(self, fun, avals, in_tree, name: str):
+    def __init__(self, fun, avals, in_tree, name: str, backend: str | None = None):
+        self.backend = backend
         self.in_avals = list(avals)
         out = {}
 
@@ -157,9 +164,9 @@ class Staged:
                 self._ad_text = str(self.module)
         return self._ad_text
 
-    def compile(self) -> "Compiled":
+    def compile(self, backend: str | None = None) -> "Compiled":
         try:
-            executable = compile_function(self.ad_text, self.name)
+            executable = backends.compile(self.ad_text, self.name, backend or self.backend)
         except LintraError as error:
             raise diagnostic_error(error) from None
         return Compiled(self, executable)
@@ -196,7 +203,7 @@ class Lowered:
         if stage == "ad":
             return self.staged.ad_text
         if stage == "llvm":
-            return self.compile().lowered_text
+            return self.staged.compile("mlir-cpu").lowered_text
         raise ValueError(f"unknown stage {stage!r}: expected 'traced', 'ad' or 'llvm'")
 
     def compile(self) -> Compiled:
@@ -208,8 +215,9 @@ class Lowered:
 class Jitted:
     """`lintra.jit(fun)`: see the module docstring."""
 
-    def __init__(self, fun, static_argnums=(), static_argnames=()):
+    def __init__(self, fun, static_argnums=(), static_argnames=(), backend: str | None = None):
         self.fun = fun
+        self.backend = backend if backend is None else backends.resolve(backend)
         self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
         self.static_argnames = (static_argnames,) if isinstance(static_argnames, str) \
             else tuple(static_argnames)
@@ -253,7 +261,8 @@ class Jitted:
         except TypeError:
             raise TypeError(f"static arguments of {self.__name__} must be hashable, got {static}") from None
         leaves, in_tree, avals = flatten_arguments(dynamic, f"argument of {self.__name__}")
-        key = (function_key(self.fun), static, in_tree, tuple(avals))
+        backend = backends.resolve(self.backend)
+        key = (function_key(self.fun), static, in_tree, tuple(avals), backend)
 
         def call(dynamic_args, dynamic_kwargs):
             merged = list(dynamic_args)
@@ -261,11 +270,14 @@ class Jitted:
                 merged.insert(index, static_positional[index])
             return self.fun(*merged, **dynamic_kwargs, **static_keywords)
 
-        return key, leaves, lambda: Staged(call, avals, in_tree, self.__name__)
+        return key, leaves, lambda: Staged(call, avals, in_tree, self.__name__, backend)
 
 
-def jit(fun=None, *, static_argnums=(), static_argnames=()):
-    """Compile `fun` with lintra (usable as `@jit` or `@jit(static_argnums=...)`)."""
+def jit(fun=None, *, static_argnums=(), static_argnames=(), backend=None):
+    """Compile `fun` with lintra (usable as `@jit` or `@jit(static_argnums=...)`).
+
+    `backend` names one of `lintra.backends.names()`; None follows `lintra.config.backend`."""
     if fun is None:
-        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames)
-    return Jitted(fun, static_argnums, static_argnames)
+        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
+                                 backend=backend)
+    return Jitted(fun, static_argnums, static_argnames, backend)

@@ -1,0 +1,138 @@
+"""The `iree-cpu` backend: IREE's llvm-cpu code generator and its multithreaded runtime.
+
+The module gets the entry function of `iree_entry.wrap_for_iree`, is compiled
+by the `iree-compile` executable (the wheel's compiler Python API bundles its
+own MLIR bindings, which cannot share a process with the upstream `mlir`
+package) and runs on one `local-task` device shared by the whole process.
+
+Flags (`COMPILE_FLAGS`): tuned for the host CPU; f64 stays f64
+(`--iree-input-demote-f64-to-f32=false`); executables are linked as system
+shared libraries (`--iree-llvmcpu-link-embedded=false`) because the embedded
+linker has no libm and f64 `sin`/`tanh` would not link. Compiled modules are
+kept in the persistent cache (`disk_cache`), keyed by text, flags, host CPU
+and IREE versions.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import disk_cache
+from .base import Backend, Executable
+from .iree_entry import ENTRY_NAME, wrap_for_iree
+
+COMPILE_FLAGS = (
+    "--iree-hal-target-device=local",
+    "--iree-hal-local-target-device-backends=llvm-cpu",
+    "--iree-llvmcpu-target-cpu=host",
+    "--iree-input-demote-f64-to-f32=false",
+    "--iree-llvmcpu-link-embedded=false",
+)
+DRIVER = "local-task"
+
+
+@functools.cache
+def iree_tool(name: str) -> str:
+    """The path of an IREE executable: beside the interpreter (the venv), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise RuntimeError(f"{name} not found beside {sys.executable} or on PATH: install "
+                           "iree-base-compiler (a dependency of lintra)")
+    return found
+
+
+@functools.cache
+def host_cpu() -> str:
+    """What identifies the host CPU for `--iree-llvmcpu-target-cpu=host`."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        wanted = [line for line in lines if line.split(":")[0].strip() in ("model name", "flags", "Features")]
+        return "\n".join(sorted(set(wanted)))
+    except OSError:
+        return f"{platform.machine()} {platform.processor()}"
+
+
+@functools.cache
+def tool_versions() -> str:
+    return " ".join(f"{package}={importlib.metadata.version(package)}"
+                    for package in ("iree-base-compiler", "iree-base-runtime"))
+
+
+@functools.cache
+def runtime_config():
+    """The process-wide IREE instance and `local-task` device (created on first use)."""
+    import iree.runtime as iree_runtime
+    return iree_runtime, iree_runtime.Config(DRIVER)
+
+
+def compile_vmfb(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> bytes:
+    """`iree-compile` of `text` to a VM flatbuffer; ValueError with its diagnostics on failure."""
+    process = subprocess.run([iree_tool("iree-compile"), *flags, "-", "-o", "-"], input=text.encode(),
+                             capture_output=True)
+    if process.returncode != 0:
+        message = process.stderr.decode(errors="replace").strip()
+        raise ValueError(f"iree-compile failed for @{name}:\n{message[-4000:]}")
+    return process.stdout
+
+
+class IreeCpuExecutable(Executable):
+    def __init__(self, name: str, vmfb: bytes, inputs, results, compile_seconds: float, cache):
+        iree_runtime, config = runtime_config()
+        self.name, self.inputs, self.results = name, inputs, results
+        self.compile_seconds, self.cache = compile_seconds, cache
+        self.vmfb = vmfb
+        context = iree_runtime.SystemContext(config=config)
+        context.add_vm_module(iree_runtime.VmModule.copy_buffer(config.vm_instance, vmfb))
+        self._context = context
+        self._function = context.modules.module[ENTRY_NAME]
+
+    def __call__(self, *args) -> tuple:
+        if len(args) != len(self.inputs):
+            raise TypeError(f"@{self.name} takes {len(self.inputs)} arguments, got {len(args)}")
+        arrays = []
+        for index, (arg, slot) in enumerate(zip(args, self.inputs)):
+            array = np.asarray(arg, slot.dtype)
+            if array.shape != slot.shape:
+                raise ValueError(f"@{self.name} argument #{index} must have shape {slot.shape} for "
+                                 f"{slot.type_text}, got {array.shape}")
+            arrays.append(array.astype(np.int8) if slot.dtype == np.bool_ else array)
+        outputs = self._function(*arrays)
+        if not isinstance(outputs, tuple):
+            outputs = () if outputs is None else (outputs,)
+        return tuple(self._host(output, slot) for output, slot in zip(outputs, self.results))
+
+    @staticmethod
+    def _host(output, slot) -> np.ndarray:
+        array = output.to_host()
+        return array.astype(np.bool_) if slot.dtype == np.bool_ else array
+
+
+class IreeCpuBackend(Backend):
+    name = "iree-cpu"
+    description = "IREE llvm-cpu for the host CPU, multithreaded local-task runtime"
+    flags = COMPILE_FLAGS
+
+    def compile(self, text: str, entry: str) -> Executable:
+        wrapped, inputs, results = wrap_for_iree(text, entry)
+        key = disk_cache.cache_key(backend=self.name, text=wrapped, flags=list(self.flags), cpu=host_cpu(),
+                                   versions=tool_versions())
+        vmfb = disk_cache.load(key, "vmfb")
+        if vmfb is not None:
+            return IreeCpuExecutable(entry, vmfb, inputs, results, 0.0, "disk")
+        start = time.perf_counter()
+        vmfb = compile_vmfb(wrapped, self.flags, entry)
+        seconds = time.perf_counter() - start
+        disk_cache.store(key, "vmfb", vmfb)
+        return IreeCpuExecutable(entry, vmfb, inputs, results, seconds, None)
