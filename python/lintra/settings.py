@@ -21,8 +21,8 @@ from pathlib import Path
 _FALSE = {"0", "false", "no", "off"}
 
 
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+def default_cache_dir(environ=os.environ) -> Path:
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "lintra"
 
 
@@ -33,7 +33,7 @@ class Config:
         self._values = {
             "backend": environ.get("LINTRA_BACKEND") or None,
             "cache_dir": Path(environ["LINTRA_CACHE_DIR"]) if environ.get("LINTRA_CACHE_DIR")
-            else default_cache_dir(),
+            else default_cache_dir(environ),
             "persistent_cache": environ.get("LINTRA_PERSISTENT_CACHE", "1").strip().lower() not in _FALSE,
         }
 
