@@ -16,6 +16,7 @@ what numpy dtype and shape each has at the boundary.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,9 +101,15 @@ def _find_function(module: ir.Module, name: str):
     raise ValueError(f"no func.func @{name} in the module")
 
 
+@functools.cache
+def _context() -> ir.Context:
+    """One context for all wrapping (creating one costs milliseconds; modules do not outlive a call)."""
+    return make_context()
+
+
 def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
     """(module text with the public `@__lintra_entry`, argument slots, result slots)."""
-    with make_context(), ir.Location.unknown():
+    with _context(), ir.Location.unknown():
         module = ir.Module.parse(text)
         function = _find_function(module, name)
         if len(function.regions[0].blocks) == 0:
