@@ -10,6 +10,11 @@ and adds the public `@__lintra_entry` that takes and returns tensors:
 - i1 (scalar or tensor) crosses as i8 (`arith.extui` / `arith.trunci`);
 - index crosses as i64 (`arith.index_cast`).
 
+Elementwise ops are then turned into `linalg.generic`s and fused
+(`PRE_FUSION`): IREE 3.13 fails to compile the unfused softmax pattern
+(reduce, broadcast, subf, exp, reduce, broadcast, divf) on llvm-cpu; see
+test/regressions/iree-softmax-workgroup-distribution.mlir.
+
 It returns the new module text and the `Slot`s of the arguments and results:
 what numpy dtype and shape each has at the boundary.
 """
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from mlir import ir
 from mlir.dialects import arith, func, tensor
+from mlir.passmanager import PassManager
 
 from lintra.dialect import make_context
 
@@ -29,6 +35,7 @@ ENTRY_NAME = "__lintra_entry"
 _DTYPES = {"f32": np.float32, "f64": np.float64, "i1": np.bool_, "i8": np.int8, "i32": np.int32,
            "i64": np.int64, "index": np.int64}
 _BOUNDARY_ELEMENT = {"i1": "i8", "index": "i64"}
+PRE_FUSION = "builtin.module(func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops))"
 
 
 @dataclass(frozen=True)
@@ -130,4 +137,5 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
             arguments = [_to_inner(a, t) for a, t in zip(block.arguments, function_type.inputs)]
             call = func.CallOp(list(function_type.results), ir.FlatSymbolRefAttr.get(name), arguments)
             func.ReturnOp([_to_boundary(r, t) for r, t in zip(call.results, out_types)])
+        PassManager.parse(PRE_FUSION).run(module.operation)
         return str(module), inputs, results
