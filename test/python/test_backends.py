@@ -150,3 +150,15 @@ def test_settings_from_the_environment():
     assert (config.backend, str(config.cache_dir), config.persistent_cache) == ("mlir-cpu", "/x/y", False)
     config = Config({"XDG_CACHE_HOME": "/c"})
     assert str(config.cache_dir) == "/c/lintra" and config.persistent_cache and config.backend is None
+
+
+def test_compiler_worker_is_restarted_after_dying():
+    from lintra.backends import iree_cpu
+    from lintra.backends.iree_entry import wrap_for_iree
+    text = wrap_for_iree(SCALAR_MODULE, "f")[0]
+    worker = iree_cpu.compiler_worker(iree_cpu.COMPILE_FLAGS)
+    first = iree_cpu.compile_vmfb(text)
+    assert worker.process is not None and worker.process.poll() is None
+    worker.process.kill()
+    worker.process.wait()
+    assert iree_cpu.compile_vmfb(text)[:64] == first[:64] and worker.process.poll() is None

@@ -1,9 +1,12 @@
 """The `iree-cpu` backend: IREE's llvm-cpu code generator and its multithreaded runtime.
 
 The module gets the entry function of `iree_entry.wrap_for_iree`, is compiled
-by the `iree-compile` executable (the wheel's compiler Python API bundles its
-own MLIR bindings, which cannot share a process with the upstream `mlir`
-package) and runs on one `local-task` device shared by the whole process.
+by IREE's compiler in another process (the wheel's compiler Python API bundles
+its own MLIR bindings, which cannot share a process with the upstream `mlir`
+package): one long-lived `iree_compile_worker.py` per process, and the
+`iree-compile` executable when the worker is unavailable or a compile fails
+(for its diagnostics). It runs on one `local-task` device shared by the whole
+process.
 
 Flags (`COMPILE_FLAGS`): tuned for the host CPU; f64 stays f64
 (`--iree-input-demote-f64-to-f32=false`); executables are linked as system
@@ -15,12 +18,15 @@ and IREE versions.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.metadata
 import platform
 import shutil
+import struct
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -77,8 +83,60 @@ def runtime_config():
     return iree_runtime, iree_runtime.Config(DRIVER)
 
 
+class CompilerWorker:
+    """The process running `iree_compile_worker.py` for one set of flags (started on first use)."""
+
+    SCRIPT = Path(__file__).with_name("iree_compile_worker.py")
+
+    def __init__(self, flags):
+        self.flags = tuple(flags)
+        self.process = None
+        self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """End the worker (it exits at end of input)."""
+        with self.lock:
+            if self.process is not None:
+                self.process.stdin.close()
+                self.process.wait()
+                self.process = None
+
+    def compile(self, text: str) -> bytes | None:
+        """The VM flatbuffer, or None when compiling failed or the worker is unusable."""
+        with self.lock:
+            try:
+                if self.process is None or self.process.poll() is not None:
+                    self.process = subprocess.Popen([sys.executable, str(self.SCRIPT), *self.flags],
+                                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                    stderr=subprocess.DEVNULL)
+                data = text.encode()
+                self.process.stdin.write(struct.pack("<Q", len(data)) + data)
+                self.process.stdin.flush()
+                header = self.process.stdout.read(9)
+                compiled, size = struct.unpack("<BQ", header)
+                payload = self.process.stdout.read(size)
+                if len(payload) != size:
+                    raise EOFError
+                return payload if compiled else None
+            except (OSError, EOFError, struct.error):
+                if self.process is not None:
+                    self.process.kill()
+                    self.process.wait()
+                self.process = None
+                return None
+
+
+@functools.cache
+def compiler_worker(flags) -> CompilerWorker:
+    return CompilerWorker(flags)
+
+
 def compile_vmfb(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> bytes:
-    """`iree-compile` of `text` to a VM flatbuffer; ValueError with its diagnostics on failure."""
+    """IREE's compilation of `text` to a VM flatbuffer; ValueError with the diagnostics on failure."""
+    vmfb = compiler_worker(tuple(flags)).compile(text)
+    if vmfb is not None:
+        return vmfb
     process = subprocess.run([iree_tool("iree-compile"), *flags, "-", "-o", "-"], input=text.encode(),
                              capture_output=True)
     if process.returncode != 0:
