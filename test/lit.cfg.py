@@ -110,3 +110,5 @@ config.environment["PATH"] = os.pathsep.join(
     [python_bin, mlir_bin, llvm_bin, config.environment.get("PATH", "")]
 )
 config.environment["PYTHONUNBUFFERED"] = "1"
+# lintra's persistent compile cache: inside the build tree, never the user's.
+config.environment["LINTRA_CACHE_DIR"] = os.path.join(config.test_exec_root, "lintra-cache")

@@ -6,7 +6,7 @@ inner lintra ops are expanded (`lintra-ad`), and `lintra-linearize` splits it:
     @f_fwd(primals) -> (results..., residuals...)
     @f_lin(residuals..., tangents {lintra.linear}) -> result tangents
 
-Public entry functions are added around them and compiled with lintra.runtime:
+Public entry functions are added around them and compiled with a backend (lintra.backends):
 
     @f_fwd_entry(primals) -> (results..., residuals...)       # calls @f_fwd
     @f_lin_entry(residuals..., tangents) -> result tangents     # calls @f_lin

@@ -5,8 +5,8 @@
     lintra.config.update("persistent_cache", False)     # compile in memory only
     lintra.config.backend, lintra.config.cache_dir      # current values
 
-Initial values come from the environment: `LINTRA_BACKEND` (default "iree-cpu"
-when the suite passed on it, see `backends.DEFAULT_BACKEND`), `LINTRA_CACHE_DIR`
+Initial values come from the environment: `LINTRA_BACKEND` (unset: None, which
+means `lintra.backends.DEFAULT_BACKEND`, "iree-cpu"), `LINTRA_CACHE_DIR`
 (default `$XDG_CACHE_HOME/lintra`, else `~/.cache/lintra`) and
 `LINTRA_PERSISTENT_CACHE` ("0", "false", "no" or "off" turn it off).
 An unknown setting is a KeyError naming the known ones; a backend name is

@@ -21,7 +21,7 @@ from .iree_cpu import IreeCpuBackend
 from .mlir_cpu import MlirCpuBackend
 
 BACKENDS: dict[str, Backend] = {backend.name: backend for backend in (IreeCpuBackend(), MlirCpuBackend())}
-DEFAULT_BACKEND = "mlir-cpu"
+DEFAULT_BACKEND = "iree-cpu"
 
 
 def names() -> tuple[str, ...]:
