@@ -59,7 +59,9 @@ def test_config_chooses_the_default_backend():
 def test_backends_agree_with_numpy_on_scalars_bools_and_f64_libm():
     x, s = np.array([0.25, 1.0, 2.5]), 0.75
     for name in backends.names():
-        y, t, n, x_out = backends.compile(SCALAR_MODULE, "f", backend=name)(x, s, True)
+        executable = backends.compile(SCALAR_MODULE, "f", backend=name)
+        assert ("llvm.func" if name == "mlir-cpu" else "@__lintra_entry") in executable.lowered_text
+        y, t, n, x_out = executable(x, s, True)
         np.testing.assert_allclose(y, np.sin(x) * s, rtol=1e-15)
         np.testing.assert_allclose(t, np.tanh(s), rtol=1e-15)
         assert t.shape == () and n.dtype == np.bool_ and not n and x_out.dtype == np.float64
@@ -162,3 +164,15 @@ def test_compiler_worker_is_restarted_after_dying():
     worker.process.kill()
     worker.process.wait()
     assert iree_cpu.compile_vmfb(text)[:64] == first[:64] and worker.process.poll() is None
+
+
+def test_small_functions_run_in_the_calling_thread_and_large_ones_on_the_thread_pool():
+    from lintra.backends.iree_cpu import SYNC_BYTES
+    n = SYNC_BYTES // 8                      # in and out: twice SYNC_BYTES
+    x = np.linspace(-3.0, 3.0, n)
+    for size, driver in ((4, "local-sync"), (n, "local-task")):
+        executable = backends.compile(SCALAR_MODULE.replace("tensor<3xf64>", f"tensor<{size}xf64>"), "f",
+                                      backend="iree-cpu")
+        assert executable.driver == driver
+        y = executable(x[:size], 2.0, False)[0]
+        np.testing.assert_allclose(y, 2.0 * np.sin(x[:size]), rtol=1e-15)

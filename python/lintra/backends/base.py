@@ -8,6 +8,7 @@ function, and runs it on numpy arrays:
     outputs = executable(*arrays)        # a tuple of numpy arrays, one per result
     executable.compile_seconds           # wall time spent compiling (0 when found on disk)
     executable.cache                     # None (compiled now) or "disk" (loaded from the persistent cache)
+    executable.lowered_text              # the backend's last MLIR: LLVM dialect (mlir-cpu), IREE's input (iree-cpu)
 
 Arguments are numpy arrays (0-d for scalars) of the function's exact element
 types, or Python/numpy scalars for scalar arguments. Compile errors are
@@ -26,6 +27,7 @@ class Executable(ABC):
     name: str
     compile_seconds: float = 0.0
     cache: str | None = None
+    lowered_text: str = ""
 
     @abstractmethod
     def __call__(self, *args) -> tuple:

@@ -5,8 +5,11 @@ by IREE's compiler in another process (the wheel's compiler Python API bundles
 its own MLIR bindings, which cannot share a process with the upstream `mlir`
 package): one long-lived `iree_compile_worker.py` per process, and the
 `iree-compile` executable when the worker is unavailable or a compile fails
-(for its diagnostics). It runs on one `local-task` device shared by the whole
-process.
+(for its diagnostics). It runs on IREE's multithreaded `local-task` device,
+except functions whose arguments and results take at most `SYNC_BYTES`: there
+handing work to threads costs more than it saves, and they run on the
+`local-sync` device in the calling thread. Each device (and its VM instance)
+is created once per process.
 
 Flags (`COMPILE_FLAGS`): tuned for the host CPU; f64 stays f64
 (`--iree-input-demote-f64-to-f32=false`); executables are linked as system
@@ -43,7 +46,7 @@ COMPILE_FLAGS = (
     "--iree-input-demote-f64-to-f32=false",
     "--iree-llvmcpu-link-embedded=false",
 )
-DRIVER = "local-task"
+SYNC_BYTES = 64 * 1024
 
 
 @functools.cache
@@ -77,10 +80,10 @@ def tool_versions() -> str:
 
 
 @functools.cache
-def runtime_config():
-    """The process-wide IREE instance and `local-task` device (created on first use)."""
+def runtime_config(driver: str = "local-task"):
+    """The process-wide IREE instance and device of `driver` (created on first use)."""
     import iree.runtime as iree_runtime
-    return iree_runtime, iree_runtime.Config(DRIVER)
+    return iree_runtime, iree_runtime.Config(driver)
 
 
 class CompilerWorker:
@@ -98,7 +101,10 @@ class CompilerWorker:
         """End the worker (it exits at end of input)."""
         with self.lock:
             if self.process is not None:
-                self.process.stdin.close()
+                try:
+                    self.process.stdin.close()
+                except OSError:
+                    self.process.kill()
                 self.process.wait()
                 self.process = None
 
@@ -146,9 +152,15 @@ def compile_vmfb(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> byte
 
 
 class IreeCpuExecutable(Executable):
-    def __init__(self, name: str, vmfb: bytes, inputs, results, compile_seconds: float, cache):
-        iree_runtime, config = runtime_config()
+    def __init__(self, name: str, vmfb: bytes, inputs, results, compile_seconds: float, cache,
+                 lowered_text: str):
+        data_bytes = sum(slot.dtype.itemsize * int(np.prod(slot.shape)) for slot in (*inputs, *results))
+        self.driver = "local-sync" if data_bytes <= SYNC_BYTES else "local-task"
+        iree_runtime, config = runtime_config(self.driver)
         self.name, self.inputs, self.results = name, inputs, results
+        self._bools_in = [slot.dtype == np.bool_ for slot in inputs]
+        self._bools_out = [slot.dtype == np.bool_ for slot in results]
+        self.lowered_text = lowered_text
         self.compile_seconds, self.cache = compile_seconds, cache
         self.vmfb = vmfb
         context = iree_runtime.SystemContext(config=config)
@@ -160,21 +172,17 @@ class IreeCpuExecutable(Executable):
         if len(args) != len(self.inputs):
             raise TypeError(f"@{self.name} takes {len(self.inputs)} arguments, got {len(args)}")
         arrays = []
-        for index, (arg, slot) in enumerate(zip(args, self.inputs)):
+        for index, (arg, slot, is_bool) in enumerate(zip(args, self.inputs, self._bools_in)):
             array = np.asarray(arg, slot.dtype)
             if array.shape != slot.shape:
                 raise ValueError(f"@{self.name} argument #{index} must have shape {slot.shape} for "
                                  f"{slot.type_text}, got {array.shape}")
-            arrays.append(array.astype(np.int8) if slot.dtype == np.bool_ else array)
+            arrays.append(array.astype(np.int8) if is_bool else array)
         outputs = self._function(*arrays)
         if not isinstance(outputs, tuple):
             outputs = () if outputs is None else (outputs,)
-        return tuple(self._host(output, slot) for output, slot in zip(outputs, self.results))
-
-    @staticmethod
-    def _host(output, slot) -> np.ndarray:
-        array = output.to_host()
-        return array.astype(np.bool_) if slot.dtype == np.bool_ else array
+        return tuple(output.to_host().astype(np.bool_) if is_bool else output.to_host()
+                     for output, is_bool in zip(outputs, self._bools_out))
 
 
 class IreeCpuBackend(Backend):
@@ -188,9 +196,9 @@ class IreeCpuBackend(Backend):
                                    versions=tool_versions())
         vmfb = disk_cache.load(key, "vmfb")
         if vmfb is not None:
-            return IreeCpuExecutable(entry, vmfb, inputs, results, 0.0, "disk")
+            return IreeCpuExecutable(entry, vmfb, inputs, results, 0.0, "disk", wrapped)
         start = time.perf_counter()
         vmfb = compile_vmfb(wrapped, self.flags, entry)
         seconds = time.perf_counter() - start
         disk_cache.store(key, "vmfb", vmfb)
-        return IreeCpuExecutable(entry, vmfb, inputs, results, seconds, None)
+        return IreeCpuExecutable(entry, vmfb, inputs, results, seconds, None, wrapped)
