@@ -1,6 +1,6 @@
 // IREE 3.13 fails on the plain softmax pattern (the reproducer in
-// test/regressions/); after the pre-fusion lintra's iree-cpu backend applies,
-// it compiles and runs.
+// test/regressions/); after the pre-fusion that lintra's iree-cpu backend
+// falls back to, it compiles and runs.
 // RUN: not iree-compile %iree_cpu_flags %S/../regressions/iree-softmax-workgroup-distribution.mlir -o %t.bad.vmfb 2>&1 | FileCheck %s --check-prefix=BUG
 // RUN: mlir-opt --pass-pipeline='builtin.module(func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops))' \
 // RUN:   %S/../regressions/iree-softmax-workgroup-distribution.mlir | iree-compile %iree_cpu_flags - -o %t.vmfb

@@ -158,7 +158,7 @@ def test_compiler_worker_is_restarted_after_dying():
     from lintra.backends import iree_cpu
     from lintra.backends.iree_entry import wrap_for_iree
     text = wrap_for_iree(SCALAR_MODULE, "f")[0]
-    worker = iree_cpu.compiler_worker(iree_cpu.COMPILE_FLAGS)
+    worker = iree_cpu.compiler_worker()
     first = iree_cpu.compile_vmfb(text)
     assert worker.process is not None and worker.process.poll() is None
     worker.process.kill()
@@ -176,3 +176,16 @@ def test_small_functions_run_in_the_calling_thread_and_large_ones_on_the_thread_
         assert executable.driver == driver
         y = executable(x[:size], 2.0, False)[0]
         np.testing.assert_allclose(y, 2.0 * np.sin(x[:size]), rtol=1e-15)
+
+
+def test_modules_iree_rejects_are_compiled_again_pre_fused():
+    from pathlib import Path
+    from lintra.backends.iree_entry import pre_fused, wrap_for_iree
+    reproducer = Path(__file__).resolve().parent.parent / "regressions" / "iree-softmax-workgroup-distribution.mlir"
+    wrapped = wrap_for_iree(reproducer.read_text(), "softmax")[0]
+    executable = backends.compile(reproducer.read_text(), "softmax", backend="iree-cpu")
+    assert executable.lowered_text == pre_fused(wrapped) != wrapped
+    assert backends.compile(SCALAR_MODULE, "f", backend="iree-cpu").lowered_text == wrap_for_iree(SCALAR_MODULE, "f")[0]
+    x = np.array([[0, 0, 0, 0], [1, 2, 3, 4], [0, 0, 0, 50]], np.float32)
+    expected = np.exp(x - x.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(executable(x)[0], expected / expected.sum(axis=1, keepdims=True), rtol=1e-6)

@@ -1,5 +1,5 @@
 // OPEN (IREE 3.13.0, iree-base-compiler 3.13.0rc20261016): worked around in
-// lintra's iree-cpu backend (python/lintra/backends/iree_entry.py, PRE_FUSION).
+// lintra's iree-cpu backend (python/lintra/backends/iree_entry.py, pre_fused).
 // test/iree/softmax-workaround.mlir runs this file: when it starts failing,
 // IREE compiles the plain pattern and the workaround can go.
 //
@@ -13,8 +13,12 @@
 // Actual:      error: 'vector.store' op write affecting operations on global resources are
 //              restricted to workgroup distributed contexts.
 //              error: 'func.func' op failed on workgroup distribution verification
-// Workaround:  mlir-opt --pass-pipeline='builtin.module(func.func(convert-elementwise-to-linalg,
-//              linalg-fuse-elementwise-ops))' first (fused generics do not match IREE's softmax path).
+// Workaround:  fuse the elementwise ops first (mlir-opt --pass-pipeline='builtin.module(func.func(
+//              convert-elementwise-to-linalg,linalg-fuse-elementwise-ops))'); lintra does it only for
+//              modules IREE rejects, as the fusion can fold elementwise ops into contractions
+//              (then no longer compiled as matmuls: attention's primal 3-4x slower).
+//              --iree-llvmcpu-disable-distribution also compiles this file, but miscompiles
+//              log_softmax (x - max(x) is returned without the log-sum-exp term): not usable.
 
 func.func @softmax(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
     %z = arith.constant 0.0 : f32

@@ -3,10 +3,11 @@
 IREE's compiler Python API bundles its own MLIR bindings, which cannot share a
 process with the upstream `mlir` package that lintra uses; starting
 `iree-compile` for every function costs a process start and compiler
-initialization each time. This script keeps one compiler session (with the
-flags given on its command line) and compiles module after module:
+initialization each time. This script keeps one compiler session per set of
+flags and compiles module after module:
 
-    request:   8-byte little-endian length, then the MLIR text
+    request:   8-byte little-endian length, the flags (NUL-separated UTF-8),
+               8-byte length, the MLIR text
     response:  1 byte (1 compiled, 0 failed), 8-byte length, then the VM flatbuffer
 
 It imports nothing of lintra (run it as a file, not as `-m lintra...`) and
@@ -27,16 +28,23 @@ def read_exactly(stream, size: int) -> bytes:
     return data
 
 
+def read_block(stream) -> bytes:
+    (size,) = struct.unpack("<Q", read_exactly(stream, 8))
+    return read_exactly(stream, size)
+
+
 def main() -> None:
-    session = api.Session()
-    session.set_flags(*sys.argv[1:])
+    sessions = {}
     requests, responses = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            (size,) = struct.unpack("<Q", read_exactly(requests, 8))
-            text = read_exactly(requests, size)
+            flags, text = read_block(requests), read_block(requests)
         except EOFError:
             return
+        if flags not in sessions:
+            sessions[flags] = api.Session()
+            sessions[flags].set_flags(*[flag for flag in flags.decode().split("\0") if flag])
+        session = sessions[flags]
         invocation = session.invocation()
         payload = b""
         compiled = bool(invocation.parse_source(api.Source.wrap_buffer(session, text))) and \

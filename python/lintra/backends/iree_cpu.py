@@ -1,6 +1,6 @@
 """The `iree-cpu` backend: IREE's llvm-cpu code generator and its multithreaded runtime.
 
-The module gets the entry function of `iree_entry.wrap_for_iree`, is compiled
+The module gets the entry function of `iree_entry.wrap_for_iree` and is compiled
 by IREE's compiler in another process (the wheel's compiler Python API bundles
 its own MLIR bindings, which cannot share a process with the upstream `mlir`
 package): one long-lived `iree_compile_worker.py` per process, and the
@@ -10,6 +10,11 @@ except functions whose arguments and results take at most `SYNC_BYTES`: there
 handing work to threads costs more than it saves, and they run on the
 `local-sync` device in the calling thread. Each device (and its VM instance)
 is created once per process.
+
+When IREE rejects a module, `iree_entry.pre_fused` of it is compiled instead
+(IREE 3.13 fails on the plain softmax pattern; see test/regressions/
+iree-softmax-workgroup-distribution.mlir). The flag that also avoids that
+failure, `--iree-llvmcpu-disable-distribution`, miscompiles log_softmax.
 
 Flags (`COMPILE_FLAGS`): tuned for the host CPU; f64 stays f64
 (`--iree-input-demote-f64-to-f32=false`); executables are linked as system
@@ -37,7 +42,7 @@ import numpy as np
 
 from . import disk_cache
 from .base import Backend, Executable
-from .iree_entry import ENTRY_NAME, wrap_for_iree
+from .iree_entry import ENTRY_NAME, pre_fused, wrap_for_iree
 
 COMPILE_FLAGS = (
     "--iree-hal-target-device=local",
@@ -87,12 +92,11 @@ def runtime_config(driver: str = "local-task"):
 
 
 class CompilerWorker:
-    """The process running `iree_compile_worker.py` for one set of flags (started on first use)."""
+    """The process running `iree_compile_worker.py` (started on first use)."""
 
     SCRIPT = Path(__file__).with_name("iree_compile_worker.py")
 
-    def __init__(self, flags):
-        self.flags = tuple(flags)
+    def __init__(self):
         self.process = None
         self.lock = threading.Lock()
         atexit.register(self.close)
@@ -108,23 +112,25 @@ class CompilerWorker:
                 self.process.wait()
                 self.process = None
 
-    def compile(self, text: str) -> bytes | None:
-        """The VM flatbuffer, or None when compiling failed or the worker is unusable."""
+    def compile(self, text: str, flags) -> bytes | None:
+        """The VM flatbuffer; b"" when IREE rejected `text`, None when the worker is unusable."""
         with self.lock:
             try:
                 if self.process is None or self.process.poll() is not None:
-                    self.process = subprocess.Popen([sys.executable, str(self.SCRIPT), *self.flags],
+                    self.process = subprocess.Popen([sys.executable, str(self.SCRIPT)],
                                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                                     stderr=subprocess.DEVNULL)
-                data = text.encode()
-                self.process.stdin.write(struct.pack("<Q", len(data)) + data)
+                request = b""
+                for block in ("\0".join(flags).encode(), text.encode()):
+                    request += struct.pack("<Q", len(block)) + block
+                self.process.stdin.write(request)
                 self.process.stdin.flush()
                 header = self.process.stdout.read(9)
                 compiled, size = struct.unpack("<BQ", header)
                 payload = self.process.stdout.read(size)
                 if len(payload) != size:
                     raise EOFError
-                return payload if compiled else None
+                return payload if compiled else b""
             except (OSError, EOFError, struct.error):
                 if self.process is not None:
                     self.process.kill()
@@ -134,20 +140,37 @@ class CompilerWorker:
 
 
 @functools.cache
-def compiler_worker(flags) -> CompilerWorker:
-    return CompilerWorker(flags)
+def compiler_worker() -> CompilerWorker:
+    return CompilerWorker()
 
 
 def compile_vmfb(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> bytes:
     """IREE's compilation of `text` to a VM flatbuffer; ValueError with the diagnostics on failure."""
-    vmfb = compiler_worker(tuple(flags)).compile(text)
-    if vmfb is not None:
-        return vmfb
+    vmfb = compiler_worker().compile(text, flags)
+    return vmfb or compile_with_tool(text, flags, name)
+
+
+def compile_with_fallback(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> tuple[bytes, str]:
+    """(VM flatbuffer, the text compiled): `text`, else `pre_fused(text)` if IREE rejects `text`."""
+    vmfb = compiler_worker().compile(text, flags)
+    if vmfb:
+        return vmfb, text
+    if vmfb is None:  # no worker: the executable decides
+        try:
+            return compile_with_tool(text, flags, name), text
+        except ValueError:
+            pass
+    fused = pre_fused(text)
+    return compile_vmfb(fused, flags, name), fused
+
+
+def compile_with_tool(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> bytes:
+    """`iree-compile` of `text`; ValueError with its diagnostics on failure."""
     process = subprocess.run([iree_tool("iree-compile"), *flags, "-", "-o", "-"], input=text.encode(),
                              capture_output=True)
     if process.returncode != 0:
         message = process.stderr.decode(errors="replace").strip()
-        raise ValueError(f"iree-compile failed for @{name}:\n{message[-4000:]}")
+        raise ValueError(f"iree-compile failed for @{name}:\n{message[:4000]}")
     return process.stdout
 
 
@@ -198,7 +221,7 @@ class IreeCpuBackend(Backend):
         if vmfb is not None:
             return IreeCpuExecutable(entry, vmfb, inputs, results, 0.0, "disk", wrapped)
         start = time.perf_counter()
-        vmfb = compile_vmfb(wrapped, self.flags, entry)
+        vmfb, compiled_text = compile_with_fallback(wrapped, self.flags, entry)
         seconds = time.perf_counter() - start
         disk_cache.store(key, "vmfb", vmfb)
-        return IreeCpuExecutable(entry, vmfb, inputs, results, seconds, None, wrapped)
+        return IreeCpuExecutable(entry, vmfb, inputs, results, seconds, None, compiled_text)

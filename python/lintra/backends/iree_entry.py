@@ -10,12 +10,15 @@ and adds the public `@__lintra_entry` that takes and returns tensors:
 - i1 (scalar or tensor) crosses as i8 (`arith.extui` / `arith.trunci`);
 - index crosses as i64 (`arith.index_cast`).
 
-Elementwise ops are then turned into `linalg.generic`s and fused
-(`PRE_FUSION`): IREE 3.13 fails to compile the unfused softmax pattern
-(reduce, broadcast, subf, exp, reduce, broadcast, divf) on llvm-cpu; see
-test/regressions/iree-softmax-workgroup-distribution.mlir.
+`pre_fused(text)` is what the backend compiles when IREE rejects a module:
+its elementwise ops turned into `linalg.generic`s and fused (`PRE_FUSION`).
+IREE 3.13 fails to compile the plain softmax pattern (reduce, broadcast, subf,
+exp, reduce, broadcast, divf) on llvm-cpu, see
+test/regressions/iree-softmax-workgroup-distribution.mlir. It is only a
+fallback: the fusion can fold elementwise ops into contractions, which IREE
+then no longer compiles as matmuls, or into broadcasts, recomputing them.
 
-It returns the new module text and the `Slot`s of the arguments and results:
+`wrap_for_iree` returns the new module text and the `Slot`s of the arguments and results:
 what numpy dtype and shape each has at the boundary.
 """
 
@@ -137,5 +140,12 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
             arguments = [_to_inner(a, t) for a, t in zip(block.arguments, function_type.inputs)]
             call = func.CallOp(list(function_type.results), ir.FlatSymbolRefAttr.get(name), arguments)
             func.ReturnOp([_to_boundary(r, t) for r, t in zip(call.results, out_types)])
-        PassManager.parse(PRE_FUSION).run(module.operation)
         return str(module), inputs, results
+
+
+def pre_fused(text: str) -> str:
+    """`text` after `PRE_FUSION` (see the module docstring)."""
+    with _context(), ir.Location.unknown():
+        module = ir.Module.parse(text)
+        PassManager.parse(PRE_FUSION).run(module.operation)
+        return str(module)
