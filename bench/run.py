@@ -34,7 +34,6 @@ import lintra.nn
 import lintra.numpy as lnp
 from lintra import backends
 from lintra.backends.iree_cpu import COMPILE_FLAGS, iree_tool
-from lintra.backends.iree_entry import wrap_for_iree
 
 sys.path.insert(0, str(Path(__file__).parent))
 from workloads import WORKLOADS  # noqa: E402  (bench/ is not a package)
@@ -71,9 +70,8 @@ def compile_times(jitted, args) -> dict:
 
 
 def dispatch_count(jitted, args) -> int:
-    """flow.dispatch ops in the iree-cpu module of `jitted` at `args`."""
-    lowered = jitted.lower(*args)
-    text, _, _ = wrap_for_iree(lowered.as_text("ad"), lowered.staged.name)
+    """flow.dispatch ops in the module iree-cpu compiled for `jitted` at `args` (from the cache)."""
+    text = jitted.lower(*args).compile().executable.lowered_text
     flow = subprocess.run([iree_tool("iree-compile"), *COMPILE_FLAGS, "--compile-to=flow", "-", "-o", "-"],
                           input=text.encode(), capture_output=True, check=True).stdout.decode()
     return sum(line.count("flow.dispatch @") for line in flow.splitlines())
