@@ -1,12 +1,14 @@
 """Benchmark: compiled gradient time over compiled primal time (lintra vs JAX).
 
 For a two-layer tanh MLP loss, sum((tanh(x @ w1) @ w2)^2), it compiles the
-primal and the gradient with respect to both weights through lintra-ad and
-lintra-lower-to-llvm, times both with the JIT runner, and prints the
+primal and the gradient with respect to both weights through lintra-ad and a
+backend of `lintra.backends` (default: lintra's default), times both, and prints the
 gradient/primal ratio. When JAX is installed, it prints JAX's ratio for the
 same function (jit on CPU) and the lintra/JAX time ratios.
 
-    .venv/bin/python bench/grad_ratio.py [--batch 256] [--hidden 256] [--repeat 50]
+    .venv/bin/python bench/grad_ratio.py [--batch 256] [--hidden 256] [--repeat 50] [--backend mlir-cpu]
+
+bench/run.py is the full suite (six workloads, all backends, compile times).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from mlir import ir
 
 from lintra.dialect import make_context
 from lintra.passes import PASSES
-from lintra.runtime import compile_function
+from lintra import backends
 
 PROGRAM = """
 func.func @loss(%w1: tensor<{d}x{h}xf32>, %w2: tensor<{h}x{o}xf32>, %x: tensor<{b}x{d}xf32>) -> f32 {{
@@ -60,12 +62,12 @@ def best_time(function, args, repeat: int) -> float:
     return min(times)
 
 
-def lintra_times(sizes: dict, args, repeat: int) -> tuple[float, float]:
+def lintra_times(sizes: dict, args, repeat: int, backend: str | None) -> tuple[float, float]:
     with make_context(), ir.Location.unknown():
         module = ir.Module.parse(PROGRAM.format(**sizes))
         PASSES["lintra-ad"]().run(module.operation)
         text = str(module)
-    primal, grad = compile_function(text, "loss"), compile_function(text, "grad")
+    primal, grad = backends.compile(text, "loss", backend), backends.compile(text, "grad", backend)
     return best_time(primal, args, repeat), best_time(grad, args, repeat)
 
 
@@ -94,15 +96,16 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--outputs", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--backend", default=None, help=f"one of {', '.join(backends.names())}")
     options = parser.parse_args()
     sizes = dict(b=options.batch, d=options.inputs, h=options.hidden, o=options.outputs)
     rng = np.random.default_rng(0)
     args = [rng.standard_normal((options.inputs, options.hidden)).astype(np.float32) * 0.1,
             rng.standard_normal((options.hidden, options.outputs)).astype(np.float32) * 0.1,
             rng.standard_normal((options.batch, options.inputs)).astype(np.float32)]
-    primal, grad = lintra_times(sizes, args, options.repeat)
+    primal, grad = lintra_times(sizes, args, options.repeat, options.backend)
     print(f"MLP loss, batch {options.batch}, {options.inputs}->{options.hidden}->{options.outputs}, f32")
-    print(f"lintra: primal {primal * 1e3:8.3f} ms  grad {grad * 1e3:8.3f} ms  grad/primal {grad / primal:6.2f}")
+    print(f"lintra ({backends.resolve(options.backend)}): primal {primal * 1e3:8.3f} ms  grad {grad * 1e3:8.3f} ms  grad/primal {grad / primal:6.2f}")
     reference = jax_times(args, options.repeat)
     if reference is None:
         print("jax not installed: no reference")

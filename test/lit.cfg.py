@@ -10,8 +10,12 @@ Every tool comes from the Python environment running lit, so a fresh
   * %mlir_lib_dir   site-packages mlir/lib (runtime libraries for mlir-runner)
   * %mlir_runner_utils, %mlir_c_runner_utils   the two usual runtime libraries
   * %irdl           dialect/lintra.irdl.mlir (for `mlir-opt --irdl-file=%irdl`)
+  * iree-compile, iree-run-module   beside sys.executable (iree-base-compiler,
+                    iree-base-runtime); %iree_cpu_flags: the flags of lintra's
+                    iree-cpu backend (llvm-cpu for the host, f64 kept, libm linked)
 
-Features: `jit` when mlir-runner exists, `gpu` when nvidia-smi exists.
+Features: `jit` when mlir-runner exists, `iree` when iree-compile and
+iree-run-module exist, `gpu` when nvidia-smi exists.
 Tests are `.mlir` and `.py` files; test/python (pytest) is not a lit suite.
 Not lit tests (so they do not count as UNSUPPORTED): the reproducers of fuzzer
 finds directly in test/regressions, which test/python/test_regressions.py checks
@@ -78,6 +82,8 @@ tools = {
     "FileCheck": find_tool("FileCheck", llvm_bin),
     "not": find_tool("not", llvm_bin),
     "count": find_tool("count", llvm_bin),
+    "iree-compile": find_tool("iree-compile", python_bin),
+    "iree-run-module": find_tool("iree-run-module", python_bin),
 }
 
 # `%`-substitutions first (longest first), then tool names as whole words: a
@@ -87,6 +93,10 @@ config.substitutions.append(("%PYTHON", sys.executable))
 config.substitutions.append(("%mlir_runner_utils", os.path.join(mlir_lib_dir, "libmlir_runner_utils" + shlib)))
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(mlir_lib_dir, "libmlir_c_runner_utils" + shlib)))
 config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
+config.substitutions.append(("%iree_cpu_flags", " ".join(
+    ["--iree-hal-target-device=local", "--iree-hal-local-target-device-backends=llvm-cpu",
+     "--iree-llvmcpu-target-cpu=host", "--iree-input-demote-f64-to-f32=false",
+     "--iree-llvmcpu-link-embedded=false"])))
 config.substitutions.append(("%irdl", os.path.join(project_root, "dialect", "lintra.irdl.mlir")))
 for name, command in tools.items():
     if command is not None:
@@ -95,6 +105,8 @@ for name, command in tools.items():
 
 if tools["mlir-runner"] is not None:
     config.available_features.add("jit")
+if tools["iree-compile"] is not None and tools["iree-run-module"] is not None:
+    config.available_features.add("iree")
 if shutil.which("nvidia-smi"):
     config.available_features.add("gpu")
 else:
@@ -105,3 +117,5 @@ config.environment["PATH"] = os.pathsep.join(
     [python_bin, mlir_bin, llvm_bin, config.environment.get("PATH", "")]
 )
 config.environment["PYTHONUNBUFFERED"] = "1"
+# lintra's persistent compile cache: inside the build tree, never the user's.
+config.environment["LINTRA_CACHE_DIR"] = os.path.join(config.test_exec_root, "lintra-cache")

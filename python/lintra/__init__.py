@@ -7,12 +7,16 @@ that the passes (`lintra.passes`) expand:
     import lintra, lintra.numpy as lnp
     df = lintra.jit(lintra.grad(lambda x: lnp.sum(lnp.sin(x) * x)))
     df(np.linspace(0.0, 1.0, 4))
+
+`lintra.config` holds process-wide settings (backend, persistent cache);
+`lintra.backends` the execution backends.
 """
 
-from . import nn, numpy
+from . import backends, nn, numpy
 from .jacobians import hessian, jacfwd, jacrev
 from .compile_cache import cache_info, clear_cache, set_cache_size
 from .jit import jit
+from .settings import config
 from . import pytree as tree_util
 from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
 from .tracing import TracerLeakError
@@ -22,5 +26,5 @@ __all__ = [
     "jit", "grad", "value_and_grad", "jvp", "vjp", "linearize", "linear_transpose", "jacfwd",
     "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "set_cache_size",
     "tree_flatten", "tree_unflatten", "tree_map", "tree_leaves", "tree_util", "register_pytree_node",
-    "TracerLeakError",
+    "TracerLeakError", "config", "backends",
 ]

@@ -29,7 +29,9 @@ import weakref
 from collections import OrderedDict, namedtuple
 from dataclasses import dataclass
 
-CacheInfo = namedtuple("CacheInfo", "hits misses currsize")
+from lintra.backends import disk_cache
+
+CacheInfo = namedtuple("CacheInfo", "hits misses currsize disk_hits disk_misses", defaults=(0, 0))
 DEFAULT_MAXSIZE = 256
 
 
@@ -84,7 +86,8 @@ class CompileCache:
             self._remove(key)
 
     def info(self) -> CacheInfo:
-        return CacheInfo(self.hits, self.misses, len(self._entries))
+        disk = disk_cache.stats()
+        return CacheInfo(self.hits, self.misses, len(self._entries), disk["disk_hits"], disk["disk_misses"])
 
     def _evict(self) -> None:
         while self.maxsize is not None and len(self._entries) > self.maxsize:

@@ -29,9 +29,9 @@ def _one_hot(aval, index: int) -> np.ndarray:
 class JacobianTransformation(Transformation):
     """jacfwd (kind 'jacfwd') or jacrev (kind 'jacrev') of `fun`."""
 
-    def __init__(self, fun, kind: str, argnums):
+    def __init__(self, fun, kind: str, argnums, backend=None):
         self.kind = kind
-        super().__init__(fun, argnums=argnums)
+        super().__init__(fun, backend, argnums=argnums)
 
     def trace_call(self, *args, **kwargs):
         argnums = normalize_argnums(self.params["argnums"], len(args), self.kind)
@@ -90,19 +90,21 @@ class JacobianTransformation(Transformation):
         return blocks
 
 
-def jacfwd(fun, argnums=0):
-    """The Jacobian of `fun` by forward mode (one JVP per input element), like jax.jacfwd."""
-    return JacobianTransformation(fun, "jacfwd", argnums)
+def jacfwd(fun, argnums=0, backend=None):
+    """The Jacobian of `fun` by forward mode (one JVP per input element), like jax.jacfwd.
+    `backend`: see `lintra.grad`."""
+    return JacobianTransformation(fun, "jacfwd", argnums, backend)
 
 
-def jacrev(fun, argnums=0):
-    """The Jacobian of `fun` by reverse mode (one VJP per output element), like jax.jacrev."""
-    return JacobianTransformation(fun, "jacrev", argnums)
+def jacrev(fun, argnums=0, backend=None):
+    """The Jacobian of `fun` by reverse mode (one VJP per output element), like jax.jacrev.
+    `backend`: see `lintra.grad`."""
+    return JacobianTransformation(fun, "jacrev", argnums, backend)
 
 
-def hessian(fun, argnums=0):
+def hessian(fun, argnums=0, backend=None):
     """The Hessian of scalar `fun`: jacfwd(jacrev(fun)), like jax.hessian."""
-    transformation = jacfwd(jacrev(fun, argnums), argnums)
+    transformation = jacfwd(jacrev(fun, argnums), argnums, backend)
     transformation.__name__ = f"hessian_{getattr(fun, '__name__', 'fn')}"
     return transformation
 

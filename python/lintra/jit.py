@@ -5,7 +5,8 @@
     f_jit.lower(x, 2.0).as_text()                  # the traced MLIR (stage="traced")
     f_jit.lower(x, 2.0).as_text(stage="ad")        # after lintra-ad (only upstream dialects)
     f_jit.lower(x, 2.0).as_text(stage="llvm")      # after lintra-lower-to-llvm
-    f_jit.cache_info()                             # CacheInfo(hits, misses, currsize)
+    f_jit.cache_info()                             # CacheInfo(hits, misses, currsize, ...)
+    lintra.jit(f, backend="mlir-cpu")              # a backend of lintra.backends (default: lintra.config)
 
 Contract:
 - Arguments are pytrees (tuples, lists, dicts) of numpy arrays, numpy scalars
@@ -14,12 +15,14 @@ Contract:
   through as Python values and must be hashable.
 - The function is traced once per signature (function, input tree, shapes,
   dtypes, weak flags, static values) into a public `func.func`; `lintra-ad`
-  expands the lintra ops that transformations emitted, and `lintra.runtime`
-  compiles it. Compiled functions live in one process-wide cache shared by all
-  `jit` objects (`lintra.compile_cache`: keyed weakly by the function, or the
-  `_lintra_key` of a lintra transformation, and bounded, least recently used
+  expands the lintra ops that transformations emitted, and the backend
+  (`lintra.backends`, resolved at each call) compiles it. Compiled functions
+  live in one process-wide cache shared by all `jit` objects
+  (`lintra.compile_cache`: keyed weakly by the function, or the `_lintra_key`
+  of a lintra transformation, and by the backend; bounded, least recently used
   first), so a second call with the same signature does not recompile while
-  the entry is cached.
+  the entry is cached; backends with a persistent cache also skip compiling in
+  a new process (`disk_hits`).
 - Outputs are numpy arrays in the function's output pytree (0-d for scalars).
   The caller's arrays are never modified.
 - A diagnostic of the AD passes (`LintraError`) becomes a ValueError whose
@@ -37,7 +40,7 @@ from mlir import ir
 
 from lintra.passes import PASSES
 from lintra.passes.diagnostics import LintraError, format_location
-from lintra.runtime import compile_function
+from lintra import backends
 
 from . import dtypes
 from . import primitives as prim
@@ -45,6 +48,7 @@ from .compile_cache import CACHE, CacheInfo, cached, function_key
 from .numpy_core import operand
 from .pytree import TreeDef, tree_flatten, tree_unflatten
 from .tracing import Aval, FunctionScope, Tracer, current_trace, new_trace
+
 
 def function_name(fun) -> str:
     return getattr(fun, "__name__", None) or type(fun).__name__
@@ -131,9 +135,11 @@ class Staged:
 
     `fun` is called with the unflattened arguments; bool leaves enter and leave
     as int32 (see `boundary_aval`). `out_avals` are the real output avals.
+    `backend` (a resolved name) is the one `compile()` uses by default.
     """
 
-    def __init__(self, fun, avals, in_tree, name: str):
+    def __init__(self, fun, avals, in_tree, name: str, backend: str | None = None):
+        self.backend = backend
         self.in_avals = list(avals)
         out = {}
 
@@ -167,9 +173,9 @@ class Staged:
                 self._ad_text = str(self.module)
         return self._ad_text
 
-    def compile(self) -> "Compiled":
+    def compile(self, backend: str | None = None) -> "Compiled":
         try:
-            executable = compile_function(self.expand(), self.name)
+            executable = backends.compile(self.expand(), self.name, backend or self.backend)
         except LintraError as error:
             raise diagnostic_error(error) from None
         return Compiled(self, executable)
@@ -206,7 +212,7 @@ class Lowered:
         if stage == "ad":
             return self.staged.expand()
         if stage == "llvm":
-            return self.compile().lowered_text
+            return self.staged.compile("mlir-cpu").lowered_text
         raise ValueError(f"unknown stage {stage!r}: expected 'traced', 'ad' or 'llvm'")
 
     def compile(self) -> Compiled:
@@ -218,8 +224,9 @@ class Lowered:
 class Jitted:
     """`lintra.jit(fun)`: see the module docstring."""
 
-    def __init__(self, fun, static_argnums=(), static_argnames=()):
+    def __init__(self, fun, static_argnums=(), static_argnames=(), backend: str | None = None):
         self.fun = fun
+        self.backend = backend if backend is None else backends.resolve(backend)
         self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
         self.static_argnames = (static_argnames,) if isinstance(static_argnames, str) \
             else tuple(static_argnames)
@@ -263,7 +270,8 @@ class Jitted:
         except TypeError:
             raise TypeError(f"static arguments of {self.__name__} must be hashable, got {static}") from None
         leaves, in_tree, avals = flatten_arguments(dynamic, f"argument of {self.__name__}")
-        key = (function_key(self.fun), static, in_tree, tuple(avals))
+        backend = backends.resolve(self.backend)
+        key = (function_key(self.fun), static, in_tree, tuple(avals), backend)
 
         def call(dynamic_args, dynamic_kwargs):
             merged = list(dynamic_args)
@@ -271,11 +279,14 @@ class Jitted:
                 merged.insert(index, static_positional[index])
             return self.fun(*merged, **dynamic_kwargs, **static_keywords)
 
-        return key, leaves, lambda: Staged(call, avals, in_tree, self.__name__)
+        return key, leaves, lambda: Staged(call, avals, in_tree, self.__name__, backend)
 
 
-def jit(fun=None, *, static_argnums=(), static_argnames=()):
-    """Compile `fun` with lintra (usable as `@jit` or `@jit(static_argnums=...)`)."""
+def jit(fun=None, *, static_argnums=(), static_argnames=(), backend=None):
+    """Compile `fun` with lintra (usable as `@jit` or `@jit(static_argnums=...)`).
+
+    `backend` names one of `lintra.backends.names()`; None follows `lintra.config.backend`."""
     if fun is None:
-        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames)
-    return Jitted(fun, static_argnums, static_argnames)
+        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
+                                 backend=backend)
+    return Jitted(fun, static_argnums, static_argnames, backend)

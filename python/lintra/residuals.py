@@ -6,7 +6,7 @@ inner lintra ops are expanded (`lintra-ad`), and `lintra-linearize` splits it:
     @f_fwd(primals) -> (results..., residuals...)
     @f_lin(residuals..., tangents {lintra.linear}) -> result tangents
 
-Public entry functions are added around them and compiled with lintra.runtime:
+Public entry functions are added around them and compiled with a backend (lintra.backends):
 
     @f_fwd_entry(primals) -> (results..., residuals...)       # calls @f_fwd
     @f_lin_entry(residuals..., tangents) -> result tangents     # calls @f_lin
@@ -16,7 +16,8 @@ Public entry functions are added around them and compiled with lintra.runtime:
 Residuals of type i1 or i8 cross the runtime boundary widened to i32. So
 `linearize(f, x)` runs @f_fwd once, and each call of the returned `f_jvp` runs
 only the linear part; `vjp(f, x)` likewise runs only the transposed linear part
-per cotangent. The pieces are cached per (function, signature, mode).
+per cotangent. The pieces are cached per (function, signature, mode, backend)
+and compiled by the backend (`lintra.backends`) named when they were made.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from mlir.dialects import arith, func
 
 from lintra.passes import PASSES
 from lintra.passes.diagnostics import LintraError
-from lintra.runtime import compile_function
+from lintra import backends
 
 from . import dtypes
 from .compile_cache import cached, function_key
@@ -93,8 +94,8 @@ def _transpose(callee: str, operands, result_types) -> list:
 class ResidualPieces:
     """The compiled forward, linear and (for mode 'vjp') transposed halves of a function."""
 
-    def __init__(self, fun, avals, in_tree, mode: str):
-        staged = Staged(fun, avals, in_tree, function_name(fun))
+    def __init__(self, fun, avals, in_tree, mode: str, backend: str):
+        staged = Staged(fun, avals, in_tree, function_name(fun), backend)
         self.staged, self.n_out = staged, len(staged.out_avals)
         staged.expand()   # inner lintra ops, before lintra-linearize splits the function
         module = staged.module
@@ -138,7 +139,7 @@ class ResidualPieces:
     def run(self, entry: str, inputs) -> tuple:
         if entry not in self._executables:
             try:
-                self._executables[entry] = compile_function(self.text, self.entries[entry])
+                self._executables[entry] = backends.compile(self.text, self.entries[entry], self.staged.backend)
             except LintraError as error:
                 raise diagnostic_error(error) from None
         return self._executables[entry](*inputs)
@@ -157,10 +158,11 @@ class ResidualPieces:
         return [k for k, a in enumerate(self.staged.out_avals) if dtypes.is_floating(a.dtype)]
 
 
-def _pieces(fun, primals, mode: str):
+def _pieces(fun, primals, mode: str, backend: str | None):
     leaves, in_tree, avals = flatten_arguments(tuple(primals), f"{mode} argument")
-    key = (mode, function_key(fun), in_tree, tuple(avals))
-    pieces, _ = cached(key, lambda: ResidualPieces(fun, avals, in_tree, mode))
+    backend = backends.resolve(backend)
+    key = (mode, function_key(fun), in_tree, tuple(avals), backend)
+    pieces, _ = cached(key, lambda: ResidualPieces(fun, avals, in_tree, mode, backend))
     return pieces, leaves
 
 
@@ -168,8 +170,8 @@ def _zeros(aval) -> np.ndarray:
     return np.zeros(aval.shape, aval.dtype)
 
 
-def concrete_linearize(fun, primals):
-    pieces, leaves = _pieces(fun, primals, "linearize")
+def concrete_linearize(fun, primals, backend: str | None = None):
+    pieces, leaves = _pieces(fun, primals, "linearize", backend)
     outputs, residuals = pieces.forward(leaves)
     out_tree, out_avals = pieces.staged.out_tree, pieces.staged.out_avals
 
@@ -189,8 +191,8 @@ def concrete_linearize(fun, primals):
     return tree_unflatten(out_tree, outputs), f_jvp
 
 
-def concrete_vjp(fun, primals, has_aux: bool):
-    pieces, leaves = _pieces(fun, primals, "vjp")
+def concrete_vjp(fun, primals, has_aux: bool, backend: str | None = None):
+    pieces, leaves = _pieces(fun, primals, "vjp", backend)
     outputs, residuals = pieces.forward(leaves)
     out_tree, out_avals, in_avals = pieces.staged.out_tree, pieces.staged.out_avals, pieces.staged.in_avals
     out = tree_unflatten(out_tree, outputs)

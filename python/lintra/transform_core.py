@@ -117,15 +117,16 @@ class Transformation:
     """A transformed function with a structural cache key (`_lintra_key`)."""
     kind = ""
 
-    def __init__(self, fun, **params):
+    def __init__(self, fun, backend=None, **params):
         self.fun = fun
+        self.backend = backend
         self.params = params
         self.__name__ = f"{self.kind}_{function_name(fun)}"
         self._lintra_key = (self.kind, function_key(fun), tuple(sorted(params.items())))
 
     def __call__(self, *args, **kwargs):
         if current_trace() is None:
-            return jit(self)(*args, **kwargs)
+            return jit(self, backend=self.backend)(*args, **kwargs)
         return self.trace_call(*args, **kwargs)
 
     def trace_call(self, *args, **kwargs):

@@ -10,7 +10,8 @@ innermost first, so transformations nest (grad(grad(f)), jvp(grad(f)), ...).
 - Called inside a trace (on tracers or constants), a transformation emits its
   op into the current function.
 - Called outside any trace, `grad`, `value_and_grad` and `jvp` are compiled with
-  `lintra.jit` (one cache entry per signature). `vjp` and `linearize` on
+  `lintra.jit` (one cache entry per signature) on the transformation's `backend`
+  (None: `lintra.config.backend`); inside a trace `backend` is ignored. `vjp` and `linearize` on
   concrete values run the function's forward half once and keep its residuals
   (see `lintra.residuals`); `linear_transpose` compiles the transposed function
   when it is created, so a non-linear function is rejected right away.
@@ -78,42 +79,43 @@ class GradTransformation(Transformation):
         return result
 
 
-def grad(fun, argnums=0, has_aux=False):
+def grad(fun, argnums=0, has_aux=False, backend=None):
     """The gradient of scalar-valued `fun` with respect to positional argument(s) `argnums`.
 
     Returns a function with `fun`'s arguments returning the gradient (a tuple of
-    gradients for a tuple `argnums`; `(gradient, aux)` with `has_aux`)."""
-    return GradTransformation(fun, argnums=argnums, has_aux=has_aux, with_value=False)
+    gradients for a tuple `argnums`; `(gradient, aux)` with `has_aux`). `backend` names the
+    `lintra.backends` backend used when it is called on concrete arrays."""
+    return GradTransformation(fun, backend, argnums=argnums, has_aux=has_aux, with_value=False)
 
 
-def value_and_grad(fun, argnums=0, has_aux=False):
+def value_and_grad(fun, argnums=0, has_aux=False, backend=None):
     """Like `grad`, but the function returns `(value, gradient)` (`((value, aux), gradient)`)."""
-    transformation = GradTransformation(fun, argnums=argnums, has_aux=has_aux, with_value=True)
+    transformation = GradTransformation(fun, backend, argnums=argnums, has_aux=has_aux, with_value=True)
     transformation.__name__ = f"value_and_grad_{function_name(fun)}"
     return transformation
 
 
-def jvp(fun, primals, tangents, has_aux=False):
+def jvp(fun, primals, tangents, has_aux=False, backend=None):
     """(fun(*primals), J_fun(primals) . tangents), like jax.jvp (`(out, tangent, aux)` with has_aux)."""
     check_tangents(primals, tangents)
-    return JvpTransformation(fun, has_aux=has_aux)(tuple(primals), tuple(tangents))
+    return JvpTransformation(fun, backend, has_aux=has_aux)(tuple(primals), tuple(tangents))
 
 
-def vjp(fun, *primals, has_aux=False):
+def vjp(fun, *primals, has_aux=False, backend=None):
     """(fun(*primals), vjp_fn) where vjp_fn(cotangent) returns one cotangent per primal
     (`(out, vjp_fn, aux)` with has_aux), like jax.vjp."""
     if current_trace() is None:
-        return concrete_vjp(fun, primals, has_aux)
+        return concrete_vjp(fun, primals, has_aux, backend)
     return traced_vjp(fun, primals, has_aux)
 
 
-def linearize(fun, *primals):
+def linearize(fun, *primals, backend=None):
     """(fun(*primals), f_jvp) where f_jvp(*tangents) = J_fun(primals) . tangents, like jax.linearize.
 
     On concrete values f_jvp is a compiled linear function that reuses the residuals
     saved by the forward half (`@f_fwd`); it does not re-run the primal."""
     if current_trace() is None:
-        return concrete_linearize(fun, primals)
+        return concrete_linearize(fun, primals, backend)
     return traced_linearize(fun, primals)
 
 
@@ -130,7 +132,7 @@ class TransposeTransformation(Transformation):
         return per_argument(body, results)
 
 
-def linear_transpose(fun, *primals):
+def linear_transpose(fun, *primals, backend=None):
     """The transpose of `fun`, which must be linear in its arguments; `primals` only give
     the argument shapes and dtypes (all float). A non-linear `fun` is a ValueError
     carrying the AD core's diagnostic."""
@@ -139,12 +141,12 @@ def linear_transpose(fun, *primals):
     for aval in avals:
         if not dtypes.is_floating(aval.dtype):
             raise TypeError(f"linear_transpose requires float inputs, got dtype {aval.dtype}")
-    transposed = TransposeTransformation(fun, in_tree=in_tree, in_avals=avals)
+    transposed = TransposeTransformation(fun, backend, in_tree=in_tree, in_avals=avals)
     if current_trace() is None:
         out_leaves, out_tree = tree_flatten(eval_shape(fun, *primals))
         example = tree_unflatten(out_tree, [np.zeros(a.shape, a.dtype) for a in out_leaves])
         try:
-            jit(transposed).precompile(example)
+            jit(transposed, backend=backend).precompile(example)
         except ValueError as error:
             raise ValueError(f"linear_transpose: the function is not linear (or not transposable): "
                              f"{error}") from None

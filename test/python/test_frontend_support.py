@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+import lintra
 import lintra.nn as lnn
 import lintra.numpy as lnp
 
@@ -70,7 +71,8 @@ class ChunkedResults:
     """Results of many test cases computed in chunks of `size` cases per compiled function.
 
     `compute(names, key)` returns {name: result} for a list of case names; a
-    test asks `get(name, key)` and its chunk is computed on first use. Chunking
+    test asks `get(name, key)` and its chunk is computed on first use (per
+    backend: results of one backend are never reused for another). Chunking
     bounds compile time: LLVM's cost grows faster than linearly in function size.
     """
 
@@ -81,6 +83,7 @@ class ChunkedResults:
 
     def get(self, name, key):
         chunk = next(index for index, names in enumerate(self.chunks) if name in names)
-        if (chunk, key) not in self.results:
-            self.results[(chunk, key)] = self.compute(self.chunks[chunk], key)
-        return self.results[(chunk, key)][name]
+        slot = (chunk, key, lintra.backends.resolve())
+        if slot not in self.results:
+            self.results[slot] = self.compute(self.chunks[chunk], key)
+        return self.results[slot][name]

@@ -1,0 +1,191 @@
+"""The backend layer: selection (keyword, config, environment), agreement of
+iree-cpu with mlir-cpu and numpy, and the persistent compile cache (a second
+process compiles nothing; damaged entries are recompiled). IREE compiles are
+few and tiny: the machine running the suite is small."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import lintra
+import lintra.numpy as lnp
+from lintra import backends
+from lintra.backends import disk_cache
+
+SCALAR_MODULE = """
+func.func @f(%x: tensor<3xf64>, %s: f64, %flag: i1) -> (tensor<3xf64>, f64, i1, tensor<3xf64>) {
+  %e = tensor.empty() : tensor<3xf64>
+  %y = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]} ins(%x : tensor<3xf64>) outs(%e : tensor<3xf64>) {
+  ^bb0(%a: f64, %b: f64):
+    %q = math.sin %a : f64
+    %r = arith.mulf %q, %s : f64
+    linalg.yield %r : f64
+  } -> tensor<3xf64>
+  %t = math.tanh %s : f64
+  %n = arith.xori %flag, %flag : i1
+  return %y, %t, %n, %x : tensor<3xf64>, f64, i1, tensor<3xf64>
+}
+"""
+
+
+def test_unknown_backend_lists_known_ones():
+    for make in (lambda: lintra.jit(lnp.sin, backend="tpu"), lambda: backends.resolve("tpu")):
+        with pytest.raises(ValueError, match="unknown lintra backend 'tpu': expected one of iree-cpu, mlir-cpu"):
+            make()
+    with pytest.raises(ValueError, match="iree-cpu, mlir-cpu"):
+        lintra.grad(lambda x: lnp.sum(x), backend="tpu")(np.ones(2))
+    with pytest.raises(KeyError, match="unknown lintra setting 'colour'"):
+        lintra.config.update("colour", "red")
+
+
+def test_config_chooses_the_default_backend():
+    previous = lintra.config.backend
+    try:
+        for name in backends.names():
+            lintra.config.update("backend", name)
+            assert backends.resolve() == name
+        lintra.config.update("backend", "nope")
+        with pytest.raises(ValueError, match="unknown lintra backend 'nope'"):
+            lintra.jit(lnp.cos)(np.ones(2))
+    finally:
+        lintra.config.update("backend", previous)
+
+
+def test_backends_agree_with_numpy_on_scalars_bools_and_f64_libm():
+    x, s = np.array([0.25, 1.0, 2.5]), 0.75
+    for name in backends.names():
+        executable = backends.compile(SCALAR_MODULE, "f", backend=name)
+        assert ("llvm.func" if name == "mlir-cpu" else "@__lintra_entry") in executable.lowered_text
+        y, t, n, x_out = executable(x, s, True)
+        np.testing.assert_allclose(y, np.sin(x) * s, rtol=1e-15)
+        np.testing.assert_allclose(t, np.tanh(s), rtol=1e-15)
+        assert t.shape == () and n.dtype == np.bool_ and not n and x_out.dtype == np.float64
+        x_out[0] = 7.0                                  # outputs are the caller's own arrays
+        assert x[0] == 0.25
+
+
+def test_grad_matches_between_backends_and_is_cached_per_backend():
+    def loss(w, x):
+        return lnp.sum(lnp.tanh(x @ w) ** 2)
+    w, x = np.linspace(-1, 1, 6).reshape(3, 2), np.linspace(0, 1, 12).reshape(4, 3)
+    grads = {name: lintra.grad(loss, backend=name)(w, x) for name in backends.names()}
+    np.testing.assert_allclose(grads["iree-cpu"], grads["mlir-cpu"], rtol=1e-12)
+    jitted = lintra.jit(loss, backend="iree-cpu")
+    jitted(w, x), jitted(w, x)
+    assert jitted.cache_info()[:2] == (1, 1)
+
+
+def _run(script: str, cache_dir, backend="iree-cpu") -> str:
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(cache_dir), LINTRA_BACKEND=backend)
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+PROGRAM = """
+    import numpy as np, lintra, lintra.numpy as lnp
+    g = lintra.grad(lambda x: lnp.sum(lnp.sin(x) * x))(np.linspace(0.0, 1.0, 5))
+    info = lintra.cache_info()
+    print(repr(g.tolist()), info.disk_hits, info.disk_misses)
+"""
+
+
+def test_second_process_compiles_nothing_and_damaged_entries_are_recompiled(tmp_path):
+    expected = (lambda x: np.cos(x) * x + np.sin(x))(np.linspace(0.0, 1.0, 5))
+    first = _run(PROGRAM, tmp_path).split()
+    entries = list(tmp_path.glob("*.vmfb"))
+    assert first[-2:] == ["0", "1"] and len(entries) == 1
+    second = _run(PROGRAM, tmp_path).split()
+    assert second[-2:] == ["1", "0"] and second[0] == first[0]
+    np.testing.assert_allclose(eval(" ".join(second[:-2])), expected, rtol=1e-14)
+    entry = entries[0]
+    good = entry.read_bytes()
+    damaged = [good[: len(good) // 2], good[:-1] + bytes([good[-1] ^ 0xFF]), b"", b"garbage"]
+    for data in damaged:
+        entry.write_bytes(data)
+        result = _run(PROGRAM, tmp_path).split()
+        assert result[-2:] == ["0", "1"], data[:16]          # detected, recompiled, not a hit
+        np.testing.assert_allclose(eval(" ".join(result[:-2])), expected, rtol=1e-14)
+        assert entry.read_bytes() == good                    # rewritten intact
+
+
+def test_cache_can_be_turned_off_and_moved(tmp_path):
+    previous = lintra.config.cache_dir
+    try:
+        lintra.config.update("cache_dir", tmp_path / "off")
+        lintra.config.update("persistent_cache", False)
+        assert disk_cache.cache_directory() is None
+        disk_cache.store("k", "bin", b"payload")
+        assert disk_cache.load("k", "bin") is None and not (tmp_path / "off").exists()
+        lintra.config.update("persistent_cache", True)
+        lintra.config.update("cache_dir", tmp_path / "on")
+        disk_cache.store("k", "bin", b"payload")
+        assert disk_cache.load("k", "bin") == b"payload"
+    finally:
+        lintra.config.update("persistent_cache", True)
+        lintra.config.update("cache_dir", previous)
+
+
+def test_cache_key_covers_every_part():
+    base = dict(backend="iree-cpu", text="t", flags=["-a"], cpu="c", versions="v")
+    keys = {disk_cache.cache_key(**base)}
+    for part, other in (("backend", "x"), ("text", "u"), ("flags", ["-b"]), ("cpu", "d"), ("versions", "w")):
+        keys.add(disk_cache.cache_key(**dict(base, **{part: other})))
+    assert len(keys) == 6
+
+
+def test_iree_compile_errors_name_the_function():
+    bad = "func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> { return %x : tensor<2xf32> }"
+    with pytest.raises(ValueError, match="no func.func @g"):
+        backends.compile(bad, "g", backend="iree-cpu")
+
+
+def test_settings_from_the_environment():
+    from lintra.settings import Config
+    config = Config({"LINTRA_BACKEND": "mlir-cpu", "LINTRA_CACHE_DIR": "/x/y", "LINTRA_PERSISTENT_CACHE": "off"})
+    assert (config.backend, str(config.cache_dir), config.persistent_cache) == ("mlir-cpu", "/x/y", False)
+    config = Config({"XDG_CACHE_HOME": "/c"})
+    assert str(config.cache_dir) == "/c/lintra" and config.persistent_cache and config.backend is None
+
+
+def test_compiler_worker_is_restarted_after_dying():
+    from lintra.backends import iree_cpu
+    from lintra.backends.iree_entry import wrap_for_iree
+    text = wrap_for_iree(SCALAR_MODULE, "f")[0]
+    worker = iree_cpu.compiler_worker()
+    first = iree_cpu.compile_vmfb(text)
+    assert worker.process is not None and worker.process.poll() is None
+    worker.process.kill()
+    worker.process.wait()
+    assert iree_cpu.compile_vmfb(text)[:64] == first[:64] and worker.process.poll() is None
+
+
+def test_small_functions_run_in_the_calling_thread_and_large_ones_on_the_thread_pool():
+    from lintra.backends.iree_cpu import SYNC_BYTES
+    n = SYNC_BYTES // 8                      # in and out: twice SYNC_BYTES
+    x = np.linspace(-3.0, 3.0, n)
+    for size, driver in ((4, "local-sync"), (n, "local-task")):
+        executable = backends.compile(SCALAR_MODULE.replace("tensor<3xf64>", f"tensor<{size}xf64>"), "f",
+                                      backend="iree-cpu")
+        assert executable.driver == driver
+        y = executable(x[:size], 2.0, False)[0]
+        np.testing.assert_allclose(y, 2.0 * np.sin(x[:size]), rtol=1e-15)
+
+
+def test_modules_iree_rejects_are_compiled_again_pre_fused():
+    from pathlib import Path
+    from lintra.backends.iree_entry import pre_fused, wrap_for_iree
+    reproducer = Path(__file__).resolve().parent.parent / "regressions" / "iree-softmax-workgroup-distribution.mlir"
+    wrapped = wrap_for_iree(reproducer.read_text(), "softmax")[0]
+    executable = backends.compile(reproducer.read_text(), "softmax", backend="iree-cpu")
+    assert executable.lowered_text == pre_fused(wrapped) != wrapped
+    assert backends.compile(SCALAR_MODULE, "f", backend="iree-cpu").lowered_text == wrap_for_iree(SCALAR_MODULE, "f")[0]
+    x = np.array([[0, 0, 0, 0], [1, 2, 3, 4], [0, 0, 0, 50]], np.float32)
+    expected = np.exp(x - x.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(executable(x)[0], expected / expected.sum(axis=1, keepdims=True), rtol=1e-6)
