@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mlir.dialects import arith, linalg, tensor
 
-from ..core.emit import element_type, shape_of, tensor_type
+from ..core.emit import element_type, float_constant_value, shape_of, tensor_type
 from ..core.structured import (PARALLEL, affine_map, broadcast_in_dims, build_generic, contraction,
                                empty, identity_dims, map_dims, reduce_sum, sum_to_scalar,
                                with_body)
@@ -130,6 +130,15 @@ def elementwise(b, fn, *tensors):
                          lambda inner, s: [fn(inner, *s[:len(tensors)])])[0]
 
 
+def is_identity(init, combiner: str) -> bool:
+    """Whether `init` is the constant identity of the max/min `combiner` (-inf or
+    inf): then it only starts the reduction and, as in JAX's reduce_max, is not
+    counted among the positions that attain the extremum (an all -inf row gives
+    each entry 1/n of the tangent)."""
+    identity = float("-inf") if combiner in ("arith.maximumf", "arith.maxnumf") else float("inf")
+    return float_constant_value(init) == identity
+
+
 def reduce_jvp(b, op, tangents):
     """add: linear. mul: see `product_reduce_jvp`.
     max/min: the tangent averaged over the positions that attain the extremum (as JAX)."""
@@ -147,9 +156,12 @@ def reduce_jvp(b, op, tangents):
         def indicator(s, a, c):
             return s.select(s.cmpf(OEQ, a, c), s.like(a, 1.0), s.like(a, 0.0))
         mask = elementwise(b, indicator, x, y_b)
-        init_mask = elementwise(b, indicator, init, y)
-        count = b.op1("arith.addf", reduce_sum(b, mask, reduced_dims(op)), init_mask)
-        total = b.mul(dinit, init_mask)
+        count = reduce_sum(b, mask, reduced_dims(op))
+        total = None
+        if dinit is not None or not is_identity(init, combiner):
+            init_mask = elementwise(b, indicator, init, y)
+            count = b.op1("arith.addf", count, init_mask)
+            total = b.mul(dinit, init_mask)
         if dx is not None:
             total = b.add(total, reduce_sum(b, b.mul(dx, mask), reduced_dims(op)))
         return [b.div(total, count)]

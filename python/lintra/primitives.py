@@ -226,39 +226,17 @@ REDUCERS = {  # kind -> (float op, integer op, identity(dtype))
 }
 
 
-def _first_and_rest(x: Tracer, axes) -> tuple[Tracer, Tracer]:
-    """`x` with `axes` moved last and flattened into one: its first entry along
-    that axis and the others (a tensor reduced along its last axis)."""
-    kept = [i for i in range(x.ndim) if i not in axes]
-    kept_shape = [x.shape[i] for i in kept]
-    count = int(np.prod([x.shape[i] for i in axes]))
-    flat = reshape(transpose(x, kept + list(axes)), kept_shape + [count])
-    ones = [1] * (len(kept) + 1)
-    first = extract_slice(flat, [0] * len(ones), kept_shape + [1], ones)
-    rest = extract_slice(flat, [0] * len(kept) + [1], kept_shape + [count - 1], ones)
-    return reshape(first, kept_shape), rest
-
-
 def reduce(x: Tracer, axes, kind: str) -> Tracer:
-    """`linalg.reduce` of `x` over `axes` with an add/mul/max/min body.
-
-    A max or min starts from the first entry rather than from -inf or inf: the
-    derivative averages the tangent over every operand that attains the extremum,
-    the init included, so an infinite init would be counted in a tie of infinite
-    entries."""
+    """`linalg.reduce` of `x` over `axes` with an add/mul/max/min body, starting
+    from the reduction's identity (a max or min from -inf or inf, which the JVP
+    rule does not count among the entries that attain the extremum)."""
     axes = sorted(set(axes))
     if not axes:
         return x
     float_op, int_op, identity = REDUCERS[kind]
     op_class = float_op if dtypes.is_floating(x.dtype) else int_op
     shape = [d for i, d in enumerate(x.shape) if i not in axes]
-    if kind in ("max", "min") and x.size > 0:
-        if x.size == int(np.prod(shape)):   # one entry per result
-            return reshape(x, shape)
-        init, x = _first_and_rest(x, axes)
-        axes = [x.ndim - 1]
-    else:
-        init = full(shape, identity(x.dtype), x.dtype)
+    init = full(shape, identity(x.dtype), x.dtype)
     op = build(linalg.ReduceOp, [tensor_type(shape, x.dtype)], [x], [init], i64_array(axes))
     element = dtypes.element_type(x.dtype)
     _with_body(op, [element, element], lambda args, ip: [_scalar_op(op_class, args, ip)])
