@@ -2,7 +2,8 @@
 
 `cleanup(ad)` touches only functions the AD generated or expanded lintra ops
 in; other user functions are left as they were. It runs upstream canonicalize
-and cse on those, then repeats until nothing changes, for each generated
+and cse on those (and folds broadcasts and transposes into the contractions
+that read them, `contractions.py`), then repeats until nothing changes, for each generated
 (private) function:
 * erase it when nothing calls it any more;
 * drop results no caller uses, fold results that return the same value twice
@@ -33,6 +34,7 @@ from mlir import ir, passmanager
 from mlir.dialects import arith, func
 
 from .ad_state import AdState
+from .contractions import fold_contraction_operands
 from .emit import erase_dead_ops, used_values
 from .expand import lintra_ops
 
@@ -40,9 +42,13 @@ SIMPLIFY = "func.func(canonicalize,cse)"
 
 
 def simplify(functions) -> None:
+    """canonicalize and cse, then contractions read through broadcasts and
+    transposes (`contractions`), then canonicalize and cse again if that changed any."""
     pass_manager = passmanager.PassManager.parse(SIMPLIFY)
     for function in functions:
         pass_manager.run(function)
+        if fold_contraction_operands(function):
+            pass_manager.run(function)
 
 
 def call_sites(module: ir.Operation) -> dict[str, list[ir.Operation]]:
