@@ -2,8 +2,7 @@
 
 `cleanup(ad)` touches only functions the AD generated or expanded lintra ops
 in; other user functions are left as they were. It runs upstream canonicalize
-and cse on those (and folds broadcasts and transposes into the contractions
-that read them, `contractions.py`), then repeats until nothing changes, for each generated
+and cse on those, then repeats until nothing changes, for each generated
 (private) function:
 * erase it when nothing calls it any more;
 * drop results no caller uses, fold results that return the same value twice
@@ -15,7 +14,9 @@ that read them, `contractions.py`), then repeats until nothing changes, for each
 and updates every call site; callers of a function that merely forwards to
 another call that one directly, and repeated calls of a generated function
 with the same operands are merged (generated functions are pure). Unused
-residuals and tangents thus disappear across function boundaries.
+residuals and tangents thus disappear across function boundaries. Last,
+broadcasts and transposes are folded into the contractions that read them
+(`contractions.py`).
 
 Why not upstream `symbol-dce` and `remove-dead-values` for the pruning: both
 work on the whole module, so they would delete unused *user* private functions
@@ -42,13 +43,9 @@ SIMPLIFY = "func.func(canonicalize,cse)"
 
 
 def simplify(functions) -> None:
-    """canonicalize and cse, then contractions read through broadcasts and
-    transposes (`contractions`), then canonicalize and cse again if that changed any."""
     pass_manager = passmanager.PassManager.parse(SIMPLIFY)
     for function in functions:
         pass_manager.run(function)
-        if fold_contraction_operands(function):
-            pass_manager.run(function)
 
 
 def call_sites(module: ir.Operation) -> dict[str, list[ir.Operation]]:
@@ -248,7 +245,8 @@ def merge_duplicate_calls(function: ir.Operation, generated: set[str]) -> None:
 
 def cleanup(ad: AdState, keep: set[str] = frozenset()) -> None:
     """Simplify, then prune generated functions not named in `keep`, re-simplifying
-    while pruning exposes more to fold (a few rounds at most)."""
+    while pruning exposes more to fold (a few rounds at most); then fold views into
+    contractions (`contractions.py`)."""
     def cleaned_functions():
         return [f for name, f in ad.functions().items() if name in ad.generated or name in ad.touched]
 
@@ -261,5 +259,9 @@ def cleanup(ad: AdState, keep: set[str] = frozenset()) -> None:
     simplify_all()
     for _ in range(3):
         if not prune_round(ad, keep):
-            return
+            break
+        simplify_all()
+    # Last, once pruning has moved constant arguments (a gradient's seed) in.
+    folded = [fold_contraction_operands(f) for f in cleaned_functions()]
+    if any(folded):
         simplify_all()

@@ -2,9 +2,9 @@
 
 `fold_contraction_operands(function)` rewrites, in one function, every
 contraction (linalg.matmul, batch_matmul, matvec, vecmat, dot) one of whose
-operands is a *view* of another value: a broadcast (linalg.broadcast, a
-linalg.fill, a splat constant, or a copying linalg.generic whose input map
-drops dims) or a transpose (linalg.transpose, or such a generic with a
+operands is a *view* of another value: a broadcast (linalg.broadcast,
+linalg.fill, tensor.splat, a splat constant, a 0-d tensor made of one scalar,
+or a copying linalg.generic whose input map drops dims) or a transpose (linalg.transpose, or such a generic with a
 permuted map), possibly several in a chain. The contraction then reads the
 view's source through a composed indexing map:
 
@@ -70,7 +70,8 @@ def view_of(value: ir.Value):
     if op.name == "linalg.broadcast":
         added = list(op.attributes["dimensions"])
         return op.operands[0], [d for d in range(rank) if d not in added]
-    if op.name == "linalg.fill":
+    if op.name in ("linalg.fill", "tensor.splat") or (
+            op.name in ("tensor.insert", "tensor.from_elements") and rank == 0):
         return op.operands[0], []
     if op.name == "arith.constant" and rank > 0 and float_constant_value(value) is not None:
         return float_constant_value(value), []
@@ -83,21 +84,18 @@ def resolve(value: ir.Value, dims: list[int]):
     """Follow views from `value`, read through loop dims `dims`: (source, its loop
     dims, whether any view was followed)."""
     followed = False
-    while (view := view_of(value)) is not None:
+    while isinstance(value, ir.Value) and (view := view_of(value)) is not None:
         value, dims, followed = view[0], [dims[k] for k in view[1]], True
-        if not isinstance(value, ir.Value):
-            break
+    if isinstance(value, ir.Value) and not dims and float_constant_value(value) is not None:
+        value = float_constant_value(value)
     return value, dims, followed
 
 
-def as_tensor(b: Emitter, source, like: ir.Type) -> ir.Value:
-    """`source` as a tensor: a 0-d tensor for a scalar value or a splat's number."""
-    if isinstance(source, ir.Value) and isinstance(source.type, ir.RankedTensorType):
+def as_tensor(b: Emitter, source: ir.Value) -> ir.Value:
+    """`source` as a tensor (a 0-d one for a scalar)."""
+    if isinstance(source.type, ir.RankedTensorType):
         return source
-    scalar_tensor = tensor_type([], element_type(like))
-    if not isinstance(source, ir.Value):
-        return b.constant(scalar_tensor, source)
-    return tensor.from_elements(scalar_tensor, [source], loc=b.location, ip=b.ip)
+    return tensor.from_elements(tensor_type([], source.type), [source], loc=b.location, ip=b.ip)
 
 
 def loop_extents(op: ir.Operation, maps, n_dims: int) -> list[int]:
@@ -117,9 +115,20 @@ def sum_private_dims(b: Emitter, x: ir.Value, dims: list[int], private: set[int]
 
 
 def factored(b: Emitter, x, x_dims, y, y_dims, out_type: ir.Type, out_dims, extents) -> ir.Value:
-    """out[out_dims] = sum over the other loop dims of x[x_dims] * y[y_dims] (see module doc)."""
+    """out[out_dims] = sum over the other loop dims of x[x_dims] * y[y_dims] (see module
+    doc); x or y may be a number (a splat), with no dims."""
     reduced = {d for d in range(len(extents)) if d not in out_dims}
-    unread = reduced - set(x_dims) - set(y_dims)
+    factor = math.prod(extents[d] for d in reduced - set(x_dims) - set(y_dims))
+    if isinstance(y, float):
+        x, x_dims, y, y_dims = y, y_dims, x, x_dims
+    if isinstance(x, float):  # a constant: scales the other operand
+        factor *= x
+        if isinstance(y, float):
+            return b.constant(out_type, factor * y)
+        y, y_dims = sum_private_dims(b, y, y_dims, reduced)
+        result = y if y_dims == out_dims else \
+            broadcast_in_dims(b, y, out_type, [out_dims.index(d) for d in y_dims])
+        return result if factor == 1 else b.mul(result, b.constant(out_type, factor))
     x, x_dims = sum_private_dims(b, x, x_dims, reduced - set(y_dims))
     y, y_dims = sum_private_dims(b, y, y_dims, reduced - set(x_dims))
     read = set(x_dims) | set(y_dims)
@@ -137,7 +146,6 @@ def factored(b: Emitter, x, x_dims, y, y_dims, out_type: ir.Type, out_dims, exte
         result = build_generic(b, [x, y], [empty(b, out_type)], maps, len(out_dims),
                                [PARALLEL] * len(out_dims),
                                lambda inner, s: [inner.op1("arith.mulf", s[0], s[1])])[0]
-    factor = math.prod(extents[d] for d in unread)
     return result if factor == 1 else b.mul(result, b.constant(out_type, factor))
 
 
@@ -157,7 +165,7 @@ def fold_operands(op: ir.Operation) -> bool:
     elif full:
         return False  # a transposed batch_matmul/matvec operand stays: no named op reads it so
     else:
-        x, y = as_tensor(b, x, out_type), as_tensor(b, y, out_type)
+        x, y = (v if isinstance(v, float) else as_tensor(b, v) for v in (x, y))
         result = factored(b, x, x_dims, y, y_dims, out_type, maps[2], loop_extents(op, maps, n_dims))
     if not is_zero_constant(init):
         result = b.add(result, init)
