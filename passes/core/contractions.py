@@ -10,7 +10,8 @@ view's source through a composed indexing map:
 
 * a transpose of a matmul operand becomes the matmul's indexing map, so no
   transposed copy is materialized (the upstream lowering and IREE read the
-  operand in place);
+  operand in place); so does a transpose of a matmul's result
+  (`fold_transposed_result`): (A B)^T is computed as B^T A^T;
 * a broadcast operand makes the contraction factor. For out[o] = sum_r x[.] * s[.],
   each reduced dim that only one operand reads is summed in that operand
   first (a `linalg.reduce`), a reduced dim that neither reads contributes its
@@ -174,14 +175,38 @@ def fold_operands(op: ir.Operation) -> bool:
     return True
 
 
+def fold_transposed_result(transpose: ir.Operation) -> bool:
+    """A linalg.transpose of the result of a matmul (with a zero init, used only
+    there) becomes a matmul computing the transposed result; True if it did."""
+    op = producer(transpose.operands[0])
+    if op is None or op.name != "linalg.matmul" or not is_zero_constant(op.operands[2]) \
+            or len(list(op.results[0].uses)) != 1:
+        return False
+    n_dims, maps = contraction_maps(op)
+    permutation = list(transpose.attributes["permutation"])
+    out_dims = [maps[2][p] for p in permutation]
+    b = Emitter(ir.InsertionPoint(transpose), transpose.location)
+    result = matmul(b, op.operands[0], op.operands[1], transpose.results[0].type,
+                    [maps[0], maps[1], out_dims], n_dims)
+    transpose.results[0].replace_all_uses_with(result)
+    transpose.erase()
+    op.erase()
+    return True
+
+
 def fold_contraction_operands(function: ir.Operation) -> bool:
-    """Apply `fold_operands` to every contraction in `function`; True if any changed."""
-    contractions = []
+    """Apply `fold_operands` to every contraction in `function`, then
+    `fold_transposed_result` to every transpose; True if anything changed."""
+    found = {"contractions": [], "transposes": []}
 
     def collect(op):
         if op.operation.name in DEFAULT_CONTRACTION_MAPS:
-            contractions.append(op.operation)
+            found["contractions"].append(op.operation)
+        elif op.operation.name == "linalg.transpose":
+            found["transposes"].append(op.operation)
         return ir.WalkResult.ADVANCE
 
     function.walk(collect)
-    return any([fold_operands(op) for op in contractions])
+    changed = [fold_operands(op) for op in found["contractions"]]
+    changed += [fold_transposed_result(op) for op in found["transposes"]]
+    return any(changed)
