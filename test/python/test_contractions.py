@@ -177,7 +177,8 @@ def test_transposes_around_matmuls_become_indexing_maps():
     text = lintra.jit(grad).lower(x, w).as_text(stage="ad")
     backward = text[re.search(r"func.func private @\w+_lin_transpose", text).start():]
     assert count(backward, "linalg.matmul") == 4
-    assert count(backward, "linalg.transpose") == 0
+    # The residuals x.T and w.T are not materialized either: x and w are passed.
+    assert count(text, "linalg.transpose") == 0
     assert contractions_reading_views(text) == []
     expected = jax.grad(transposes(jnp), argnums=(0, 1))(x, w)
     for got, want in zip(grad(x, w), expected, strict=True):
