@@ -11,6 +11,10 @@ and cse on those, then repeats until nothing changes, for each generated
 * drop arguments it does not read, and arguments every caller passes the same
   constant for (the constant moves into the function, where canonicalize can
   fold it, e.g. the 1.0 seed of a gradient);
+* move transposes and broadcasts across its boundary, towards the contractions
+  that read them through indexing maps: a returned view of an argument is
+  re-created by the callers, and an argument every caller passes as the same
+  view receives the view's source instead (`move_views_across_calls`);
 and updates every call site; callers of a function that merely forwards to
 another call that one directly, and repeated calls of a generated function
 with the same operands are merged (generated functions are pure). Unused
