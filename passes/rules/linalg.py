@@ -14,9 +14,9 @@ from __future__ import annotations
 from mlir.dialects import arith, linalg, tensor
 
 from ..core.emit import element_type, float_constant_value, shape_of, tensor_type
-from ..core.structured import (PARALLEL, affine_map, broadcast_in_dims, build_generic, contraction,
-                               empty, identity_dims, map_dims, reduce_sum, sum_to_scalar,
-                               with_body)
+from ..core.structured import (DEFAULT_CONTRACTION_MAPS, PARALLEL, broadcast_in_dims, build_generic,
+                               contraction, contraction_maps, empty, identity_dims, matmul,
+                               reduce_sum, sum_to_scalar, with_body)
 from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear,
                            deflinear, linear_jvp)
 from ..diagnostics import LintraError
@@ -53,37 +53,6 @@ def broadcast_transpose(b, op, cts, args):
 deflinear("linalg.broadcast", broadcast_transpose, lambda op: {0}, overwritten_init=1)
 
 # -- contractions ------------------------------------------------------------------
-DEFAULT_CONTRACTION_MAPS = {
-    "linalg.matmul": (3, [[0, 2], [2, 1], [0, 1]]),
-    "linalg.batch_matmul": (4, [[0, 1, 3], [0, 3, 2], [0, 1, 2]]),
-    "linalg.matvec": (2, [[0, 1], [1], [0]]),
-    "linalg.vecmat": (2, [[1], [1, 0], [0]]),
-    "linalg.dot": (1, [[0], [0], []]),
-}
-
-
-def contraction_maps(op) -> tuple[int, list]:
-    if "indexing_maps" in op.attributes:
-        attrs = list(op.attributes["indexing_maps"])
-        return attrs[0].value.n_dims, [map_dims(a, op) for a in attrs]
-    return DEFAULT_CONTRACTION_MAPS[op.name]
-
-
-def matmul(b, first, second, out_type, maps, n_dims):
-    """A linalg.matmul computing the contraction `maps` (out dims first, one reduced dim)."""
-    out_dims = maps[2]
-    order = out_dims + [d for d in range(n_dims) if d not in out_dims]
-    renamed = [[order.index(d) for d in m] for m in maps]
-    if 0 not in renamed[0]:  # the left operand must carry the output's row dim
-        first, second = second, first
-        renamed = [renamed[1], renamed[0], renamed[2]]
-    init = b.zeros(out_type)
-    op = linalg.MatmulOp([out_type], [first, second], [init],
-                         indexing_maps=[affine_map(3, m) for m in renamed], loc=b.location, ip=b.ip)
-    return with_body(b, op, [first, second], [init], lambda inner, a: [
-        inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))])[0]
-
-
 def contraction_transpose(b, op, cts, args):
     n_dims, maps = contraction_maps(op)
     results = [None, None, cts[0]]

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from mlir import ir
+from mlir.passmanager import PassManager
 
 from lintra.passes import PASSES
 from lintra.passes.diagnostics import LintraError, format_location
@@ -162,14 +163,17 @@ class Staged:
         self._ad_text = None
 
     def expand(self) -> str:
-        """Run `lintra-ad` on the module, in place and only the first time; returns
-        the module's text after it."""
+        """Run `lintra-ad` and `symbol-dce` on the module, in place and only the
+        first time; returns the module's text after them."""
         if self._ad_text is None:
             with self.context, ir.Location.unknown():
                 try:
                     PASSES["lintra-ad"]().run(self.module.operation)
                 except LintraError as error:
                     raise diagnostic_error(error) from None
+                # Every private function here was traced for a transformation: the
+                # ones the expansion left uncalled (the primal of a grad) go.
+                PassManager.parse("builtin.module(symbol-dce)").run(self.module.operation)
                 self._ad_text = str(self.module)
         return self._ad_text
 

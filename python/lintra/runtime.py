@@ -14,6 +14,8 @@ Contract:
 - The module gets an entry function `@__lintra_entry` in destination-passing
   style: it takes @name's arguments plus one output memref per result (a 0-d
   memref for a scalar), calls @name and writes every result into its output.
+  @name then becomes private, so the inliner drops it once inlined into the
+  entry: LLVM compiles it once, not twice.
   Then `lintra-lower-to-llvm` lowers everything and an ExecutionEngine is made.
 - `Executable.__call__(*args)` checks argument count (TypeError), kinds and
   dtypes (TypeError) and shapes (ValueError); tensor arguments must be numpy
@@ -265,6 +267,7 @@ def compile_function(module, name: str, *, opt_level: int = 2) -> Executable:
         if ENTRY_NAME in ir.SymbolTable(parsed.operation):
             raise ValueError(f"the symbol @{ENTRY_NAME} is reserved by lintra.runtime")
         _add_entry(parsed, name, inputs, results)
+        function.sym_visibility = ir.StringAttr.get("private")
         try:
             LintraLowerToLlvm(max_buffer_bytes=available_memory()).run(parsed.operation)
         except BufferTooLarge as error:
