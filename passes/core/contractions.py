@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 
 from mlir import ir
-from mlir.dialects import linalg, tensor
+from mlir.dialects import tensor
 
 from .emit import Emitter, element_type, float_constant_value, is_zero_constant, shape_of, tensor_type
 from .structured import (DEFAULT_CONTRACTION_MAPS, PARALLEL, broadcast_in_dims, build_generic,
