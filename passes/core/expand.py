@@ -22,7 +22,7 @@ from lintra.dialect import OP_NAMES
 from ..diagnostics import LintraError
 from .ad_state import (AdState, callee_of, function_name, function_type, linear_arg_positions)
 from .emit import Emitter, is_float_type
-from .jvp import jvp_function
+from .jvp import check_signature, jvp_function
 from .linearize import linearize_function
 from .transpose import transpose_function
 
@@ -56,6 +56,7 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     """
     name = callee_of(op)
     callee = ad.lookup(name, op)
+    check_signature(callee)
     ftype = function_type(callee)
     ins, outs = list(ftype.inputs), list(ftype.results)
     operands, result_types = list(op.operands), [r.type for r in op.results]

@@ -13,7 +13,7 @@ from mlir import ir
 
 from ..core.emit import element_type, is_zero_constant, shape_of
 from ..core.structured import i64_array, static_slice_attrs, sum_to_scalar
-from .tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, linear_jvp
+from .tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, defzero, linear_jvp
 
 
 def first_operand(op) -> set[int]:
@@ -162,3 +162,6 @@ def pad_check(op, linear_flags):
 
 JVP_RULES["tensor.pad"] = pad_jvp
 TRANSPOSE_RULES["tensor.pad"] = TransposeRule(pad_transpose, first_operand, check=pad_check)
+
+defzero("tensor.dim", "tensor.rank", reason="a shape query: its index result does not depend on "
+                                            "the values")
