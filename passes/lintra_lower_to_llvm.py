@@ -33,7 +33,10 @@ Contract:
   `memref.copy` of strided buffers calls `memrefCopy` from
   `libmlir_c_runner_utils` (see `runtime_libraries()`).
 - libm names (`sin`, `erff`, `expm1`, ...) are reserved: a user function of
-  that name would capture the calls. Calls between functions are inlined.
+  that name would capture the calls. Calls between functions are inlined, and
+  private functions left unused are dropped (lintra-ad's generated functions
+  may pass masks, tensors of i1, to each other; inlined, those are SSA values
+  that fusion folds away, but a function boundary would need a memref of i1).
 - Unsupported, reported as a LintraError (never a crash): anything needing a
   memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on:
   tensors of i1 that reach memory (a compare fused into its select is fine),
@@ -62,8 +65,10 @@ from mlir.passmanager import PassManager
 from .base import ModulePass
 from .diagnostics import LintraError
 
-# The three upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
-INLINE_PASSES = "inline"
+# The upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
+# symbol-dce: private functions left unused by the inliner (test/regressions/
+# second-order-mask-residual-lowering.mlir).
+INLINE_PASSES = "inline,symbol-dce"
 # Fusion runs after folding unit dims: without it, fusion can keep a producer's
 # init as an output that later iterations re-accumulate (an upstream miscompile).
 PRE_PASSES = ("func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,"

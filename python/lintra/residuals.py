@@ -21,6 +21,8 @@ per cotangent. The pieces are cached per (function, signature, mode).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from mlir import ir
 from mlir.dialects import func
@@ -46,9 +48,14 @@ def _function_type(op) -> ir.FunctionType:
     return ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
 
 
-def _is_linear(op) -> bool:
-    return "arg_attrs" in op.attributes and any(
-        "lintra.linear" in ir.DictAttr(attrs) for attrs in ir.ArrayAttr(op.attributes["arg_attrs"]))
+def _halves(name: str, created: dict) -> tuple[str, str]:
+    """The names of @name's forward and linear halves among the functions that
+    lintra-linearize `created` (which also holds the halves of @name's callees,
+    such as @name_fwd_lin when @name calls a generated @name_fwd)."""
+    def half(kind: str) -> str:
+        pattern = re.compile(rf"{re.escape(name)}_{kind}(_\d+)?")
+        return next(n for n in created if pattern.fullmatch(n))
+    return half("fwd"), half("lin")
 
 
 def _narrow_integer(type_: ir.Type) -> bool:
@@ -111,8 +118,7 @@ class ResidualPieces:
             except LintraError as error:
                 raise diagnostic_error(error) from None
             created = {n: op for n, op in _function_names(module).items() if n not in before}
-            lin = next(n for n, op in created.items() if _is_linear(op))
-            fwd = next(n for n in created if n != lin)
+            fwd, lin = _halves(staged.name, created)
             fwd_type, lin_type = _function_type(created[fwd]), _function_type(created[lin])
             residual_types = list(fwd_type.results)[self.n_out:]
             wide = [_widened(t) for t in residual_types]

@@ -72,3 +72,12 @@ def test_transpose_ignores_an_overwritten_linear_init():
     ct_a, ct_t = transposed("transpose-overwritten-linear-init.mlir")(ct)
     np.testing.assert_allclose(ct_a, ct)
     np.testing.assert_allclose(ct_t, 0.0)
+
+
+def test_hessian_vector_product_through_a_mask_lowers():
+    """jvp(grad(sum(relu(x)^2))): the mask x > 0 is a residual of @f_fwd; H v = 2 (x > 0) v."""
+    from ad_harness import expand
+    program = (REGRESSIONS / "second-order-mask-residual-lowering.mlir").read_text()
+    hvp = compile_function(expand(program), "hvp")
+    x, v = np.array([1.5, -2.0, 0.25]), np.array([1.0, 3.0, -0.5])
+    np.testing.assert_array_equal(hvp(x, v)[0], 2.0 * (x > 0) * v)
