@@ -68,8 +68,8 @@ for _name, _predicate in (("maximumf", "ogt"), ("maxnumf", "ogt"), ("minimumf", 
 # -- no tangent ---------------------------------------------------------------------
 defzero("arith.cmpf", reason="a comparison: its i1 result is piecewise constant")
 defzero("arith.fptosi", "arith.fptoui", reason="a conversion to an integer: piecewise constant")
-defzero("arith.bitcast", reason="a bit reinterpretation: its result is not a differentiable "
-                                "function of the float value")
+defzero("arith.bitcast", reason="a bit reinterpretation: zero derivative, as JAX's "
+                                "bitcast_convert_type")
 defzero("arith.sitofp", "arith.uitofp", reason="a conversion from an integer: its operand has no "
                                                "tangent")
 defzero("arith.constant", reason="a constant")
