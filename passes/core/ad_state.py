@@ -58,10 +58,10 @@ class AdState:
 
     def lookup(self, name: str, user=None) -> ir.Operation:
         function = self.symbol(name)
-        if function is not None and function.name != "func.func" and user is not None:
-            raise LintraError.at(user, f"refers to @{name}, which is a '{function.name}', not a "
-                                       "func.func")
         if function is not None and function.name != "func.func":
+            if user is not None:
+                raise LintraError.at(user, f"refers to @{name}, which is a '{function.name}', "
+                                           "not a func.func")
             function = None
         if function is None:
             raise LintraError.at(user, f"refers to an undefined function @{name}") if user is not None \
