@@ -21,7 +21,7 @@ from lintra.dialect import OP_NAMES
 
 from ..diagnostics import LintraError
 from .ad_state import (AdState, callee_of, function_name, function_type, linear_arg_positions)
-from .emit import Emitter, is_float_type
+from .emit import Emitter, is_float_type, is_zero_constant
 from .jvp import check_signature, jvp_function
 from .linearize import linearize_function
 from .transpose import transpose_function
@@ -64,15 +64,18 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     if op.name == "lintra.jvp":
         expect_types(op, "operand types", [v.type for v in operands], ins + floats(ins), name)
         expect_types(op, "result types", result_types, outs + floats(outs), name)
+        # A constant zero tangent (jacfwd's, for the other arguments) is a symbolic
+        # zero: the derived functions do not take it, so no 0 * inf = nan arises.
+        active = tuple(not is_zero_constant(t) for t in operands[len(ins):])
+        live = [t for t, on in zip(operands[len(ins):], active) if on]
         if split_jvp:
             # As the func.call JVP rule does: the linear half is a call of @f_lin,
             # which a later transposition recognizes as linear.
-            fwd, lin = linearize_function(ad, callee)
+            fwd, lin = linearize_function(ad, callee, active)
             primal = call(b, fwd, operands[:len(ins)], ad)
-            tangents = iter(call(b, lin, primal[len(outs):] + operands[len(ins):], ad))
-            results = primal[:len(outs)] + list(tangents)
+            results = primal[:len(outs)] + call(b, lin, primal[len(outs):] + live, ad)
         else:
-            results = call(b, jvp_function(ad, callee), operands, ad)
+            results = call(b, jvp_function(ad, callee, active), operands[:len(ins)] + live, ad)
     elif op.name in ("lintra.vjp", "lintra.grad"):
         if op.name == "lintra.grad":
             if len(outs) != 1 or not is_float_type(outs[0]) or (

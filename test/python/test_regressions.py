@@ -109,3 +109,24 @@ def test_max_min_tangent_follows_the_operand_equal_to_the_result(op, x, y, expec
     from ad_harness import expand
     jvp = compile_function(expand(MAX_MIN.replace("OP", op)), "jvp")
     assert float(jvp(x, y, 3.0, 5.0)[0]) == expected
+
+
+def test_constant_zero_tangent_is_a_symbolic_zero():
+    """Found by the composition fuzzer (seed 219, hessian at extreme inputs): a
+    lintra.jvp whose tangent operand is a constant zero (jacfwd's, for the
+    arguments it does not differentiate) multiplied it by expm1'(inf) = inf,
+    so the tangent of min(x, expm1(y)) was nan instead of dx."""
+    from ad_harness import expand
+    program = """
+func.func @f(%x: f64, %y: f64) -> f64 {
+  %e = math.expm1 %y : f64
+  %m = arith.minimumf %x, %e : f64
+  return %m : f64
+}
+func.func @jvp(%x: f64, %y: f64, %dx: f64) -> f64 {
+  %zero = arith.constant 0.0 : f64
+  %r:2 = "lintra.jvp"(%x, %y, %dx, %zero) {callee = @f} : (f64, f64, f64, f64) -> (f64, f64)
+  return %r#1 : f64
+}"""
+    jvp = compile_function(expand(program), "jvp")
+    assert float(jvp(0.5, np.inf, 2.0)[0]) == 2.0

@@ -68,3 +68,16 @@ def test_grad_of_grad_of_a_scalar_relu():
     for x in (2.0, -1.0):
         np.testing.assert_allclose(lintra.grad(lintra.grad(f))(x), jax.grad(jax.grad(jf))(x),
                                    rtol=1e-12)
+
+
+def test_hessian_with_an_infinite_other_argument():
+    """hessian with respect to x only: y's branch (expm1(inf) = inf) gets no
+    tangent at all, as in JAX, rather than 0 * inf = nan (composition fuzzer, seed 219)."""
+    x, y = np.array([-800.0, 40.0, -0.0, -1000.0]), np.array([np.inf, 1.5, 40.0, -0.5])
+
+    def f(x, y):
+        return lnp.sum(lnp.arctan(lnp.minimum(lnp.tanh(x), lnp.expm1(y))))
+
+    def jf(x, y):
+        return jnp.sum(jnp.arctan(jnp.minimum(jnp.tanh(x), jnp.expm1(y))))
+    np.testing.assert_array_equal(lintra.hessian(f)(x, y), jax.hessian(jf)(x, y))
