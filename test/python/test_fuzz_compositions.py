@@ -86,6 +86,8 @@ if __name__ == "__main__":
     began, failed = time.time(), 0
     for seed in range(start, stop):
         found = check_composition(seed)
+        if (seed - start) % 50 == 49:
+            print(f"{seed - start + 1} compositions, {failed} with failures so far", flush=True)
         if found:
             failed += 1
             print(f"seed {seed}: {len(found)} failures; first:\n{found[0][:1500]}\n", flush=True)
