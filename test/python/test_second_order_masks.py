@@ -3,7 +3,7 @@ and match JAX (issue 6, item 4: the mask that @f_fwd saves for the linear half
 is a tensor of i1, which must never reach a function boundary in memory).
 
 Every transformation pair that nests a mask-saving linearization is covered:
-jvp(grad), grad(grad) of a scalar, hessian, jvp(vjp) and vjp(grad).
+jvp(grad), jvp(jvp), grad(grad) of a scalar, hessian, jvp(vjp) and vjp(grad).
 """
 
 from __future__ import annotations
@@ -60,6 +60,15 @@ def test_jvp_of_vjp_and_vjp_of_grad(name):
     _, back = lintra.vjp(lintra.grad(f), X)
     _, jback = jax.vjp(jax.grad(jf), X)
     np.testing.assert_allclose(back(V)[0], jback(V)[0], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_jvp_of_jvp(name):
+    f, jf = FUNCTIONS[name]
+    got = lintra.jvp(lambda x: lintra.jvp(f, (x,), (V,))[1], (X,), (V[::-1].copy(),))
+    want = jax.jvp(lambda x: jax.jvp(jf, (x,), (V,))[1], (X,), (V[::-1].copy(),))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
 
 
 def test_grad_of_grad_of_a_scalar_relu():
