@@ -33,7 +33,10 @@ Contract:
   `memref.copy` of strided buffers calls `memrefCopy` from
   `libmlir_c_runner_utils` (see `runtime_libraries()`).
 - libm names (`sin`, `erff`, `expm1`, ...) are reserved: a user function of
-  that name would capture the calls. Calls between functions are inlined.
+  that name would capture the calls. Calls between functions are inlined, and
+  private functions left unused are dropped (lintra-ad's generated functions
+  may pass masks, tensors of i1, to each other; inlined, those are SSA values
+  that fusion folds away, but a function boundary would need a memref of i1).
 - with the option `max-buffer-bytes` (0: unchecked), a static buffer larger than
   that is a `BufferTooLarge` error at its allocation (lintra.runtime sets it to
   the memory available, so malloc never returns null in compiled code);
@@ -72,8 +75,10 @@ from .core.emit import Emitter
 from .core.structured import PARALLEL, build_generic, identity_dims
 from .diagnostics import LintraError
 
-# The four upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
-INLINE_PASSES = "inline"
+# The upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
+# symbol-dce: private functions left unused by the inliner (test/regressions/
+# second-order-mask-residual-lowering.mlir).
+INLINE_PASSES = "inline,symbol-dce"
 # Fusion runs after folding unit dims: without it, fusion can keep a producer's
 # init as an output that later iterations re-accumulate (an upstream miscompile:
 # test/regressions/upstream/fuse-elementwise-keeps-read-init-as-output.mlir).

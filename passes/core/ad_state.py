@@ -59,6 +59,9 @@ class AdState:
     def lookup(self, name: str, user=None) -> ir.Operation:
         function = self.symbol(name)
         if function is not None and function.name != "func.func":
+            if user is not None:
+                raise LintraError.at(user, f"refers to @{name}, which is a '{function.name}', "
+                                           "not a func.func")
             function = None
         if function is None:
             raise LintraError.at(user, f"refers to an undefined function @{name}") if user is not None \
@@ -140,9 +143,19 @@ def emit_return(ip: ir.InsertionPoint, values, location: ir.Location) -> None:
 
 
 def callee_of(op: ir.Operation) -> str:
+    """The name in `op`'s `callee` attribute, which must be a flat symbol
+    reference (`@f`); anything else is an error at `op`."""
     if "callee" not in op.attributes:
         raise LintraError.at(op, "requires a 'callee' symbol attribute")
-    return op.attributes["callee"].value
+    attr = op.attributes["callee"]
+    if isinstance(attr, ir.FlatSymbolRefAttr):
+        return attr.value
+    if isinstance(attr, ir.SymbolRefAttr):
+        raise LintraError.at(op, f"requires 'callee' to name a function of the enclosing module "
+                                 f"(a flat symbol reference such as @f), but it is the nested "
+                                 f"reference {attr}")
+    raise LintraError.at(op, f"requires 'callee' to be a flat symbol reference such as @f, but it "
+                             f"is {attr}")
 
 
 def find_function(op: ir.Operation, name: str):

@@ -38,7 +38,7 @@ from __future__ import annotations
 from mlir import ir, passmanager
 from mlir.dialects import arith, func, tensor
 
-from .ad_state import AdState
+from .ad_state import AdState, callee_of
 from .contractions import fold_contraction_operands
 from .emit import clone_op, erase_dead_ops, used_values
 from .expand import lintra_ops
@@ -55,7 +55,7 @@ def simplify(functions) -> None:
 def call_sites(module: ir.Operation) -> dict[str, list[ir.Operation]]:
     sites: dict[str, list] = {}
     for op in lintra_ops(module, ("func.call",)) + lintra_ops(module):
-        sites.setdefault(op.attributes["callee"].value, []).append(op)
+        sites.setdefault(callee_of(op), []).append(op)
     return sites
 
 

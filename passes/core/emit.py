@@ -27,6 +27,19 @@ def is_float(value: ir.Value) -> bool:
     return is_float_type(value.type)
 
 
+def holds_floats(type_: ir.Type) -> bool:
+    """Whether values of `type_` hold real or complex floats (in any container:
+    tensor, unranked tensor, memref, vector), i.e. could carry a derivative."""
+    if isinstance(type_, ir.ShapedType):
+        type_ = ir.ShapedType(type_).element_type
+    return isinstance(type_, (ir.FloatType, ir.ComplexType))
+
+
+def is_static_type(type_: ir.Type) -> bool:
+    """A scalar, or a shaped type with a static shape."""
+    return not isinstance(type_, ir.ShapedType) or ir.ShapedType(type_).has_static_shape
+
+
 def element_type(type_: ir.Type) -> ir.Type:
     if isinstance(type_, ir.ShapedType):
         return type_.element_type
@@ -45,7 +58,7 @@ def tensor_type(shape, elem: ir.Type) -> ir.Type:
 
 def check_static(value: ir.Value, op) -> None:
     """Reject dynamic shapes: lintra differentiates static shapes only."""
-    if isinstance(value.type, ir.ShapedType) and not value.type.has_static_shape:
+    if not is_static_type(value.type):
         raise LintraError.at(op, f"has a dynamically shaped value of type {value.type}; "
                                  "lintra supports static shapes only")
 

@@ -22,8 +22,8 @@ from lintra.dialect import OP_NAMES
 from ..diagnostics import LintraError
 from .ad_state import (AdState, call_function, callee_of, function_name, function_type,
                         linear_arg_positions)
-from .emit import Emitter, is_float_type
-from .jvp import jvp_function
+from .emit import Emitter, is_float_type, is_zero_constant
+from .jvp import check_signature, jvp_function
 from .linearize import linearize_function
 from .transpose import transpose_function
 
@@ -51,6 +51,7 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     """
     name = callee_of(op)
     callee = ad.lookup(name, op)
+    check_signature(callee)
     ftype = function_type(callee)
     ins, outs = list(ftype.inputs), list(ftype.results)
     operands, result_types = list(op.operands), [r.type for r in op.results]
@@ -58,15 +59,18 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     if op.name == "lintra.jvp":
         expect_types(op, "operand types", [v.type for v in operands], ins + floats(ins), name)
         expect_types(op, "result types", result_types, outs + floats(outs), name)
+        # A constant zero tangent (jacfwd's, for the other arguments) is a symbolic
+        # zero: the derived functions do not take it, so no 0 * inf = nan arises.
+        active = tuple(not is_zero_constant(t) for t in operands[len(ins):])
+        live = [t for t, on in zip(operands[len(ins):], active) if on]
         if split_jvp:
             # As the func.call JVP rule does: the linear half is a call of @f_lin,
             # which a later transposition recognizes as linear.
-            fwd, lin = linearize_function(ad, callee)
+            fwd, lin = linearize_function(ad, callee, active)
             primal = call_function(b, fwd, operands[:len(ins)])
-            tangents = iter(call_function(b, lin, primal[len(outs):] + operands[len(ins):]))
-            results = primal[:len(outs)] + list(tangents)
+            results = primal[:len(outs)] + call_function(b, lin, primal[len(outs):] + live)
         else:
-            results = call_function(b, jvp_function(ad, callee), operands)
+            results = call_function(b, jvp_function(ad, callee, active), operands[:len(ins)] + live)
     elif op.name in ("lintra.vjp", "lintra.grad"):
         if op.name == "lintra.grad":
             if len(outs) != 1 or not is_float_type(outs[0]) or (

@@ -17,7 +17,8 @@ from mlir import ir
 
 from ..diagnostics import LintraError
 from .ad_state import AdState, emit_return, function_name, function_type
-from .emit import Emitter, check_static, is_float, is_float_type, used_values
+from .emit import (Emitter, check_static, holds_floats, is_float, is_float_type, is_static_type,
+                   used_values)
 from .tables import JVP_RULES, Replaced
 
 
@@ -37,8 +38,8 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
                                      "pass it as an operand instead")
         if all(t is None for t in tangents):
             continue
-        if len(op.results) and not any(is_float(r) for r in op.results):
-            continue  # integer/index results (tensor.dim, cmpf, ...) have no tangent
+        # Whatever its result types: only the rule tables declare an op
+        # non-differentiable (`rules.NON_DIFFERENTIABLE`, through a zero rule).
         rule = JVP_RULES.get(op.name)
         if rule is None:
             raise LintraError.at(op, f"is not supported by lintra: no JVP rule for '{op.name}'")
@@ -52,8 +53,42 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
             new.erase()
             result = result.tangents
         for old, tangent in zip(op.results, result, strict=True):
-            if tangent is not None and is_float(old):
+            if tangent is not None:
+                # Dynamic shapes may pass through casts; their users reject them.
+                if not differentiable_type(old.type, static=False):
+                    raise LintraError.at(op, f"produces a value of type {old.type}, "
+                                             f"{UNSUPPORTED_TYPE}")
                 tangent_map[old] = tangent
+
+
+UNSUPPORTED_TYPE = ("which lintra cannot differentiate: it differentiates float scalars and "
+                    "statically shaped ranked tensors of floats")
+
+
+def differentiable_type(type_: ir.Type, static: bool = True) -> bool:
+    """False for a type that holds floats lintra cannot differentiate: a complex
+    number, a vector, a memref, an unranked tensor (or, with `static`, a
+    dynamically shaped tensor)."""
+    if not holds_floats(type_):
+        return True
+    return is_float_type(type_) and (is_static_type(type_) or not static)
+
+
+def check_signature(source: ir.Operation) -> None:
+    """Every argument and result of `source` that holds floats must be
+    differentiable (error at the argument, or at the return op for a result),
+    so that no derivative is silently dropped. A result may have a dynamic shape
+    (a `tensor.cast` of a static value); an argument may not."""
+    entry = source.regions[0].blocks[0]
+    for index, argument in enumerate(entry.arguments):
+        if not differentiable_type(argument.type):
+            raise LintraError(f"argument #{index} of @{function_name(source)} has type "
+                              f"{argument.type}, {UNSUPPORTED_TYPE}", argument.location)
+    terminator = list(entry.operations)[-1]
+    for index, type_ in enumerate(function_type(source).results):
+        if not differentiable_type(type_, static=False):
+            raise LintraError.at(terminator, f"returns result #{index} of type {type_}, "
+                                             f"{UNSUPPORTED_TYPE}")
 
 
 def jvp_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None) -> str:
@@ -71,6 +106,7 @@ def jvp_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | N
     key = (name, active)
     if key in ad.jvp_cache:
         return ad.jvp_cache[key]
+    check_signature(source)
     ad.enter(source, "jvp")
     tangent_inputs = [inputs[i] for i, on in zip(float_positions, active, strict=True) if on]
     tangent_results = [t for t in results if is_float_type(t)]

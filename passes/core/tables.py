@@ -33,6 +33,10 @@ from .emit import Emitter, element_type, is_float, shape_of
 
 JVP_RULES: dict[str, Callable] = {}
 TRANSPOSE_RULES: dict[str, "TransposeRule"] = {}
+# The ops whose results have a zero derivative, with the reason (filled by
+# `defzero`). No other op is ever treated as non-differentiable: an op without a
+# JVP rule that reads a value carrying a tangent is an error.
+NON_DIFFERENTIABLE: dict[str, str] = {}
 
 
 @dataclass
@@ -93,10 +97,12 @@ def defjvp(name: str, *partials: Callable) -> None:
     JVP_RULES[name] = rule
 
 
-def defzero(*names: str) -> None:
-    """Ops whose results have a zero tangent (comparisons, rounding, integer ops)."""
+def defzero(*names: str, reason: str) -> None:
+    """Ops whose results have a zero tangent, for `reason` (comparisons, rounding,
+    conversions to integers, ...); recorded in `NON_DIFFERENTIABLE`."""
     for name in names:
         JVP_RULES[name] = lambda b, op, tangents: [None] * len(op.results)
+        NON_DIFFERENTIABLE[name] = reason
 
 
 def clone_with_operands(b: Emitter, op, replacements: dict) -> ir.Operation:

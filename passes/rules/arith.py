@@ -54,20 +54,33 @@ TRANSPOSE_RULES["arith.divf"] = TransposeRule(
     lambda b, op, cts, args: [b.div(cts[0], args[1]), None], lambda op: {0})
 
 
-# -- piecewise: max/min pick an operand's tangent; ties split it evenly (as JAX does) --
-def choose_jvp(predicate: arith.CmpFPredicate):
-    def rule(b, op, tangents):
-        x, y = op.operands
-        weight_x = b.select(b.cmpf(predicate, x, y), b.like(x, 1.0),
-                            b.select(b.cmpf(OEQ, x, y), b.like(x, 0.5), b.like(x, 0.0)))
-        weight_y = b.op1("arith.subf", b.like(x, 1.0), weight_x)
-        return [b.add(b.mul(weight_x, tangents[0]), b.mul(weight_y, tangents[1]))]
-    return rule
+# -- piecewise: max/min pick the operand equal to the result; ties split it evenly.
+# As JAX does (`_balanced_eq`): an operand's weight is 1 where it alone equals the
+# result z, 0.5 where both do, else 0. So maxnumf(x, nan) = x takes x's tangent,
+# and a NaN result (maximumf with a NaN operand) has a zero tangent, like JAX's.
+def balanced_weight(b, a, other, z):
+    half_or_one = b.select(b.cmpf(OEQ, other, z), b.like(a, 0.5), b.like(a, 1.0))
+    return b.select(b.cmpf(OEQ, a, z), half_or_one, b.like(a, 0.0))
 
 
-for _name, _predicate in (("maximumf", OGT), ("maxnumf", OGT), ("minimumf", OLT), ("minnumf", OLT)):
-    JVP_RULES[f"arith.{_name}"] = choose_jvp(_predicate)
+def choose_jvp(b, op, tangents):
+    x, y = op.operands
+    z = op.results[0]
+    total = None
+    for a, other, tangent in ((x, y, tangents[0]), (y, x, tangents[1])):
+        if tangent is not None:
+            total = b.add(total, b.mul(balanced_weight(b, a, other, z), tangent))
+    return [total]
+
+
+for _name in ("maximumf", "maxnumf", "minimumf", "minnumf"):
+    JVP_RULES[f"arith.{_name}"] = choose_jvp
 
 # -- no tangent ---------------------------------------------------------------------
-defzero("arith.cmpf", "arith.sitofp", "arith.uitofp", "arith.fptosi", "arith.fptoui",
-        "arith.constant", "arith.bitcast")
+defzero("arith.cmpf", reason="a comparison: its i1 result is piecewise constant")
+defzero("arith.fptosi", "arith.fptoui", reason="a conversion to an integer: piecewise constant")
+defzero("arith.bitcast", reason="a bit reinterpretation: zero derivative, as JAX's "
+                                "bitcast_convert_type")
+defzero("arith.sitofp", "arith.uitofp", reason="a conversion from an integer: its operand has no "
+                                               "tangent")
+defzero("arith.constant", reason="a constant")

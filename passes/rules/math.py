@@ -97,4 +97,6 @@ def fpowi_coefficient(b, x, n, out):
 defjvp("math.fpowi", scaled(fpowi_coefficient), None)
 
 defzero("math.floor", "math.ceil", "math.round", "math.roundeven", "math.trunc",
-        "math.isnan", "math.isinf", "math.isfinite")
+        reason="rounding to an integer value: piecewise constant")
+defzero("math.isnan", "math.isinf", "math.isfinite", "math.isnormal",
+        reason="a classification: its i1 result is piecewise constant")

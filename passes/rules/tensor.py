@@ -14,7 +14,7 @@ from mlir.dialects import tensor
 
 from ..core.emit import element_type, is_zero_constant, shape_of
 from ..core.structured import sum_to_scalar
-from ..core.tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, linear_jvp
+from ..core.tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, defzero, linear_jvp
 
 
 def first_operand(op) -> set[int]:
@@ -170,3 +170,6 @@ def pad_check(op, linear_flags):
 
 JVP_RULES["tensor.pad"] = pad_jvp
 TRANSPOSE_RULES["tensor.pad"] = TransposeRule(pad_transpose, first_operand, check=pad_check)
+
+defzero("tensor.dim", "tensor.rank", reason="a shape query: its index result does not depend on "
+                                            "the values")

@@ -22,6 +22,8 @@ and compiled by the backend (`lintra.backends`) named when they were made.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from mlir import ir
 from mlir.dialects import arith, func
@@ -42,13 +44,18 @@ def _function_names(module) -> dict:
     return {op.sym_name.value: op for op in module.body.operations if isinstance(op, func.FuncOp)}
 
 
-def _is_linear(op: func.FuncOp) -> bool:
-    return "arg_attrs" in op.attributes and any("lintra.linear" in attrs
-                                                for attrs in op.attributes["arg_attrs"])
-
-
 def _element(type_: ir.Type) -> ir.Type:
     return type_.element_type if isinstance(type_, ir.RankedTensorType) else type_
+
+
+def _halves(name: str, created: dict) -> tuple[str, str]:
+    """The names of @name's forward and linear halves among the functions that
+    lintra-linearize `created` (which also holds the halves of @name's callees,
+    such as @name_fwd_lin when @name calls a generated @name_fwd)."""
+    def half(kind: str) -> str:
+        pattern = re.compile(rf"{re.escape(name)}_{kind}(_\d+)?")
+        return next(n for n in created if pattern.fullmatch(n))
+    return half("fwd"), half("lin")
 
 
 def _narrow_integer(type_: ir.Type) -> bool:
@@ -106,8 +113,7 @@ class ResidualPieces:
             except LintraError as error:
                 raise diagnostic_error(error) from None
             created = {n: op for n, op in _function_names(module).items() if n not in before}
-            lin = next(n for n, op in created.items() if _is_linear(op))
-            fwd = next(n for n in created if n != lin)
+            fwd, lin = _halves(staged.name, created)
             fwd_type, lin_type = created[fwd].type, created[lin].type
             residual_types = list(fwd_type.results)[self.n_out:]
             wide = [_widened(t) for t in residual_types]

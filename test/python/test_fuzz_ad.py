@@ -6,11 +6,18 @@ For each fixed seed, the random program @f is
 * checked by `DerivativeChecker` (`Checker` below only compiles faster): JVP
   against central differences, VJP against JVP by the dot-product identity,
   primal results of both wrappers unchanged;
-* when @f returns one f64, differentiated twice: @grad_f = lintra.grad(@f),
-  then forward-over-reverse (lintra.jvp of @grad_f, a Hessian-vector product)
-  against (fourth-order) central differences of the compiled gradient, reverse-over-reverse
+* differentiated twice: @grad_f = lintra.grad(@f), then forward-over-reverse
+  (lintra.jvp of @grad_f, a Hessian-vector product) against (fourth-order)
+  central differences of the compiled gradient, reverse-over-reverse
   (lintra.vjp of @grad_f) against it by the dot-product identity, and the
-  gradient against the VJP wrapper's cotangents for a cotangent of 1.
+  gradient against the VJP wrapper's cotangents for a cotangent of 1. A
+  program with other results is first scalarized: @f becomes a weighted sum of
+  its float results (fuzz_variants.scalarized_text).
+
+For each seed of UNRULED_SEEDS, @f with an argument fed through ops without a
+JVP rule (complex, vector, memory, unranked tensors, bit casts, math.cbrt,
+arith.remf: fuzz_variants.unruled_variant) must be reported at that op: never
+a silent zero derivative.
 
 For each fixed seed of LINEAR_SEEDS, a random function @L linear in its
 {lintra.linear} arguments (fuzz_programs.random_linear_case) is checked with
@@ -23,7 +30,7 @@ those of ad_harness (FD 1e-6, identities 1e-10 relative).
 
 Outside CI, run many seeds, each in a subprocess (aborts are reported too):
 
-    python test/python/test_fuzz_ad.py 0 1000        # seeds [0, 1000)
+    python test/python/test_fuzz_ad.py 0 1000        # seeds [0, 1000), also unruled variants
     python test/python/test_fuzz_ad.py --one 17      # one seed, in-process
     python test/python/test_fuzz_ad.py --one-linear 17   # one linear-function seed
 """
@@ -31,9 +38,11 @@ Outside CI, run many seeds, each in a subprocess (aborts are reported too):
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -43,16 +52,24 @@ from mlir.passmanager import PassManager
 
 from ad_harness import DerivativeChecker, expand, signature, wrapper
 from fuzz_programs import S, random_case, random_linear_case, tstr
+from fuzz_variants import scalarized_text, unruled_variant
 from lintra.dialect import make_context
+from lintra.passes.diagnostics import LintraError
 from lintra.runtime import compile_function
 
-# Seeds 0-999 of random_case and 0-399 of random_linear_case pass; every bug
-# the fuzzer found has a reproducer in test/regressions/ (its comment names the
-# seeds that found it).
-SEEDS = list(range(30))
+# Seeds 0-999 of random_case and 0-399 of random_linear_case pass; so do seeds
+# 1000-1498 with the second-order check of every program and the unruled
+# variants. Every bug the fuzzer found has a reproducer in test/regressions/
+# (its comment names the seeds that found it).
+# (Every program gets a second-order check, so fewer seeds than before fit the
+# CI budget: the long run below covers more.)
+SEEDS = list(range(22))
 
 # Linear functions for lintra.transpose (fuzz_programs.random_linear_case).
 LINEAR_SEEDS = list(range(10))
+
+# Programs fed through an op without a JVP rule (fuzz_variants.unruled_variant).
+UNRULED_SEEDS = list(range(10))
 
 FD_EPS = 1e-6       # as DerivativeChecker
 HVP_EPS = 1e-5      # step of the finite differences of the compiled gradient
@@ -132,6 +149,8 @@ def shifted(xs, vs, scale):
 
 
 def check_hessian(case, checker, rng) -> None:
+    """Check @hess of `case` (see `hessian_text`); with `checker` (of @f), also
+    the gradient against its VJP."""
     hess = compile_only(expand(hessian_text(case)), "hess")
     n = len(case.arg_types)
     xs = list(case.inputs)
@@ -139,10 +158,10 @@ def check_hessian(case, checker, rng) -> None:
     cts = [random_vector(rng, t) for t in case.arg_types]
     out = hess(*xs, *vs, *cts)
     grad, hv, hct = out[:n], out[n:2 * n], out[2 * n:]
-    # the gradient is the VJP with a unit cotangent
-    vjp_grad = checker.vjp(*xs, 1.0)[1:]
-    for got, want in zip(grad, vjp_grad):
-        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    if checker is not None:  # the gradient is the VJP with a unit cotangent
+        vjp_grad = checker.vjp(*xs, 1.0)[1:]
+        for got, want in zip(grad, vjp_grad):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     # Fourth-order central differences of the gradient (error O(eps^4)): second
     # derivatives of these programs reach 1e3, where the second-order stencil
     # is off by a few 1e-6.
@@ -163,13 +182,36 @@ def check_seed(seed: int) -> None:
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
     rng = np.random.default_rng(seed)
     checker.check(list(case.inputs), rng, eps=FD_EPS, fd_tol=FD_TOL, dot_tol=DOT_TOL)
-    if case.scalar_output and "index" not in case.arg_types:
+    if "index" in case.arg_types:
+        return
+    if case.scalar_output:
         check_hessian(case, checker, rng)
+    else:  # second order of every program: the HVP of a weighted sum of its results
+        scalar = replace(case, text=scalarized_text(case, rng), scalar_output=True, result_types=[S])
+        check_hessian(scalar, None, rng)
+
+
+def check_unruled_seed(seed: int) -> None:
+    """@f of `seed` with an argument fed through an op without a JVP rule: lintra
+    reports that op at its line, and does not differentiate through it."""
+    case = random_case(seed)
+    variant = unruled_variant(case, random.Random(seed))
+    ins, outs, float_ins, float_outs = signature(variant.text)
+    text = variant.text + wrapper("jvp", "f", ins, outs, float_ins, float_outs)
+    with pytest.raises(LintraError) as error:
+        expand(text)
+    assert f"'{variant.op_name}' op" in error.value.message
+    assert error.value.location.start_line == variant.line, (error.value.message, variant.text)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_program_derivatives(seed):
     check_seed(seed)
+
+
+@pytest.mark.parametrize("seed", UNRULED_SEEDS)
+def test_op_without_a_rule_is_reported(seed):
+    check_unruled_seed(seed)
 
 
 def transpose_text(case) -> str:
@@ -238,6 +280,7 @@ def run_many(start: int, stop: int, timeout: float = 120.0) -> dict:
 if __name__ == "__main__":
     if sys.argv[1] == "--one":
         check_seed(int(sys.argv[2]))
+        check_unruled_seed(int(sys.argv[2]))
     elif sys.argv[1] == "--one-linear":
         check_linear_seed(int(sys.argv[2]))
     else:

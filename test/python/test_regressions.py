@@ -72,3 +72,61 @@ def test_transpose_ignores_an_overwritten_linear_init():
     ct_a, ct_t = transposed("transpose-overwritten-linear-init.mlir")(ct)
     np.testing.assert_allclose(ct_a, ct)
     np.testing.assert_allclose(ct_t, 0.0)
+
+
+def test_hessian_vector_product_through_a_mask_lowers():
+    """jvp(grad(sum(relu(x)^2))): the mask x > 0 is a residual of @f_fwd; H v = 2 (x > 0) v."""
+    from ad_harness import expand
+    program = (REGRESSIONS / "second-order-mask-residual-lowering.mlir").read_text()
+    hvp = compile_function(expand(program), "hvp")
+    x, v = np.array([1.5, -2.0, 0.25]), np.array([1.0, 3.0, -0.5])
+    np.testing.assert_array_equal(hvp(x, v)[0], 2.0 * (x > 0) * v)
+
+
+MAX_MIN = """
+func.func @f(%x: f64, %y: f64) -> f64 {
+  %0 = arith.OP %x, %y : f64
+  return %0 : f64
+}
+func.func @jvp(%x: f64, %y: f64, %dx: f64, %dy: f64) -> f64 {
+  %r:2 = "lintra.jvp"(%x, %y, %dx, %dy) {callee = @f} : (f64, f64, f64, f64) -> (f64, f64)
+  return %r#1 : f64
+}"""
+
+
+@pytest.mark.parametrize("op, x, y, expected", [
+    ("maxnumf", 2.0, np.nan, 3.0),      # maxnumf(x, nan) = x: x's tangent
+    ("minnumf", np.nan, 2.0, 5.0),      # minnumf(nan, y) = y: y's tangent
+    ("maximumf", 2.0, np.nan, 0.0),     # a NaN result: zero tangent, as JAX's maximum
+    ("minimumf", np.nan, 2.0, 0.0),
+    ("maximumf", 1.5, 1.5, 4.0),        # a tie splits the tangents evenly
+    ("maximumf", -0.0, 0.0, 4.0),       # signed zeros are equal: a tie too
+])
+def test_max_min_tangent_follows_the_operand_equal_to_the_result(op, x, y, expected):
+    """Found by the composition fuzzer (extreme inputs, seeds 207 and 220): the
+    tangent of max/min went to the second operand whenever the first did not
+    win, even when the second was NaN (maxnumf) or the result was NaN."""
+    from ad_harness import expand
+    jvp = compile_function(expand(MAX_MIN.replace("OP", op)), "jvp")
+    assert float(jvp(x, y, 3.0, 5.0)[0]) == expected
+
+
+def test_constant_zero_tangent_is_a_symbolic_zero():
+    """Found by the composition fuzzer (seed 219, hessian at extreme inputs): a
+    lintra.jvp whose tangent operand is a constant zero (jacfwd's, for the
+    arguments it does not differentiate) multiplied it by expm1'(inf) = inf,
+    so the tangent of min(x, expm1(y)) was nan instead of dx."""
+    from ad_harness import expand
+    program = """
+func.func @f(%x: f64, %y: f64) -> f64 {
+  %e = math.expm1 %y : f64
+  %m = arith.minimumf %x, %e : f64
+  return %m : f64
+}
+func.func @jvp(%x: f64, %y: f64, %dx: f64) -> f64 {
+  %zero = arith.constant 0.0 : f64
+  %r:2 = "lintra.jvp"(%x, %y, %dx, %zero) {callee = @f} : (f64, f64, f64, f64) -> (f64, f64)
+  return %r#1 : f64
+}"""
+    jvp = compile_function(expand(program), "jvp")
+    assert float(jvp(0.5, np.inf, 2.0)[0]) == 2.0

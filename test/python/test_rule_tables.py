@@ -62,6 +62,7 @@ func.func @f(%x: f64) -> f64 {
   %nan = math.isnan %x : f64
   %inf = math.isinf %x : f64
   %fin = math.isfinite %x : f64
+  %nrm = math.isnormal %x : f64
   %if = arith.sitofp %i : i32 to f64
   %uf = arith.uitofp %u : i32 to f64
   %bf = arith.sitofp %b : i64 to f64
@@ -72,8 +73,21 @@ func.func @f(%x: f64) -> f64 {
   %s4 = arith.select %nan, %c, %s3 : f64
   %s5 = arith.select %inf, %c, %s4 : f64
   %s6 = arith.select %fin, %s5, %c : f64
-  %0 = arith.mulf %s6, %x : f64
+  %s7 = arith.select %nrm, %s6, %c : f64
+  %0 = arith.mulf %s7, %x : f64
   return %0 : f64
+}""",
+    "shape queries": """
+func.func @f(%x: tensor<3xf64>) -> tensor<3xf64> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<3xf64>
+  %r = tensor.rank %x : tensor<3xf64>
+  %s = arith.addi %n, %r : index
+  %i = arith.index_cast %s : index to i64
+  %f = arith.sitofp %i : i64 to f64
+  %v = tensor.splat %f : tensor<3xf64>
+  %0 = arith.mulf %v, %x : tensor<3xf64>
+  return %0 : tensor<3xf64>
 }""",
 }
 

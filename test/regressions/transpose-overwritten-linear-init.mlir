@@ -12,7 +12,7 @@
 //              (the same with `linalg.fill ins(%s) outs(%t)`, `linalg.broadcast ... outs(%t)`;
 //              lintra.jvp/vjp are fine: their tangent ops get a fresh tensor.empty init)
 //
-// Diagnosis: passes/rules/tables.py deflinear(..., overwritten_init=1) (used by
+// Diagnosis: passes/core/tables.py deflinear(..., overwritten_init=1) (used by
 // passes/rules/linalg.py for fill, copy, transpose, broadcast) gives the
 // TransposeRule only `positions` ({0}); check_linear_op in passes/core/transpose.py
 // then rejects any linear operand outside linear_positions | bilinear pairs |

@@ -59,19 +59,21 @@ func.func @divf(%x: f64, %y: f64) -> f64 {
 
 // -----
 
-// maximumf: select-based weights computed in @f_fwd (1 where x > y, 0.5 on a
-// tie, 0 otherwise, and 1 - that for y); @f_lin is w_x * dx + w_y * dy.
+// maximumf: select-based weights computed in @f_fwd, as JAX's: an operand's
+// weight is 1 where it alone equals the result m, 0.5 where both do (a tie),
+// else 0 (so a NaN result has weight 0 for both); @f_lin is w_x * dx + w_y * dy.
 // CHECK-LABEL: func.func private @maximumf_fwd(
 //  CHECK-SAME:     %[[X:[^:]*]]: f64, %[[Y:[^:]*]]: f64) -> (f64, f64, f64)
 //   CHECK-DAG:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 //   CHECK-DAG:   %[[HALF:.*]] = arith.constant 5.000000e-01 : f64
 //   CHECK-DAG:   %[[ONE:.*]] = arith.constant 1.000000e+00 : f64
 //       CHECK:   %[[M:.*]] = arith.maximumf %[[X]], %[[Y]]
-//       CHECK:   %[[GT:.*]] = arith.cmpf ogt, %[[X]], %[[Y]]
-//       CHECK:   %[[EQ:.*]] = arith.cmpf oeq, %[[X]], %[[Y]]
-//       CHECK:   %[[TIE:.*]] = arith.select %[[EQ]], %[[HALF]], %[[ZERO]]
-//       CHECK:   %[[WX:.*]] = arith.select %[[GT]], %[[ONE]], %[[TIE]]
-//       CHECK:   %[[WY:.*]] = arith.subf %[[ONE]], %[[WX]]
+//       CHECK:   %[[YEQ:.*]] = arith.cmpf oeq, %[[Y]], %[[M]]
+//       CHECK:   %[[XTIE:.*]] = arith.select %[[YEQ]], %[[HALF]], %[[ONE]]
+//       CHECK:   %[[XEQ:.*]] = arith.cmpf oeq, %[[X]], %[[M]]
+//       CHECK:   %[[WX:.*]] = arith.select %[[XEQ]], %[[XTIE]], %[[ZERO]]
+//       CHECK:   %[[YTIE:.*]] = arith.select %[[XEQ]], %[[HALF]], %[[ONE]]
+//       CHECK:   %[[WY:.*]] = arith.select %[[YEQ]], %[[YTIE]], %[[ZERO]]
 //       CHECK:   return %[[M]], %[[WX]], %[[WY]]
 // CHECK-LABEL: func.func private @maximumf_lin(
 //  CHECK-SAME:     %[[WX:[^:]*]]: f64, %[[WY:[^:]*]]: f64, %[[DX:[^:]*]]: f64 {lintra.linear}, %[[DY:[^:]*]]: f64 {lintra.linear})
@@ -88,19 +90,20 @@ func.func @maximumf(%x: f64, %y: f64) -> f64 {
 
 // -----
 
-// minimumf and minnumf pick x where x < y; maxnumf like maximumf. On tensors
-// the weights are tensors.
+// minimumf, maxnumf and minnumf weigh their operands like maximumf (compared
+// with their own result). On tensors the weights are tensors.
 // CHECK-LABEL: func.func private @minimumf_fwd(
-//       CHECK:   arith.cmpf olt
-//       CHECK:   arith.cmpf oeq
+//       CHECK:   %[[M:.*]] = arith.minimumf
+//       CHECK:   arith.cmpf oeq, %{{.*}}, %[[M]]
 // CHECK-LABEL: func.func private @minimumf_lin(
 //       CHECK:   arith.mulf
 //       CHECK:   arith.mulf
 //       CHECK:   arith.addf
 // CHECK-LABEL: func.func private @maxnumf_fwd(
-//       CHECK:   arith.cmpf ogt
+//       CHECK:   %[[M:.*]] = arith.maxnumf
+//       CHECK:   arith.cmpf oeq, %{{.*}}, %[[M]]
 // CHECK-LABEL: func.func private @minnumf_fwd(
-//       CHECK:   arith.cmpf olt, %{{.*}}, %{{.*}} : tensor<4xf64>
+//       CHECK:   arith.cmpf oeq, %{{.*}}, %{{.*}} : tensor<4xf64>
 //       CHECK:   arith.select %{{.*}} : tensor<4xi1>, tensor<4xf64>
 //       CHECK:   return %{{.*}}, %{{.*}}, %{{.*}} : tensor<4xf64>, tensor<4xf64>, tensor<4xf64>
 // CHECK-LABEL: func.func private @minnumf_lin(

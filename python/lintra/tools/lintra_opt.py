@@ -278,15 +278,18 @@ def process_chunk(options: Options, pipeline: str, source: str, first_line: int,
 
 
 def read_input(path: str) -> tuple[str, str]:
-    """(display name, text) of the input file or stdin."""
+    """(display name, text) of the input file or stdin.
+
+    Bytes that are not UTF-8 (which mlir-opt accepts, e.g. in a comment) are
+    read as U+FFFD; a whole file is parsed from its own bytes (`parseFile`).
+    """
     if path == "-":
-        return STDIN_NAME, sys.stdin.read()
+        return STDIN_NAME, sys.stdin.buffer.read().decode("utf-8", errors="replace")
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8", errors="replace") as handle:
             return path, handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise UsageError(f"could not open input file '{path}': {reason}") from None
+    except OSError as error:
+        raise UsageError(f"could not open input file '{path}': {error.strerror or error}") from None
 
 
 def read_irdl_files(paths: list[str]) -> list[tuple[str, str]]:
