@@ -19,9 +19,9 @@ import time
 import numpy as np
 from mlir import ir
 
+from lintra import backends
 from lintra.dialect import make_context
 from lintra.passes import PASSES
-from lintra import backends
 
 PROGRAM = """
 func.func @loss(%w1: tensor<{d}x{h}xf32>, %w2: tensor<{h}x{o}xf32>, %x: tensor<{b}x{d}xf32>) -> f32 {{
@@ -86,6 +86,7 @@ def jax_times(args, repeat: int):
 
     def run(function):
         return lambda *a: jax.block_until_ready(function(*a))
+
     return best_time(run(primal), args, repeat), best_time(run(grad), args, repeat)
 
 
@@ -100,19 +101,25 @@ def main() -> None:
     options = parser.parse_args()
     sizes = dict(b=options.batch, d=options.inputs, h=options.hidden, o=options.outputs)
     rng = np.random.default_rng(0)
-    args = [rng.standard_normal((options.inputs, options.hidden)).astype(np.float32) * 0.1,
-            rng.standard_normal((options.hidden, options.outputs)).astype(np.float32) * 0.1,
-            rng.standard_normal((options.batch, options.inputs)).astype(np.float32)]
+    args = [
+        rng.standard_normal((options.inputs, options.hidden)).astype(np.float32) * 0.1,
+        rng.standard_normal((options.hidden, options.outputs)).astype(np.float32) * 0.1,
+        rng.standard_normal((options.batch, options.inputs)).astype(np.float32),
+    ]
     primal, grad = lintra_times(sizes, args, options.repeat, options.backend)
     print(f"MLP loss, batch {options.batch}, {options.inputs}->{options.hidden}->{options.outputs}, f32")
-    print(f"lintra ({backends.resolve(options.backend)}): primal {primal * 1e3:8.3f} ms  grad {grad * 1e3:8.3f} ms  grad/primal {grad / primal:6.2f}")
+    print(
+        f"lintra ({backends.resolve(options.backend)}): primal {primal * 1e3:8.3f} ms  grad {grad * 1e3:8.3f} ms  grad/primal {grad / primal:6.2f}"
+    )
     reference = jax_times(args, options.repeat)
     if reference is None:
         print("jax not installed: no reference")
         return
     jax_primal, jax_grad = reference
-    print(f"jax:    primal {jax_primal * 1e3:8.3f} ms  grad {jax_grad * 1e3:8.3f} ms  "
-          f"grad/primal {jax_grad / jax_primal:6.2f}")
+    print(
+        f"jax:    primal {jax_primal * 1e3:8.3f} ms  grad {jax_grad * 1e3:8.3f} ms  "
+        f"grad/primal {jax_grad / jax_primal:6.2f}"
+    )
     print(f"lintra/jax: primal {primal / jax_primal:6.2f}x  grad {grad / jax_grad:6.2f}x")
 
 

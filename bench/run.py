@@ -44,8 +44,12 @@ HERE = Path(__file__).parent
 def lintra_functions(workload, backend):
     def primal(params, *data):
         return workload.loss(lnp, lintra.nn, params, *data)
+
     primal.__name__ = workload.name
-    return {"primal": lintra.jit(primal, backend=backend), "grad": lintra.jit(lintra.grad(primal), backend=backend)}
+    return {
+        "primal": lintra.jit(primal, backend=backend),
+        "grad": lintra.jit(lintra.grad(primal), backend=backend),
+    }
 
 
 def jax_functions(workload):
@@ -54,8 +58,9 @@ def jax_functions(workload):
 
     def primal(params, *data):
         return workload.loss(jnp, jax.nn, params, *data)
+
     compiled = {"primal": jax.jit(primal), "grad": jax.jit(jax.grad(primal))}
-    return {mode: (lambda f: lambda *a: jax.block_until_ready(f(*a)))(f) for mode, f in compiled.items()}
+    return {mode: (lambda *a, f=f: jax.block_until_ready(f(*a))) for mode, f in compiled.items()}
 
 
 def compile_times(jitted, args) -> dict:
@@ -72,15 +77,21 @@ def compile_times(jitted, args) -> dict:
 def dispatch_count(jitted, args) -> int:
     """flow.dispatch ops in the module iree-cpu compiled for `jitted` at `args` (from the cache)."""
     text = jitted.lower(*args).compile().executable.lowered_text
-    flow = subprocess.run([iree_tool("iree-compile"), *COMPILE_FLAGS, "--compile-to=flow", "-", "-o", "-"],
-                          input=text.encode(), capture_output=True, check=True).stdout.decode()
+    flow = subprocess.run(
+        [iree_tool("iree-compile"), *COMPILE_FLAGS, "--compile-to=flow", "-", "-o", "-"],
+        input=text.encode(),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     return sum(line.count("flow.dispatch @") for line in flow.splitlines())
 
 
 def max_relative_error(result, reference) -> float:
     leaves, ref_leaves = lintra.tree_leaves(result), lintra.tree_leaves(reference)
-    return max(float(np.max(np.abs(np.asarray(a) - np.asarray(b))) / max(float(np.max(np.abs(b))), 1e-30))
-               for a, b in zip(leaves, ref_leaves))
+    return max(
+        float(np.max(np.abs(np.asarray(a) - np.asarray(b))) / max(float(np.max(np.abs(b))), 1e-30))
+        for a, b in zip(leaves, ref_leaves, strict=True)
+    )
 
 
 def time_interleaved(functions: dict, args, budget: float) -> dict:
@@ -136,11 +147,16 @@ def markdown(results) -> str:
         data, jax = record["backends"], record["backends"]["jax"]
         row = [record["description"]]
         for b in names:
-            row += [f"{data[b]['primal']['time_s'] / jax['primal']['time_s']:.2f}x",
-                    f"{data[b]['grad']['time_s'] / jax['grad']['time_s']:.2f}x"]
+            row += [
+                f"{data[b]['primal']['time_s'] / jax['primal']['time_s']:.2f}x",
+                f"{data[b]['grad']['time_s'] / jax['grad']['time_s']:.2f}x",
+            ]
         row += [f"{jax['primal']['time_s'] * 1e3:.3f}", f"{jax['grad']['time_s'] * 1e3:.3f}"]
-        row.append(" / ".join(f"{data[b]['grad']['time_s'] / data[b]['primal']['time_s']:.2f}"
-                              for b in names + ["jax"]))
+        row.append(
+            " / ".join(
+                f"{data[b]['grad']['time_s'] / data[b]['primal']['time_s']:.2f}" for b in names + ["jax"]
+            )
+        )
         iree = data.get("iree-cpu")
         row.append(f"{iree['primal']['dispatches']} / {iree['grad']['dispatches']}" if iree else "-")
         row.append(f"{iree['grad']['cold_s']:.2f} / {iree['grad']['cached_s']:.3f}" if iree else "-")
@@ -151,16 +167,20 @@ def markdown(results) -> str:
 
 def plot(results, path: Path) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     names = results["backends"]
     workloads = results["workloads"]
     figure, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
     width = 0.8 / len(names)
-    for axis, mode in zip(axes, ("primal", "grad")):
+    for axis, mode in zip(axes, ("primal", "grad"), strict=True):
         for i, backend in enumerate(names):
-            ratios = [w["backends"][backend][mode]["time_s"] / w["backends"]["jax"][mode]["time_s"]
-                      for w in workloads]
+            ratios = [
+                w["backends"][backend][mode]["time_s"] / w["backends"]["jax"][mode]["time_s"]
+                for w in workloads
+            ]
             axis.bar(np.arange(len(workloads)) + i * width, ratios, width, label=backend)
         axis.axhline(1.0, color="black", linewidth=0.8)
         axis.set_yscale("log")
@@ -174,22 +194,31 @@ def plot(results, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budget", type=float, default=3.0, help="seconds of timed calls per workload and mode")
+    parser.add_argument(
+        "--budget", type=float, default=3.0, help="seconds of timed calls per workload and mode"
+    )
     parser.add_argument("--only", default="", help="comma-separated workload names")
     parser.add_argument("--backends", default=",".join(backends.names()))
     parser.add_argument("--output", default=str(HERE / "results"), help="path stem of the .json and .png")
     options = parser.parse_args()
     import jax
+
     jax.config.update("jax_enable_x64", True)
     backend_names = [backends.resolve(b) for b in options.backends.split(",")]
     lintra.config.update("cache_dir", tempfile.mkdtemp(prefix="lintra-bench-cache-"))  # cold start
     rng = np.random.default_rng(0)
     selected = [w for w in WORKLOADS if not options.only or w.name in options.only.split(",")]
-    results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor() or platform.platform()}",
-               "versions": {"jax": jax.__version__, "iree": __import__("importlib.metadata").metadata.version(
-                   "iree-base-runtime")},
-               "backends": backend_names, "workloads": []}
+    results = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.processor() or platform.platform()}",
+        "versions": {
+            "jax": jax.__version__,
+            "iree": __import__("importlib.metadata").metadata.version("iree-base-runtime"),
+        },
+        "backends": backend_names,
+        "workloads": [],
+    }
     for workload in selected:
         print(f"# {workload.description}", file=sys.stderr, flush=True)
         results["workloads"].append(run_workload(workload, backend_names, options.budget, rng))

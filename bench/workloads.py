@@ -37,8 +37,8 @@ def mlp_loss(xp, nn, params, x, y):
 
 def mlp_make(rng, sizes=(784, 256, 256, 10), batch=128, dtype=np.float32):
     params = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        params += [_normal(rng, (fan_in, fan_out), dtype, fan_in ** -0.5), np.zeros(fan_out, dtype)]
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        params += [_normal(rng, (fan_in, fan_out), dtype, fan_in**-0.5), np.zeros(fan_out, dtype)]
     x = _normal(rng, (batch, sizes[0]), dtype)
     y = np.eye(sizes[-1], dtype=dtype)[rng.integers(0, sizes[-1], batch)]
     return tuple(params), (x, y)
@@ -50,7 +50,7 @@ def chain_loss(xp, nn, params):
 
 
 def chain_make(rng, n=512):
-    return tuple(_normal(rng, (n, n), np.float32, n ** -0.5) for _ in range(3)), ()
+    return tuple(_normal(rng, (n, n), np.float32, n**-0.5) for _ in range(3)), ()
 
 
 def attention_loss(xp, nn, params):
@@ -74,8 +74,11 @@ def gmm_loss(xp, nn, params, x):
 
 
 def gmm_make(rng, d=10, k=25, n=1000):
-    params = (_normal(rng, (k,), np.float64), _normal(rng, (k, d), np.float64),
-              _normal(rng, (k, d), np.float64, 0.1))
+    params = (
+        _normal(rng, (k,), np.float64),
+        _normal(rng, (k, d), np.float64),
+        _normal(rng, (k, d), np.float64, 0.1),
+    )
     return params, (_normal(rng, (n, d), np.float64),)
 
 
@@ -94,8 +97,12 @@ def tiny_mlp_loss(xp, nn, params, x, y):
 
 
 def tiny_mlp_make(rng, batch=8):
-    params = (_normal(rng, (16, 32), np.float64, 0.25), np.zeros(32), _normal(rng, (32, 1), np.float64, 0.2),
-              np.zeros(1))
+    params = (
+        _normal(rng, (16, 32), np.float64, 0.25),
+        np.zeros(32),
+        _normal(rng, (32, 1), np.float64, 0.2),
+        np.zeros(1),
+    )
     return params, (_normal(rng, (batch, 16), np.float64), _normal(rng, (batch, 1), np.float64))
 
 

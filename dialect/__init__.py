@@ -51,11 +51,11 @@ def unregistered_ops(module_op, allow_other_dialects: bool = False) -> list[tupl
         if name in OP_NAMES or context.is_registered_operation(name):
             return ir.WalkResult.ADVANCE
         if name.startswith("lintra."):
-            found.append((op, f"unknown lintra op '{name}'; the lintra dialect has "
-                              + ", ".join(OP_NAMES)))
+            found.append((op, f"unknown lintra op '{name}'; the lintra dialect has " + ", ".join(OP_NAMES)))
         elif not allow_other_dialects:
-            found.append((op, f"unregistered operation '{name}' (use --allow-unregistered-dialect "
-                              "to accept it)"))
+            found.append(
+                (op, f"unregistered operation '{name}' (use --allow-unregistered-dialect to accept it)")
+            )
         return ir.WalkResult.ADVANCE
 
     module_op.walk(visit, ir.WalkOrder.PRE_ORDER)

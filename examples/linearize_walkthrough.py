@@ -28,7 +28,10 @@ def f(x):
 
 def print_functions(module, names):
     for op in module.body.operations:
-        if op.operation.name == "func.func" and ir.StringAttr(op.operation.attributes["sym_name"]).value in names:
+        if (
+            op.operation.name == "func.func"
+            and ir.StringAttr(op.operation.attributes["sym_name"]).value in names
+        ):
             print(op)
 
 
@@ -46,8 +49,8 @@ def main():
         print("== lintra-transpose: the transposed linear half (the VJP) ==")
         print_functions(module, {"f_lin_transpose"})
 
-    y, f_jvp = lintra.linearize(f, x)      # runs @f_fwd once, keeps the residuals
-    _, f_vjp = lintra.vjp(f, x)            # transposes @f_lin
+    y, f_jvp = lintra.linearize(f, x)  # runs @f_fwd once, keeps the residuals
+    _, f_vjp = lintra.vjp(f, x)  # transposes @f_lin
     t, ct = np.array([1.0, 0.0, -1.0]), np.array([0.3, 0.2, 0.1])
     jt, (jct,) = f_jvp(t), f_vjp(ct)
     print("f(x)        =", y)

@@ -13,8 +13,10 @@ import lintra.numpy as lnp
 
 
 def init_params(rng, sizes):
-    return [{"w": rng.normal(0.0, 1.0 / np.sqrt(m), (m, n)), "b": np.zeros(n)}
-            for m, n in zip(sizes[:-1], sizes[1:])]
+    return [
+        {"w": rng.normal(0.0, 1.0 / np.sqrt(m), (m, n)), "b": np.zeros(n)}
+        for m, n in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
 
 
 def predict(params, x):
@@ -30,14 +32,16 @@ def loss(params, x, y):
 @lintra.jit
 def train_step(params, x, y, learning_rate):
     value, grads = lintra.value_and_grad(loss)(params, x, y)
-    new_params = [{k: layer[k] - learning_rate * g[k] for k in layer} for layer, g in zip(params, grads)]
+    new_params = [
+        {k: layer[k] - learning_rate * g[k] for k in layer} for layer, g in zip(params, grads, strict=True)
+    ]
     return new_params, value
 
 
 def main():
     rng = np.random.default_rng(0)
     x = rng.uniform(-2.0, 2.0, (128, 2))
-    y = (np.sin(x[:, :1]) * np.cos(x[:, 1:]) + 0.05 * rng.normal(size=(128, 1)))
+    y = np.sin(x[:, :1]) * np.cos(x[:, 1:]) + 0.05 * rng.normal(size=(128, 1))
     params = init_params(rng, [2, 32, 32, 1])
     for step in range(301):
         params, value = train_step(params, x, y, 0.05)

@@ -92,8 +92,10 @@ class ModulePass:
         for name, kind in self.option_types().items():
             value = typed_value(getattr(self, name), kind)
             if value is None:
-                raise LintraError(f"option '{name}' of pass '{self.argument}' must be a "
-                                  f"{TYPE_NAMES[kind]}, not {getattr(self, name)!r}")
+                raise LintraError(
+                    f"option '{name}' of pass '{self.argument}' must be a "
+                    f"{TYPE_NAMES[kind]}, not {getattr(self, name)!r}"
+                )
             object.__setattr__(self, name, value)
 
     # -- options --------------------------------------------------------------
@@ -105,8 +107,9 @@ class ModulePass:
         for field in dataclasses.fields(cls):
             kind = typing.get_origin(hints[field.name]) or hints[field.name]
             if kind not in TYPE_NAMES:
-                raise TypeError(f"option '{field.name}' of pass '{cls.argument}' has unsupported "
-                                f"type {hints[field.name]}")
+                raise TypeError(
+                    f"option '{field.name}' of pass '{cls.argument}' has unsupported type {hints[field.name]}"
+                )
             types[field.name] = kind
         return types
 
@@ -123,8 +126,10 @@ class ModulePass:
             try:
                 values[name] = parse_value(text, types[name])
             except ValueError:
-                raise LintraError(f"invalid value '{text}' for option '{key}' of pass "
-                                  f"'{cls.argument}' (expected {TYPE_NAMES[types[name]]})") from None
+                raise LintraError(
+                    f"invalid value '{text}' for option '{key}' of pass "
+                    f"'{cls.argument}' (expected {TYPE_NAMES[types[name]]})"
+                ) from None
         return cls(**values)
 
     @classmethod
@@ -134,8 +139,10 @@ class ModulePass:
         for field in dataclasses.fields(cls):
             kind = types[field.name]
             default = format_value(field.default, kind) or "none"
-            lines.append(f"{field.name.replace('_', '-')}=<{TYPE_NAMES[kind]}> (default: {default})"
-                         f"  {field.metadata.get('help', '')}".rstrip())
+            lines.append(
+                f"{field.name.replace('_', '-')}=<{TYPE_NAMES[kind]}> (default: {default})"
+                f"  {field.metadata.get('help', '')}".rstrip()
+            )
         return lines
 
     # -- running -------------------------------------------------------------

@@ -38,8 +38,9 @@ from .core.expand import expand_all
 @dataclass(frozen=True)
 class LintraAd(ModulePass):
     argument: ClassVar[str] = "lintra-ad"
-    description: ClassVar[str] = ("Expand lintra.jvp/vjp/grad/transpose (vjp = linearize + transpose)"
-                                  " and clean up")
+    description: ClassVar[str] = (
+        "Expand lintra.jvp/vjp/grad/transpose (vjp = linearize + transpose) and clean up"
+    )
     cleanup: bool = option(True, "simplify and drop dead residuals and tangents afterwards")
 
     def run(self, module):

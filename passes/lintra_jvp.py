@@ -24,8 +24,7 @@ from .core.expand import expand_all
 @dataclass(frozen=True)
 class LintraJvp(ModulePass):
     argument: ClassVar[str] = "lintra-jvp"
-    description: ClassVar[str] = ("Expand lintra.jvp ops into calls of generated JVP functions"
-                                  " (forward mode)")
+    description: ClassVar[str] = "Expand lintra.jvp ops into calls of generated JVP functions (forward mode)"
 
     def run(self, module):
         ad = AdState(module)

@@ -34,15 +34,18 @@ from .core.linearize import linearize_function
 @dataclass(frozen=True)
 class LintraLinearize(ModulePass):
     argument: ClassVar[str] = "lintra-linearize"
-    description: ClassVar[str] = ("Split functions into a primal part saving residuals and a linear"
-                                  " tangent part")
-    functions: tuple[str, ...] = option((), "functions to linearize (none: every public"
-                                            " function with a body)")
+    description: ClassVar[str] = (
+        "Split functions into a primal part saving residuals and a linear tangent part"
+    )
+    functions: tuple[str, ...] = option(
+        (), "functions to linearize (none: every public function with a body)"
+    )
 
     def run(self, module):
         ad = AdState(module)
         kept = set()
-        for function in ad.select(list(self.functions), lambda f: "sym_visibility" not in f.attributes,
-                                  self.argument):
+        for function in ad.select(
+            list(self.functions), lambda f: "sym_visibility" not in f.attributes, self.argument
+        ):
             kept.update(linearize_function(ad, function))
         cleanup(ad, keep=kept)

@@ -82,8 +82,9 @@ INLINE_PASSES = "inline,symbol-dce"
 # Fusion runs after folding unit dims: without it, fusion can keep a producer's
 # init as an output that later iterations re-accumulate (an upstream miscompile:
 # test/regressions/upstream/fuse-elementwise-keeps-read-init-as-output.mlir).
-PRE_PASSES = ("func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,"
-              "linalg-fuse-elementwise-ops)")
+PRE_PASSES = (
+    "func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,linalg-fuse-elementwise-ops)"
+)
 BUFFER_PASSES = (
     "one-shot-bufferize{allow-return-allocs-from-loops bufferize-function-boundaries"
     " function-boundary-type-conversion=identity-layout-map},"
@@ -155,12 +156,14 @@ def route_to_libm(module: ir.Operation) -> None:
                 raise LintraError.at(existing, f"symbol '{callee}' is reserved for libm")
         else:
             with ir.Location.unknown(op.context):
-                declaration = func.FuncOp(callee, function_type, visibility="private",
-                                          ip=ir.InsertionPoint.at_block_begin(body))
+                declaration = func.FuncOp(
+                    callee, function_type, visibility="private", ip=ir.InsertionPoint.at_block_begin(body)
+                )
                 declaration.attributes["llvm.readnone"] = ir.UnitAttr.get()
             symbols.insert(declaration)
-        call = func.CallOp([result_type], callee, list(op.operands), loc=op.location,
-                           ip=ir.InsertionPoint(op))
+        call = func.CallOp(
+            [result_type], callee, list(op.operands), loc=op.location, ip=ir.InsertionPoint(op)
+        )
         op.results[0].replace_all_uses_with(call.results[0])
         op.erase()
 
@@ -185,16 +188,25 @@ def generalize_copies(module: ir.Operation) -> None:
         source, init = op.operands
         rank = init.type.rank
         b = Emitter(ir.InsertionPoint(op), op.location)
-        result = build_generic(b, [source], [init], [identity_dims(rank)] * 2, rank,
-                               [PARALLEL] * rank, lambda inner, args: [args[0]])[0]
+        result = build_generic(
+            b,
+            [source],
+            [init],
+            [identity_dims(rank)] * 2,
+            rank,
+            [PARALLEL] * rank,
+            lambda inner, args: [args[0]],
+        )[0]
         op.results[0].replace_all_uses_with(result)
         op.erase()
 
 
 def is_i1_tensor(value_type) -> bool:
-    return (isinstance(value_type, ir.RankedTensorType)
-            and isinstance(value_type.element_type, ir.IntegerType)
-            and value_type.element_type.width == 1)
+    return (
+        isinstance(value_type, ir.RankedTensorType)
+        and isinstance(value_type.element_type, ir.IntegerType)
+        and value_type.element_type.width == 1
+    )
 
 
 def split_i1_tensor_uses(module: ir.Operation) -> None:
@@ -208,7 +220,7 @@ def split_i1_tensor_uses(module: ir.Operation) -> None:
         changed = False
         producers = []
 
-        def collect(op):
+        def collect(op, producers=producers):
             if len(op.results) == 1 and is_i1_tensor(op.results[0].type) and not op.regions:
                 producers.append(op)
             return ir.WalkResult.ADVANCE
@@ -241,7 +253,9 @@ def reject_i1_memrefs(module: ir.Operation) -> None:
     bad = []
 
     def check(op):
-        values = list(op.results) + [arg for region in op.regions for block in region.blocks for arg in block.arguments]
+        values = list(op.results) + [
+            arg for region in op.regions for block in region.blocks for arg in block.arguments
+        ]
         if any(is_i1_memref(value.type) for value in values):
             bad.append(op)
             return ir.WalkResult.INTERRUPT
@@ -274,8 +288,11 @@ def check_buffer_sizes(module: ir.Operation, limit: int) -> None:
     too_large = []
 
     def check(op):
-        if op.name == "memref.alloc" and op.results[0].type.has_static_shape \
-                and buffer_bytes(op.results[0].type) > limit:
+        if (
+            op.name == "memref.alloc"
+            and op.results[0].type.has_static_shape
+            and buffer_bytes(op.results[0].type) > limit
+        ):
             too_large.append(op)
             return ir.WalkResult.INTERRUPT
         return ir.WalkResult.ADVANCE
@@ -283,9 +300,11 @@ def check_buffer_sizes(module: ir.Operation, limit: int) -> None:
     module.walk(check)
     if too_large:
         buffer_type = too_large[0].results[0].type
-        raise BufferTooLarge(f"'memref.alloc' op needs a buffer of {buffer_bytes(buffer_type)} bytes "
-                             f"({buffer_type}), more than the {limit} bytes of memory available",
-                             too_large[0].location)
+        raise BufferTooLarge(
+            f"'memref.alloc' op needs a buffer of {buffer_bytes(buffer_type)} bytes "
+            f"({buffer_type}), more than the {limit} bytes of memory available",
+            too_large[0].location,
+        )
 
 
 def _run_pipeline(module: ir.Operation, passes: str) -> None:
@@ -307,13 +326,15 @@ class LintraLowerToLlvm(ModulePass):
         "Lower linalg/tensor/arith/math/func on tensors to the LLVM dialect"
         " (bufferize, deallocate, loops, libm), with C interfaces on public functions"
     )
-    max_buffer_bytes: int = option(0, "a static buffer larger than this many bytes is an error"
-                                      " (BufferTooLarge) instead of a null pointer at run time"
-                                      " (0: unchecked)")
+    max_buffer_bytes: int = option(
+        0,
+        "a static buffer larger than this many bytes is an error"
+        " (BufferTooLarge) instead of a null pointer at run time"
+        " (0: unchecked)",
+    )
     # Preloaded by lintra.passes.pipeline before an outer PassManager runs.
     nested_pipelines: ClassVar[tuple[str, ...]] = tuple(
-        f"builtin.module({passes})"
-        for passes in (INLINE_PASSES, PRE_PASSES, BUFFER_PASSES, LLVM_PASSES)
+        f"builtin.module({passes})" for passes in (INLINE_PASSES, PRE_PASSES, BUFFER_PASSES, LLVM_PASSES)
     )
 
     def run(self, module: ir.Operation) -> None:

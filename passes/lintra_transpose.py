@@ -30,15 +30,18 @@ from .core.transpose import transpose_function
 @dataclass(frozen=True)
 class LintraTranspose(ModulePass):
     argument: ClassVar[str] = "lintra-transpose"
-    description: ClassVar[str] = ("Transpose linear functions ({lintra.linear} arguments) and expand"
-                                  " lintra.transpose")
-    functions: tuple[str, ...] = option((), "functions to transpose (none: every function with"
-                                            " linear arguments no lintra.transpose covers)")
+    description: ClassVar[str] = (
+        "Transpose linear functions ({lintra.linear} arguments) and expand lintra.transpose"
+    )
+    functions: tuple[str, ...] = option(
+        (), "functions to transpose (none: every function with linear arguments no lintra.transpose covers)"
+    )
 
     def run(self, module):
         ad = AdState(module)
         expand_all(ad, ("lintra.transpose",))
-        kept = {transpose_function(ad, function)
-                for function in ad.select(list(self.functions), linear_arg_positions,
-                                          self.argument)}
+        kept = {
+            transpose_function(ad, function)
+            for function in ad.select(list(self.functions), linear_arg_positions, self.argument)
+        }
         cleanup(ad, keep=kept)

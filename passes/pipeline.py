@@ -203,8 +203,7 @@ def _check_no_lintra_inside(element: PassElement):
     for child in element.children or ():
         if child.name in PASSES:
             raise PipelineError(
-                f"lintra pass '{child.name}' can only run on '{ANCHOR}',"
-                f" not nested under '{element.name}'",
+                f"lintra pass '{child.name}' can only run on '{ANCHOR}', not nested under '{element.name}'",
                 child.start + 1,
             )
         _check_no_lintra_inside(child)
@@ -271,9 +270,7 @@ def add_pipeline(pm: PassManager, pipeline: str, context: ir.Context | None = No
             _add_upstream(pm, upstream_run, context)
             upstream_run = []
         if element.children is not None:
-            raise PipelineError(
-                f"lintra pass '{element.name}' is not an operation anchor", element.start + 1
-            )
+            raise PipelineError(f"lintra pass '{element.name}' is not an operation anchor", element.start + 1)
         try:
             lintra_pass = PASSES[element.name].from_options(split_options(element.options or ""))
             preload_nested_pipelines(lintra_pass, context)
@@ -293,4 +290,3 @@ def build_pass_manager(pipeline: str, context: ir.Context | None = None) -> Pass
     pm = PassManager(ANCHOR, context=context)
     add_pipeline(pm, pipeline, context)
     return pm
-

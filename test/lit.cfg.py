@@ -20,7 +20,8 @@ Tests are `.mlir` and `.py` files; test/python (pytest) is not a lit suite.
 Not lit tests (so they do not count as UNSUPPORTED): the reproducers of fuzzer
 finds directly in test/regressions, which test/python/test_regressions.py checks
 numerically (test/regressions/lit.local.cfg discovers nothing there; its
-upstream/ subfolder, reproducers of upstream MLIR bugs, runs); and test/gpu on machines without nvidia-smi (a note says so).
+upstream/ subfolder, reproducers of upstream MLIR bugs, runs); and test/gpu on
+machines without nvidia-smi (a note says so).
 Temporary files go to build/test/.../Output.
 """
 
@@ -90,13 +91,27 @@ tools = {
 # tool name preceded by `/`, `.`, `-` or a word character is left alone, so
 # paths and longer names (e.g. `--lintra-opt-foo`) are not rewritten.
 config.substitutions.append(("%PYTHON", sys.executable))
-config.substitutions.append(("%mlir_runner_utils", os.path.join(mlir_lib_dir, "libmlir_runner_utils" + shlib)))
-config.substitutions.append(("%mlir_c_runner_utils", os.path.join(mlir_lib_dir, "libmlir_c_runner_utils" + shlib)))
+config.substitutions.append(
+    ("%mlir_runner_utils", os.path.join(mlir_lib_dir, "libmlir_runner_utils" + shlib))
+)
+config.substitutions.append(
+    ("%mlir_c_runner_utils", os.path.join(mlir_lib_dir, "libmlir_c_runner_utils" + shlib))
+)
 config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
-config.substitutions.append(("%iree_cpu_flags", " ".join(
-    ["--iree-hal-target-device=local", "--iree-hal-local-target-device-backends=llvm-cpu",
-     "--iree-llvmcpu-target-cpu=host", "--iree-input-demote-f64-to-f32=false",
-     "--iree-llvmcpu-link-embedded=false"])))
+config.substitutions.append(
+    (
+        "%iree_cpu_flags",
+        " ".join(
+            [
+                "--iree-hal-target-device=local",
+                "--iree-hal-local-target-device-backends=llvm-cpu",
+                "--iree-llvmcpu-target-cpu=host",
+                "--iree-input-demote-f64-to-f32=false",
+                "--iree-llvmcpu-link-embedded=false",
+            ]
+        ),
+    )
+)
 config.substitutions.append(("%irdl", os.path.join(project_root, "dialect", "lintra.irdl.mlir")))
 for name, command in tools.items():
     if command is not None:

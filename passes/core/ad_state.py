@@ -29,15 +29,14 @@ class AdState:
         # be zero (materialized only because a function boundary needs a value).
         self.zero_results: dict[str, tuple[bool, ...]] = {}
         self.in_progress: set[tuple[str, str]] = set()
-        self.generated: set[str] = set()   # functions this AD run created
-        self.touched: set[str] = set()     # user functions whose lintra ops it expanded
+        self.generated: set[str] = set()  # functions this AD run created
+        self.touched: set[str] = set()  # user functions whose lintra ops it expanded
 
     def enter(self, function: ir.Operation, what: str) -> None:
         """Mark `function` as being differentiated (`what`); reject recursion."""
         key = (function_name(function), what)
         if key in self.in_progress:
-            raise LintraError.at(function, "is recursive; lintra cannot differentiate recursive "
-                                           "functions")
+            raise LintraError.at(function, "is recursive; lintra cannot differentiate recursive functions")
         self.in_progress.add(key)
 
     def leave(self, function: ir.Operation, what: str) -> None:
@@ -60,18 +59,25 @@ class AdState:
         function = self.symbol(name)
         if function is not None and function.name != "func.func":
             if user is not None:
-                raise LintraError.at(user, f"refers to @{name}, which is a '{function.name}', "
-                                           "not a func.func")
+                raise LintraError.at(
+                    user, f"refers to @{name}, which is a '{function.name}', not a func.func"
+                )
             function = None
         if function is None:
-            raise LintraError.at(user, f"refers to an undefined function @{name}") if user is not None \
+            raise (
+                LintraError.at(user, f"refers to an undefined function @{name}")
+                if user is not None
                 else LintraError(f"undefined function @{name}")
+            )
         if len(function.regions[0].blocks) == 0:
             where = user if user is not None else function
             raise LintraError.at(where, f"cannot differentiate @{name}: it is a declaration without a body")
         if len(function.regions[0].blocks) != 1:
-            raise LintraError.at(function, "has several blocks; lintra differentiates single-block "
-                                           "functions (structured control flow is not supported yet)")
+            raise LintraError.at(
+                function,
+                "has several blocks; lintra differentiates single-block "
+                "functions (structured control flow is not supported yet)",
+            )
         return function
 
     def select(self, names: list[str], default, requester: str) -> list[ir.Operation]:
@@ -79,28 +85,37 @@ class AdState:
         with a body satisfying `default(function)` when `names` is empty."""
         functions = self.functions()
         if not names:
-            return [self.lookup(name) for name, function in functions.items()
-                    if len(function.regions[0].blocks) and default(function)]
+            return [
+                self.lookup(name)
+                for name, function in functions.items()
+                if len(function.regions[0].blocks) and default(function)
+            ]
         for name in names:
             if name not in functions:
-                raise LintraError(f"{requester}: the module has no function @{name} "
-                                  f"(functions={','.join(names)})", self.module.location)
+                raise LintraError(
+                    f"{requester}: the module has no function @{name} (functions={','.join(names)})",
+                    self.module.location,
+                )
         return [self.lookup(name) for name in names]
 
-    def new_function(self, base: str, arg_types, result_types, location: ir.Location,
-                     linear_args: set[int] = frozenset()):
+    def new_function(
+        self, base: str, arg_types, result_types, location: ir.Location, linear_args: set[int] = frozenset()
+    ):
         """A private function `@base...` at the end of the module; returns (op, entry block)."""
         name = fresh_symbol_name(self.module, base)
         self.generated.add(name)
         with location:
-            function = func.FuncOp(name, (list(arg_types), list(result_types)),
-                                   ip=ir.InsertionPoint(self.body))
+            function = func.FuncOp(
+                name, (list(arg_types), list(result_types)), ip=ir.InsertionPoint(self.body)
+            )
             function.sym_visibility = ir.StringAttr.get("private")
             if linear_args:
-                function.arg_attrs = ir.ArrayAttr.get([
-                    ir.DictAttr.get({LINEAR_ATTR: ir.UnitAttr.get()} if i in linear_args else {})
-                    for i in range(len(arg_types))
-                ])
+                function.arg_attrs = ir.ArrayAttr.get(
+                    [
+                        ir.DictAttr.get({LINEAR_ATTR: ir.UnitAttr.get()} if i in linear_args else {})
+                        for i in range(len(arg_types))
+                    ]
+                )
             entry = function.add_entry_block()
         return function.operation, entry
 
@@ -127,8 +142,7 @@ def linear_arg_positions(function: ir.Operation) -> list[int]:
     """Indices of the arguments marked `{lintra.linear}`."""
     if "arg_attrs" not in function.attributes:
         return []
-    return [index for index, attrs in enumerate(function.attributes["arg_attrs"])
-            if LINEAR_ATTR in attrs]
+    return [index for index, attrs in enumerate(function.attributes["arg_attrs"]) if LINEAR_ATTR in attrs]
 
 
 def call_function(b, name: str, operands) -> list[ir.Value]:
@@ -151,11 +165,13 @@ def callee_of(op: ir.Operation) -> str:
     if isinstance(attr, ir.FlatSymbolRefAttr):
         return attr.value
     if isinstance(attr, ir.SymbolRefAttr):
-        raise LintraError.at(op, f"requires 'callee' to name a function of the enclosing module "
-                                 f"(a flat symbol reference such as @f), but it is the nested "
-                                 f"reference {attr}")
-    raise LintraError.at(op, f"requires 'callee' to be a flat symbol reference such as @f, but it "
-                             f"is {attr}")
+        raise LintraError.at(
+            op,
+            f"requires 'callee' to name a function of the enclosing module "
+            f"(a flat symbol reference such as @f), but it is the nested "
+            f"reference {attr}",
+        )
+    raise LintraError.at(op, f"requires 'callee' to be a flat symbol reference such as @f, but it is {attr}")
 
 
 def find_function(op: ir.Operation, name: str):

@@ -77,8 +77,9 @@ def same_constant(calls: list, index: int):
 def rebuild_call(call: ir.Operation, keep_args, result_sources, result_types) -> None:
     """Replace `call` by one passing `keep_args`; old result i takes new result result_sources[i]."""
     operands = [v for i, v in enumerate(call.operands) if i in keep_args]
-    new = func.CallOp(result_types, call.attributes["callee"], operands, loc=call.location,
-                      ip=ir.InsertionPoint(call))
+    new = func.CallOp(
+        result_types, call.attributes["callee"], operands, loc=call.location, ip=ir.InsertionPoint(call)
+    )
     for old, source in zip(call.results, result_sources, strict=True):
         if source is not None:
             old.replace_all_uses_with(new.results[source])
@@ -94,8 +95,9 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     for index, argument in enumerate(entry.arguments):
         attr = same_constant(calls, index) if list(argument.uses) else None
         if attr is not None:
-            constant = arith.ConstantOp(argument.type, attr, loc=function.location,
-                                        ip=ir.InsertionPoint.at_block_begin(entry))
+            constant = arith.ConstantOp(
+                argument.type, attr, loc=function.location, ip=ir.InsertionPoint.at_block_begin(entry)
+            )
             argument.replace_all_uses_with(constant.result)
     terminator = list(entry.operations)[-1].operation
     returned = list(terminator.operands)
@@ -108,8 +110,7 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
             if not list(call.results[index].uses):
                 continue
             if attr is not None:
-                constant = arith.ConstantOp(value.type, attr, loc=call.location,
-                                            ip=ir.InsertionPoint(call))
+                constant = arith.ConstantOp(value.type, attr, loc=call.location, ip=ir.InsertionPoint(call))
                 call.results[index].replace_all_uses_with(constant.result)
             elif forwarded:
                 call.results[index].replace_all_uses_with(call.operands[value.arg_number])
@@ -131,8 +132,11 @@ def prune_function(function: ir.Operation, calls: list) -> bool:
     for op in list(entry.operations)[:-1]:
         still_read.update(used_values(op.operation))
     keep_args = [i for i, a in enumerate(entry.arguments) if a in still_read]
-    if len(kept_values) == len(returned) and len(keep_args) == len(entry.arguments) \
-            and result_sources == list(range(len(returned))):
+    if (
+        len(kept_values) == len(returned)
+        and len(keep_args) == len(entry.arguments)
+        and result_sources == list(range(len(returned)))
+    ):
         return False
     func.ReturnOp(kept_values, loc=terminator.location, ip=ir.InsertionPoint(terminator))
     terminator.erase()
@@ -184,8 +188,11 @@ def move_views_across_calls(function: ir.Operation, calls: list) -> bool:
     returned = list(list(entry.operations)[-1].operands)
     for index, value in enumerate(returned):
         view = movable_view(value)
-        if view is None or not isinstance(view.operands[0], ir.BlockArgument) \
-                or view.operands[0].owner != entry:
+        if (
+            view is None
+            or not isinstance(view.operands[0], ir.BlockArgument)
+            or view.operands[0].owner != entry
+        ):
             continue
         for call in calls:
             if list(call.results[index].uses):
@@ -194,8 +201,11 @@ def move_views_across_calls(function: ir.Operation, calls: list) -> bool:
                 changed = True
     for index, argument in enumerate(entry.arguments):
         views = [movable_view(call.operands[index]) for call in calls]
-        if not views or any(v is None for v in views) or len(
-                {(v.name, str(v.attributes), str(v.operands[0].type)) for v in views}) != 1:
+        if (
+            not views
+            or any(v is None for v in views)
+            or len({(v.name, str(v.attributes), str(v.operands[0].type)) for v in views}) != 1
+        ):
             continue
         argument.set_type(views[0].operands[0].type)
         inside = clone_view(views[0], argument, ir.InsertionPoint.at_block_begin(entry))
@@ -205,8 +215,9 @@ def move_views_across_calls(function: ir.Operation, calls: list) -> bool:
         changed = True
     if changed:
         ftype = function.attributes["function_type"].value
-        function.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(
-            [a.type for a in entry.arguments], list(ftype.results)))
+        function.attributes["function_type"] = ir.TypeAttr.get(
+            ir.FunctionType.get([a.type for a in entry.arguments], list(ftype.results))
+        )
     return changed
 
 
@@ -215,8 +226,11 @@ def bypass_wrapper(function: ir.Operation, calls: list) -> bool:
     results, make the callers call that function directly; True if it did."""
     entry = function.regions[0].blocks[0]
     operations = [op.operation for op in entry.operations]
-    if len(operations) != 2 or operations[0].name != "func.call" or \
-            list(operations[1].operands) != list(operations[0].results):
+    if (
+        len(operations) != 2
+        or operations[0].name != "func.call"
+        or list(operations[1].operands) != list(operations[0].results)
+    ):
         return False
     inner = operations[0]
     if not all(isinstance(v, ir.BlockArgument) and v.owner == entry for v in inner.operands):
@@ -226,8 +240,13 @@ def bypass_wrapper(function: ir.Operation, calls: list) -> bool:
             return False
     for call in calls:
         operands = [call.operands[v.arg_number] for v in inner.operands]
-        new = func.CallOp([r.type for r in inner.results], inner.attributes["callee"], operands,
-                          loc=call.location, ip=ir.InsertionPoint(call))
+        new = func.CallOp(
+            [r.type for r in inner.results],
+            inner.attributes["callee"],
+            operands,
+            loc=call.location,
+            ip=ir.InsertionPoint(call),
+        )
         for old, value in zip(call.results, new.results, strict=True):
             old.replace_all_uses_with(value)
         call.erase()
@@ -241,8 +260,7 @@ def enclosing_function_op(op: ir.Operation) -> ir.Operation:
 
 
 def callees(function: ir.Operation) -> set[str]:
-    return {op.attributes["callee"].value
-            for op in lintra_ops(function, ("func.call",))}
+    return {op.attributes["callee"].value for op in lintra_ops(function, ("func.call",))}
 
 
 def prune_round(ad: AdState, keep) -> bool:
@@ -254,9 +272,9 @@ def prune_round(ad: AdState, keep) -> bool:
     is erased locally (in the pruned function and its callers), which is much
     cheaper than re-running canonicalize.
     """
+
     def removable(op):
-        return op.name != "func.call" or \
-            op.attributes["callee"].value in ad.generated
+        return op.name != "func.call" or op.attributes["callee"].value in ad.generated
 
     changed_any = False
     while True:
@@ -271,8 +289,11 @@ def prune_round(ad: AdState, keep) -> bool:
             affected = callees(function).union(*(callees(c) for c in callers)) | {name}
             if not calls:
                 function.erase()
-            elif bypass_wrapper(function, calls) or prune_function(function, calls) \
-                    or move_views_across_calls(function, calls):
+            elif (
+                bypass_wrapper(function, calls)
+                or prune_function(function, calls)
+                or move_views_across_calls(function, calls)
+            ):
                 for touched in callers | {function}:
                     erase_dead_ops(touched.regions[0].blocks[0], removable)
             else:
@@ -309,6 +330,7 @@ def cleanup(ad: AdState, keep: set[str] = frozenset()) -> None:
     """Simplify, then prune generated functions not named in `keep`, re-simplifying
     while pruning exposes more to fold (a few rounds at most); then fold views into
     contractions (`contractions.py`)."""
+
     def cleaned_functions():
         return [f for name, f in ad.functions().items() if name in ad.generated or name in ad.touched]
 

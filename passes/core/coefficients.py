@@ -39,15 +39,16 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
     operations = [op.operation for op in s.body.operations]
     body, terminator = operations[:-1], operations[-1]
     arguments = list(s.body.arguments)
-    linear = {a for a, primal in zip(arguments, primal_inputs) if not primal}
-    linear.update(arguments[s.n_in:])
+    linear = {a for a, primal in zip(arguments, primal_inputs, strict=True) if not primal}
+    linear.update(arguments[s.n_in :])
     linear_ops = []
     for op in body:
         if any(v in linear for v in used_values(op)):
             linear_ops.append(op)
             linear.update(op.results)
-    producer = {r: op for op in body if op not in linear_ops and op.name != "arith.constant"
-                for r in op.results}
+    producer = {
+        r: op for op in body if op not in linear_ops and op.name != "arith.constant" for r in op.results
+    }
     # Float primal values the linear ops read become coefficients; non-float ones
     # (the i1 of a select's cmpf) are recomputed in the linear generic from their
     # own operands, so no tensor of i1 is ever materialized.
@@ -76,24 +77,34 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
 
     outs = [empty(b, tensor_type(bounds, c.type)) for c in coefficients]
     identity = identity_dims(s.n_dims)
-    values = build_generic(b, [s.ins[i] for i in primal], outs,
-                           [s.maps[i] for i in primal] + [identity] * len(coefficients),
-                           s.n_dims, s.iterators, coefficient_body)
+    values = build_generic(
+        b,
+        [s.ins[i] for i in primal],
+        outs,
+        [s.maps[i] for i in primal] + [identity] * len(coefficients),
+        s.n_dims,
+        s.iterators,
+        coefficient_body,
+    )
     erase_dead_ops(values[0].owner.regions[0].blocks[0])
 
     # The linear generic reads the coefficients, the tangents, and the primal
     # inputs that linear ops use directly (as in dx * x).
-    direct = [i for i in primal
-              if any(arguments[i] in used_values(op) for op in linear_ops + recomputed + [terminator])]
+    direct = [
+        i
+        for i in primal
+        if any(arguments[i] in used_values(op) for op in linear_ops + recomputed + [terminator])
+    ]
     tangents = [i for i, flag in enumerate(primal_inputs) if not flag]
     inputs = values + [s.ins[i] for i in direct + tangents]
-    maps = [identity] * len(values) + [s.maps[i] for i in direct + tangents] + s.maps[s.n_in:]
+    maps = [identity] * len(values) + [s.maps[i] for i in direct + tangents] + s.maps[s.n_in :]
 
     def linear_body(inner: Emitter, args):
-        mapping = dict(zip(coefficients, args[:len(values)], strict=True))
-        mapping.update(zip([arguments[i] for i in direct + tangents], args[len(values):len(inputs)],
-                           strict=True))
-        mapping.update(zip(arguments[s.n_in:], args[len(inputs):], strict=True))
+        mapping = dict(zip(coefficients, args[: len(values)], strict=True))
+        mapping.update(
+            zip([arguments[i] for i in direct + tangents], args[len(values) : len(inputs)], strict=True)
+        )
+        mapping.update(zip(arguments[s.n_in :], args[len(inputs) :], strict=True))
         for op in body:
             if op in linear_ops or op in recomputed or op.name == "arith.constant":
                 mapping.update(zip(op.results, inner.clone(op, mapping).results, strict=True))

@@ -4,9 +4,10 @@
 contraction (linalg.matmul, batch_matmul, matvec, vecmat, dot) one of whose
 operands is a *view* of another value: a broadcast (linalg.broadcast,
 linalg.fill, tensor.splat, a splat constant, a 0-d tensor made of one scalar,
-or a copying linalg.generic whose input map drops dims) or a transpose (linalg.transpose, or such a generic with a
-permuted map), possibly several in a chain. The contraction then reads the
-view's source through a composed indexing map:
+or a copying linalg.generic whose input map drops dims) or a transpose
+(linalg.transpose, or such a generic with a permuted map), possibly several
+in a chain. The contraction then reads the view's source through a composed
+indexing map:
 
 * a transpose of a matmul operand becomes the matmul's indexing map, so no
   transposed copy is materialized (the upstream lowering and IREE read the
@@ -33,9 +34,20 @@ from mlir import ir
 from mlir.dialects import tensor
 
 from .emit import Emitter, element_type, float_constant_value, is_zero_constant, shape_of, tensor_type
-from .structured import (DEFAULT_CONTRACTION_MAPS, PARALLEL, broadcast_in_dims, build_generic,
-                         contraction, contraction_maps, empty, identity_dims, iterator_kinds, map_dims,
-                         matmul, reduce_sum)
+from .structured import (
+    DEFAULT_CONTRACTION_MAPS,
+    PARALLEL,
+    broadcast_in_dims,
+    build_generic,
+    contraction,
+    contraction_maps,
+    empty,
+    identity_dims,
+    iterator_kinds,
+    map_dims,
+    matmul,
+    reduce_sum,
+)
 
 
 def producer(value: ir.Value):
@@ -52,10 +64,14 @@ def is_copy_generic(op: ir.Operation) -> bool:
     block_args = list(op.regions[0].blocks[0].arguments)
     maps = list(op.attributes["indexing_maps"])
     rank = len(shape_of(op.results[0].type))
-    return (len(body) == 1 and list(body[0].operands) == [block_args[0]]
-            and all(kind == PARALLEL for kind in iterator_kinds(op))
-            and maps[1].value.is_projected_permutation and map_dims(maps[1]) == identity_dims(rank)
-            and maps[0].value.is_projected_permutation)
+    return (
+        len(body) == 1
+        and list(body[0].operands) == [block_args[0]]
+        and all(kind == PARALLEL for kind in iterator_kinds(op))
+        and maps[1].value.is_projected_permutation
+        and map_dims(maps[1]) == identity_dims(rank)
+        and maps[0].value.is_projected_permutation
+    )
 
 
 def view_of(value: ir.Value):
@@ -72,7 +88,8 @@ def view_of(value: ir.Value):
         added = list(op.attributes["dimensions"])
         return op.operands[0], [d for d in range(rank) if d not in added]
     if op.name in ("linalg.fill", "tensor.splat") or (
-            op.name in ("tensor.insert", "tensor.from_elements") and rank == 0):
+        op.name in ("tensor.insert", "tensor.from_elements") and rank == 0
+    ):
         return op.operands[0], []
     if op.name == "arith.constant" and rank > 0 and float_constant_value(value) is not None:
         return float_constant_value(value), []
@@ -127,8 +144,11 @@ def factored(b: Emitter, x, x_dims, y, y_dims, out_type: ir.Type, out_dims, exte
         if isinstance(y, float):
             return b.constant(out_type, factor * y)
         y, y_dims = sum_private_dims(b, y, y_dims, reduced)
-        result = y if y_dims == out_dims else \
-            broadcast_in_dims(b, y, out_type, [out_dims.index(d) for d in y_dims])
+        result = (
+            y
+            if y_dims == out_dims
+            else broadcast_in_dims(b, y, out_type, [out_dims.index(d) for d in y_dims])
+        )
         return result if factor == 1 else b.mul(result, b.constant(out_type, factor))
     x, x_dims = sum_private_dims(b, x, x_dims, reduced - set(y_dims))
     y, y_dims = sum_private_dims(b, y, y_dims, reduced - set(x_dims))
@@ -140,13 +160,22 @@ def factored(b: Emitter, x, x_dims, y, y_dims, out_type: ir.Type, out_dims, exte
         order = kept + shared
         maps = [[order.index(d) for d in m] for m in (x_dims, y_dims, kept)]
         small = contraction(b, x, y, tensor_type([extents[d] for d in kept], elem), maps, len(order))
-        result = broadcast_in_dims(b, small, out_type, [out_dims.index(d) for d in kept]) \
-            if len(kept) < len(out_dims) else small
+        result = (
+            broadcast_in_dims(b, small, out_type, [out_dims.index(d) for d in kept])
+            if len(kept) < len(out_dims)
+            else small
+        )
     else:  # an elementwise product, broadcast by its indexing maps
         maps = [[out_dims.index(d) for d in m] for m in (x_dims, y_dims)] + [identity_dims(len(out_dims))]
-        result = build_generic(b, [x, y], [empty(b, out_type)], maps, len(out_dims),
-                               [PARALLEL] * len(out_dims),
-                               lambda inner, s: [inner.op1("arith.mulf", s[0], s[1])])[0]
+        result = build_generic(
+            b,
+            [x, y],
+            [empty(b, out_type)],
+            maps,
+            len(out_dims),
+            [PARALLEL] * len(out_dims),
+            lambda inner, s: [inner.op1("arith.mulf", s[0], s[1])],
+        )[0]
     return result if factor == 1 else b.mul(result, b.constant(out_type, factor))
 
 
@@ -179,15 +208,20 @@ def fold_transposed_result(transpose: ir.Operation) -> bool:
     """A linalg.transpose of the result of a matmul (with a zero init, used only
     there) becomes a matmul computing the transposed result; True if it did."""
     op = producer(transpose.operands[0])
-    if op is None or op.name != "linalg.matmul" or not is_zero_constant(op.operands[2]) \
-            or len(list(op.results[0].uses)) != 1:
+    if (
+        op is None
+        or op.name != "linalg.matmul"
+        or not is_zero_constant(op.operands[2])
+        or len(list(op.results[0].uses)) != 1
+    ):
         return False
     n_dims, maps = contraction_maps(op)
     permutation = list(transpose.attributes["permutation"])
     out_dims = [maps[2][p] for p in permutation]
     b = Emitter(ir.InsertionPoint(transpose), transpose.location)
-    result = matmul(b, op.operands[0], op.operands[1], transpose.results[0].type,
-                    [maps[0], maps[1], out_dims], n_dims)
+    result = matmul(
+        b, op.operands[0], op.operands[1], transpose.results[0].type, [maps[0], maps[1], out_dims], n_dims
+    )
     transpose.results[0].replace_all_uses_with(result)
     transpose.erase()
     op.erase()

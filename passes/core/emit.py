@@ -59,8 +59,9 @@ def tensor_type(shape, elem: ir.Type) -> ir.Type:
 def check_static(value: ir.Value, op) -> None:
     """Reject dynamic shapes: lintra differentiates static shapes only."""
     if not is_static_type(value.type):
-        raise LintraError.at(op, f"has a dynamically shaped value of type {value.type}; "
-                                 "lintra supports static shapes only")
+        raise LintraError.at(
+            op, f"has a dynamically shaped value of type {value.type}; lintra supports static shapes only"
+        )
 
 
 def float_constant_value(value: ir.Value):
@@ -162,8 +163,13 @@ class Emitter:
     def op1(self, name, *operands, result_type=None) -> ir.Value:
         """A single-result op named `name`, for rules that choose an op by name (a
         reduction's combiner, `unary`); its result type defaults to the first operand's."""
-        return ir.Operation.create(name, results=[result_type or operands[0].type],
-                                   operands=list(operands), loc=self.location, ip=self.ip).result
+        return ir.Operation.create(
+            name,
+            results=[result_type or operands[0].type],
+            operands=list(operands),
+            loc=self.location,
+            ip=self.ip,
+        ).result
 
     def clone(self, op: ir.Operation, mapping: dict) -> ir.Operation:
         return clone_op(op, mapping, self.ip)

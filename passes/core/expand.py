@@ -20,8 +20,7 @@ from mlir import ir
 from lintra.dialect import OP_NAMES
 
 from ..diagnostics import LintraError
-from .ad_state import (AdState, call_function, callee_of, function_name, function_type,
-                        linear_arg_positions)
+from .ad_state import AdState, call_function, callee_of, function_name, function_type, linear_arg_positions
 from .emit import Emitter, is_float_type, is_zero_constant
 from .jvp import check_signature, jvp_function
 from .linearize import linearize_function
@@ -39,8 +38,9 @@ def type_list(types) -> str:
 def expect_types(op, what: str, actual, expected, callee: str) -> None:
     actual, expected = [str(t) for t in actual], [str(t) for t in expected]
     if actual != expected:
-        raise LintraError.at(op, f"has {what} {type_list(actual)} but @{callee}'s signature requires "
-                                 f"{type_list(expected)}")
+        raise LintraError.at(
+            op, f"has {what} {type_list(actual)} but @{callee}'s signature requires {type_list(expected)}"
+        )
 
 
 def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
@@ -61,22 +61,28 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         expect_types(op, "result types", result_types, outs + floats(outs), name)
         # A constant zero tangent (jacfwd's, for the other arguments) is a symbolic
         # zero: the derived functions do not take it, so no 0 * inf = nan arises.
-        active = tuple(not is_zero_constant(t) for t in operands[len(ins):])
-        live = [t for t, on in zip(operands[len(ins):], active) if on]
+        active = tuple(not is_zero_constant(t) for t in operands[len(ins) :])
+        live = [t for t, on in zip(operands[len(ins) :], active, strict=True) if on]
         if split_jvp:
             # As the func.call JVP rule does: the linear half is a call of @f_lin,
             # which a later transposition recognizes as linear.
             fwd, lin = linearize_function(ad, callee, active)
-            primal = call_function(b, fwd, operands[:len(ins)])
-            results = primal[:len(outs)] + call_function(b, lin, primal[len(outs):] + live)
+            primal = call_function(b, fwd, operands[: len(ins)])
+            results = primal[: len(outs)] + call_function(b, lin, primal[len(outs) :] + live)
         else:
-            results = call_function(b, jvp_function(ad, callee, active), operands[:len(ins)] + live)
+            results = call_function(b, jvp_function(ad, callee, active), operands[: len(ins)] + live)
     elif op.name in ("lintra.vjp", "lintra.grad"):
         if op.name == "lintra.grad":
-            if len(outs) != 1 or not is_float_type(outs[0]) or (
-                    isinstance(outs[0], ir.ShapedType) and outs[0].rank != 0):
-                raise LintraError.at(op, f"requires @{name} to return exactly one float scalar or 0-d "
-                                         f"tensor, but it returns {type_list(outs)}")
+            if (
+                len(outs) != 1
+                or not is_float_type(outs[0])
+                or (isinstance(outs[0], ir.ShapedType) and outs[0].rank != 0)
+            ):
+                raise LintraError.at(
+                    op,
+                    f"requires @{name} to return exactly one float scalar or 0-d "
+                    f"tensor, but it returns {type_list(outs)}",
+                )
             expect_types(op, "operand types", [v.type for v in operands], ins, name)
             expect_types(op, "result types", result_types, floats(ins), name)
             operands = operands + [b.constant(outs[0], 1.0)]
@@ -84,17 +90,17 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
             expect_types(op, "operand types", [v.type for v in operands], ins + floats(outs), name)
             expect_types(op, "result types", result_types, outs + floats(ins), name)
         fwd, lin = linearize_function(ad, callee)
-        primal = call_function(b, fwd, operands[:len(ins)])
-        residuals = primal[len(outs):]
+        primal = call_function(b, fwd, operands[: len(ins)])
+        residuals = primal[len(outs) :]
         # Cotangents of results whose tangent is known zero contribute nothing.
         activity = tuple(not zero for zero in ad.zero_results[lin])
-        live = [ct for ct, active in zip(operands[len(ins):], activity, strict=True) if active]
+        live = [ct for ct, active in zip(operands[len(ins) :], activity, strict=True) if active]
         if floats(ins):
             transposed = transpose_function(ad, ad.lookup(lin), activity)
             cotangents = call_function(b, transposed, residuals + live)
         else:  # nothing to differentiate with respect to
             cotangents = []
-        results = cotangents if op.name == "lintra.grad" else primal[:len(outs)] + cotangents
+        results = cotangents if op.name == "lintra.grad" else primal[: len(outs)] + cotangents
     elif op.name == "lintra.transpose":
         linear = linear_arg_positions(callee)
         if not linear:
@@ -170,7 +176,10 @@ def expand_all(ad: AdState, names=OP_NAMES, split_jvp: bool = False) -> None:
         holders = {holder for _, holder in lintra}
         ready = [op for op in pending if not (reachable(edges, callee_of(op)) & holders)]
         if not ready:
-            raise LintraError.at(pending[0], "cannot be expanded: its callee (transitively) contains "
-                                             "lintra ops that depend on it (recursion)")
+            raise LintraError.at(
+                pending[0],
+                "cannot be expanded: its callee (transitively) contains "
+                "lintra ops that depend on it (recursion)",
+            )
         for op in ready:
             expand_op(ad, op, split_jvp)

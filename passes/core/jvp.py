@@ -6,7 +6,8 @@ Contract: `jvp_function(ad, f)` creates (once per `f`) a private function
 
 with one tangent argument per float argument of @f and one tangent result per
 float result, such that result_tangents = J_f(primals) . tangents. Inside, each op
-of @f is re-emitted followed by its JVP rule's tangent ops (`tables.JVP_RULES`, filled by `lintra.passes.rules`).
+of @f is re-emitted followed by its JVP rule's tangent ops (`tables.JVP_RULES`,
+filled by `lintra.passes.rules`).
 Tangents known to be zero stay symbolic (`None`) and emit nothing; they are
 materialized only at the function boundary.
 """
@@ -17,8 +18,7 @@ from mlir import ir
 
 from ..diagnostics import LintraError
 from .ad_state import AdState, emit_return, function_name, function_type
-from .emit import (Emitter, check_static, holds_floats, is_float, is_float_type, is_static_type,
-                   used_values)
+from .emit import Emitter, check_static, holds_floats, is_float, is_float_type, is_static_type, used_values
 from .tables import JVP_RULES, Replaced
 
 
@@ -32,10 +32,11 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
         for old, value in zip(op.results, new.results, strict=True):
             primal_map[old] = value
         tangents = [tangent_map.get(v) for v in op.operands]
-        captured = used_values(op)[len(op.operands):]
+        captured = used_values(op)[len(op.operands) :]
         if any(tangent_map.get(v) is not None for v in captured):
-            raise LintraError.at(op, "uses a differentiable value defined outside its region; "
-                                     "pass it as an operand instead")
+            raise LintraError.at(
+                op, "uses a differentiable value defined outside its region; pass it as an operand instead"
+            )
         if all(t is None for t in tangents):
             continue
         # Whatever its result types: only the rule tables declare an op
@@ -56,13 +57,14 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
             if tangent is not None:
                 # Dynamic shapes may pass through casts; their users reject them.
                 if not differentiable_type(old.type, static=False):
-                    raise LintraError.at(op, f"produces a value of type {old.type}, "
-                                             f"{UNSUPPORTED_TYPE}")
+                    raise LintraError.at(op, f"produces a value of type {old.type}, {UNSUPPORTED_TYPE}")
                 tangent_map[old] = tangent
 
 
-UNSUPPORTED_TYPE = ("which lintra cannot differentiate: it differentiates float scalars and "
-                    "statically shaped ranked tensors of floats")
+UNSUPPORTED_TYPE = (
+    "which lintra cannot differentiate: it differentiates float scalars and "
+    "statically shaped ranked tensors of floats"
+)
 
 
 def differentiable_type(type_: ir.Type, static: bool = True) -> bool:
@@ -82,13 +84,14 @@ def check_signature(source: ir.Operation) -> None:
     entry = source.regions[0].blocks[0]
     for index, argument in enumerate(entry.arguments):
         if not differentiable_type(argument.type):
-            raise LintraError(f"argument #{index} of @{function_name(source)} has type "
-                              f"{argument.type}, {UNSUPPORTED_TYPE}", argument.location)
+            raise LintraError(
+                f"argument #{index} of @{function_name(source)} has type {argument.type}, {UNSUPPORTED_TYPE}",
+                argument.location,
+            )
     terminator = list(entry.operations)[-1]
     for index, type_ in enumerate(function_type(source).results):
         if not differentiable_type(type_, static=False):
-            raise LintraError.at(terminator, f"returns result #{index} of type {type_}, "
-                                             f"{UNSUPPORTED_TYPE}")
+            raise LintraError.at(terminator, f"returns result #{index} of type {type_}, {UNSUPPORTED_TYPE}")
 
 
 def jvp_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None) -> str:
@@ -110,13 +113,14 @@ def jvp_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | N
     ad.enter(source, "jvp")
     tangent_inputs = [inputs[i] for i, on in zip(float_positions, active, strict=True) if on]
     tangent_results = [t for t in results if is_float_type(t)]
-    function, entry = ad.new_function(f"{name}_jvp", inputs + tangent_inputs,
-                                      results + tangent_results, source.location)
+    function, entry = ad.new_function(
+        f"{name}_jvp", inputs + tangent_inputs, results + tangent_results, source.location
+    )
     ad.jvp_cache[key] = function_name(function)
     block = source.regions[0].blocks[0]
-    primal_map = dict(zip(block.arguments, entry.arguments[:len(inputs)], strict=True))
+    primal_map = dict(zip(block.arguments, entry.arguments[: len(inputs)], strict=True))
     active_args = [block.arguments[i] for i, on in zip(float_positions, active, strict=True) if on]
-    tangent_map = dict(zip(active_args, entry.arguments[len(inputs):], strict=True))
+    tangent_map = dict(zip(active_args, entry.arguments[len(inputs) :], strict=True))
     b = Emitter(ir.InsertionPoint(entry), source.location, ad)
     operations = list(block.operations)
     jvp_ops(b, operations[:-1], primal_map, tangent_map)

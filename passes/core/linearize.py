@@ -73,8 +73,9 @@ def needed_values(ops, linear_ops: set, replicable: set, extra_uses) -> tuple[li
     return residuals, replicated
 
 
-def linearize_function(ad: AdState, source: ir.Operation,
-                       active: tuple[bool, ...] | None = None) -> tuple[str, str]:
+def linearize_function(
+    ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None
+) -> tuple[str, str]:
     """Names of (@f_fwd, @f_lin) for function `source` (generated on first request).
 
     `active` is as for `jvp_function`: @f_lin takes tangents for the active float
@@ -98,13 +99,17 @@ def linearize_function(ad: AdState, source: ir.Operation,
     linear_ops, linear_values = dependents(body, set(tangent_args))
     tangent_outs = list(terminator.operands)[n_results:]
     residuals, replicated = needed_values(
-        body, linear_ops, replicable_values(body, linear_ops),
-        [v for v in tangent_outs if v not in linear_values])
+        body,
+        linear_ops,
+        replicable_values(body, linear_ops),
+        [v for v in tangent_outs if v not in linear_values],
+    )
     residuals = [v for v in residuals if v not in linear_values]
 
     location = source.location
-    fwd, fwd_entry = ad.new_function(f"{name}_fwd", ftype.inputs,
-                                     list(ftype.results) + [r.type for r in residuals], location)
+    fwd, fwd_entry = ad.new_function(
+        f"{name}_fwd", ftype.inputs, list(ftype.results) + [r.type for r in residuals], location
+    )
     mapping = dict(zip(list(block.arguments)[:n_args], fwd_entry.arguments, strict=True))
     b = Emitter(ir.InsertionPoint(fwd_entry), location, ad)
     for index, op in enumerate(body):
@@ -117,8 +122,12 @@ def linearize_function(ad: AdState, source: ir.Operation,
 
     lin_types = [r.type for r in residuals] + [a.type for a in tangent_args]
     lin, lin_entry = ad.new_function(
-        f"{name}_lin", lin_types, [v.type for v in tangent_outs], location,
-        linear_args=set(range(len(residuals), len(lin_types))))
+        f"{name}_lin",
+        lin_types,
+        [v.type for v in tangent_outs],
+        location,
+        linear_args=set(range(len(residuals), len(lin_types))),
+    )
     mapping = dict(zip(residuals + tangent_args, lin_entry.arguments, strict=True))
     b = Emitter(ir.InsertionPoint(lin_entry), location, ad)
     for index, op in enumerate(body):
@@ -134,4 +143,3 @@ def linearize_function(ad: AdState, source: ir.Operation,
     ad.linearize_cache[key] = result
     ad.leave(source, "linearize")
     return result
-

@@ -19,9 +19,15 @@ def map_dims(attr, op=None) -> list[int]:
     """The dim positions of a projected-permutation affine map attribute."""
     affine_map = attr.value if isinstance(attr, ir.AffineMapAttr) else attr
     if not affine_map.is_projected_permutation:
-        raise LintraError.at(op, f"has indexing map {affine_map} that is not a projected "
-                                 "permutation; lintra supports only those") if op is not None \
+        raise (
+            LintraError.at(
+                op,
+                f"has indexing map {affine_map} that is not a projected "
+                "permutation; lintra supports only those",
+            )
+            if op is not None
             else LintraError(f"unsupported indexing map {affine_map}")
+        )
     return [expr.position for expr in affine_map.results]
 
 
@@ -32,8 +38,7 @@ def affine_map(n_dims: int, dims) -> ir.AffineMap:
 def iterator_kinds(op) -> list[linalg.IteratorType]:
     """The iterator types of a linalg.generic (the bindings have no class for
     `#linalg.iterator_type<...>`, so its text is read)."""
-    return [linalg.IteratorType[str(a).split("<")[1].rstrip(">")]
-            for a in op.attributes["iterator_types"]]
+    return [linalg.IteratorType[str(a).split("<")[1].rstrip(">")] for a in op.attributes["iterator_types"]]
 
 
 def empty(b: Emitter, type_: ir.Type) -> ir.Value:
@@ -53,8 +58,15 @@ def with_body(b: Emitter, op: ir.OpView, ins, outs, body) -> list:
 
 def build_generic(b: Emitter, ins, outs, maps, n_dims: int, iterators, body) -> list:
     """A linalg.generic; `maps` holds dim lists for ins then outs (see `with_body`)."""
-    op = linalg.GenericOp([v.type for v in outs], ins, outs, [affine_map(n_dims, m) for m in maps],
-                          iterators, loc=b.location, ip=b.ip)
+    op = linalg.GenericOp(
+        [v.type for v in outs],
+        ins,
+        outs,
+        [affine_map(n_dims, m) for m in maps],
+        iterators,
+        loc=b.location,
+        ip=b.ip,
+    )
     return with_body(b, op, ins, outs, body)
 
 
@@ -62,8 +74,9 @@ def identity_dims(rank: int) -> list[int]:
     return list(range(rank))
 
 
-def reduce_sum(b: Emitter, x: ir.Value, reduced_dims, combiner: str = "arith.addf",
-               identity: float = 0.0) -> ir.Value:
+def reduce_sum(
+    b: Emitter, x: ir.Value, reduced_dims, combiner: str = "arith.addf", identity: float = 0.0
+) -> ir.Value:
     """A `linalg.reduce` of `x` over `reduced_dims` with `combiner` (default: a sum);
     the result is a tensor of the remaining dims (0-d if none remain). A named
     reduce, so that its own JVP rule applies when it is differentiated again."""
@@ -84,17 +97,30 @@ def sum_to_scalar(b: Emitter, x: ir.Value) -> ir.Value:
 def broadcast_in_dims(b: Emitter, x: ir.Value, target: ir.Type, x_dims) -> ir.Value:
     """Broadcast `x` to `target`, where x's dim i is target dim `x_dims[i]`."""
     rank = len(shape_of(target))
-    return build_generic(b, [x], [empty(b, target)], [list(x_dims), identity_dims(rank)], rank,
-                         [PARALLEL] * rank, lambda inner, args: [args[0]])[0]
+    return build_generic(
+        b,
+        [x],
+        [empty(b, target)],
+        [list(x_dims), identity_dims(rank)],
+        rank,
+        [PARALLEL] * rank,
+        lambda inner, args: [args[0]],
+    )[0]
 
 
 def contraction(b: Emitter, first, second, out_type: ir.Type, maps, n_dims: int) -> ir.Value:
     """out[maps[2]] = sum over the other dims of first[maps[0]] * second[maps[1]]."""
     out_dims = set(maps[2])
     iterators = [PARALLEL if d in out_dims else REDUCTION for d in range(n_dims)]
-    return build_generic(b, [first, second], [b.zeros(out_type)], maps, n_dims, iterators,
-                         lambda inner, args: [inner.op1("arith.addf", args[2],
-                                                        inner.op1("arith.mulf", args[0], args[1]))])[0]
+    return build_generic(
+        b,
+        [first, second],
+        [b.zeros(out_type)],
+        maps,
+        n_dims,
+        iterators,
+        lambda inner, args: [inner.op1("arith.addf", args[2], inner.op1("arith.mulf", args[0], args[1]))],
+    )[0]
 
 
 DEFAULT_CONTRACTION_MAPS = {
@@ -122,7 +148,18 @@ def matmul(b, first, second, out_type, maps, n_dims):
         first, second = second, first
         renamed = [renamed[1], renamed[0], renamed[2]]
     init = b.zeros(out_type)
-    op = linalg.MatmulOp([out_type], [first, second], [init],
-                         indexing_maps=[affine_map(3, m) for m in renamed], loc=b.location, ip=b.ip)
-    return with_body(b, op, [first, second], [init], lambda inner, a: [
-        inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))])[0]
+    op = linalg.MatmulOp(
+        [out_type],
+        [first, second],
+        [init],
+        indexing_maps=[affine_map(3, m) for m in renamed],
+        loc=b.location,
+        ip=b.ip,
+    )
+    return with_body(
+        b,
+        op,
+        [first, second],
+        [init],
+        lambda inner, a: [inner.op1("arith.addf", a[2], inner.op1("arith.mulf", a[0], a[1]))],
+    )[0]

@@ -42,6 +42,7 @@ NON_DIFFERENTIABLE: dict[str, str] = {}
 @dataclass
 class Replaced:
     """A JVP rule's result when it re-emitted the primal results itself."""
+
     primals: list
     tangents: list
 
@@ -49,6 +50,7 @@ class Replaced:
 @dataclass
 class Linear:
     """Stands for a linear operand in a transpose rule's `args`."""
+
     type: ir.Type
 
 
@@ -71,6 +73,7 @@ class TransposeRule:
     or None.
     Any linear operand outside these sets makes the op non-linear.
     """
+
     transpose: Callable
     linear_positions: Callable = float_operand_positions
     bilinear_pairs: Callable = field(default=lambda op: [])
@@ -80,6 +83,7 @@ class TransposeRule:
 
 # -- JVP helpers ----------------------------------------------------------------
 
+
 def defjvp(name: str, *partials: Callable) -> None:
     """An op whose tangent is the sum over operands of `partials[i](b, t_i, *xs, out)`.
 
@@ -87,6 +91,7 @@ def defjvp(name: str, *partials: Callable) -> None:
     tangent `t_i`, given the primal operands `xs` and the primal result `out`.
     A `None` partial means the op does not depend differentiably on that operand.
     """
+
     def rule(b: Emitter, op, tangents):
         xs = list(op.operands)
         total = None
@@ -94,6 +99,7 @@ def defjvp(name: str, *partials: Callable) -> None:
             if t is not None and partial is not None:
                 total = b.add(total, partial(b, t, *xs, op.result))
         return [total]
+
     JVP_RULES[name] = rule
 
 
@@ -113,14 +119,16 @@ def clone_with_operands(b: Emitter, op, replacements: dict) -> ir.Operation:
     return new
 
 
-def linear_jvp(positions: Callable = float_operand_positions, overwritten_init: int | None = None
-               ) -> Callable:
+def linear_jvp(
+    positions: Callable = float_operand_positions, overwritten_init: int | None = None
+) -> Callable:
     """JVP of an op linear in `positions`: the same op applied to the tangents.
 
     `overwritten_init` names a destination operand the op overwrites without
     reading (linalg.copy's init, ...): the tangent op gets a fresh `tensor.empty`
     there, so the primal destination does not become a residual.
     """
+
     def rule(b: Emitter, op, tangents):
         linear = positions(op)
         if all(tangents[i] is None for i in linear):
@@ -128,14 +136,21 @@ def linear_jvp(positions: Callable = float_operand_positions, overwritten_init: 
         replacements = {i: b.instantiate(tangents[i], op.operands[i].type) for i in linear}
         if overwritten_init is not None:
             init_type = op.operands[overwritten_init].type
-            replacements[overwritten_init] = tensor.empty(shape_of(init_type), element_type(init_type),
-                                                          loc=b.location, ip=b.ip)
+            replacements[overwritten_init] = tensor.empty(
+                shape_of(init_type), element_type(init_type), loc=b.location, ip=b.ip
+            )
         return list(clone_with_operands(b, op, replacements).results)
+
     return rule
 
 
-def deflinear(name: str, transpose: Callable, positions: Callable = float_operand_positions,
-              jvp: Callable | None = None, overwritten_init: int | None = None) -> None:
+def deflinear(
+    name: str,
+    transpose: Callable,
+    positions: Callable = float_operand_positions,
+    jvp: Callable | None = None,
+    overwritten_init: int | None = None,
+) -> None:
     """A linear op: its JVP applies it to the tangents; `transpose` is its transpose."""
     JVP_RULES[name] = jvp or linear_jvp(positions, overwritten_init)
     # An overwritten init may even be linear: it is never read, its cotangent is zero.
@@ -149,6 +164,7 @@ def bilinear_jvp(pair=(0, 1), accumulator: int | None = None) -> Callable:
     d op(a, c; acc) = op(da, c; dacc) + op(a, dc; 0): with an accumulator the terms
     chain through it (C += dA.B, then C += A.dB); without one they are added.
     """
+
     def rule(b: Emitter, op, tangents):
         result = tangents[accumulator] if accumulator is not None else None
         for index in pair:
@@ -161,6 +177,7 @@ def bilinear_jvp(pair=(0, 1), accumulator: int | None = None) -> Callable:
             else:
                 result = b.add(result, clone_with_operands(b, op, replacements).result)
         return [result]
+
     return rule
 
 

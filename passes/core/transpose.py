@@ -38,9 +38,12 @@ def check_linear_op(op: ir.Operation, linear: list[bool]) -> None:
     rule = TRANSPOSE_RULES.get(op.name)
     linear_indices = {i for i, flag in enumerate(linear) if flag}
     if rule is None:
-        raise LintraError.at(op, f"is applied to a linear value ({ordinal(min(linear_indices))}) but "
-                                 f"'{op.name}' is not linear: the function is not linear in its "
-                                 "{lintra.linear} arguments")
+        raise LintraError.at(
+            op,
+            f"is applied to a linear value ({ordinal(min(linear_indices))}) but "
+            f"'{op.name}' is not linear: the function is not linear in its "
+            "{lintra.linear} arguments",
+        )
     if rule.check is not None:
         message = rule.check(op, linear)
         if message:
@@ -48,23 +51,38 @@ def check_linear_op(op: ir.Operation, linear: list[bool]) -> None:
     pairs = rule.bilinear_pairs(op)
     for first, second in pairs:
         if first in linear_indices and second in linear_indices:
-            raise LintraError.at(op, f"multiplies two linear values ({ordinal(first)} and "
-                                     f"{ordinal(second)}): the function is not linear")
+            raise LintraError.at(
+                op,
+                f"multiplies two linear values ({ordinal(first)} and "
+                f"{ordinal(second)}): the function is not linear",
+            )
     positions = set(rule.linear_positions(op))
     allowed = positions | {i for pair in pairs for i in pair} | set(rule.free_positions(op))
     for index in sorted(linear_indices - allowed):
-        raise LintraError.at(op, f"is not linear in {ordinal(index)}, which depends on a linear "
-                                 "argument: the function is not linear")
+        raise LintraError.at(
+            op,
+            f"is not linear in {ordinal(index)}, which depends on a linear "
+            "argument: the function is not linear",
+        )
     for index in sorted(positions - linear_indices):
         operand = op.operands[index]
         if is_float(operand) and not is_zero_constant(operand):
-            raise LintraError.at(op, f"combines a linear value with {ordinal(index)}, which does not "
-                                     "depend on the linear arguments and is not zero: the function is "
-                                     "affine, not linear")
+            raise LintraError.at(
+                op,
+                f"combines a linear value with {ordinal(index)}, which does not "
+                "depend on the linear arguments and is not zero: the function is "
+                "affine, not linear",
+            )
 
 
-def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_values: list,
-                    result_cts: list, terminator_operands=None) -> list:
+def transpose_block(
+    b: Emitter,
+    block: ir.Block,
+    linear_args: list[bool],
+    arg_values: list,
+    result_cts: list,
+    terminator_operands=None,
+) -> list:
     """Transpose `block`; return the cotangents (or None) of its linear arguments.
 
     `arg_values[i]` is the emitted value for non-linear argument i, `result_cts[j]`
@@ -75,8 +93,9 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
     outputs = list(terminator.operands) if terminator_operands is None else terminator_operands
     linear_values = {a for a, flag in zip(block.arguments, linear_args, strict=True) if flag}
     mapping = dict(b.scope)
-    mapping.update({a: v for a, v, flag in zip(block.arguments, arg_values, linear_args, strict=True)
-                    if not flag})
+    mapping.update(
+        {a: v for a, v, flag in zip(block.arguments, arg_values, linear_args, strict=True) if not flag}
+    )
     b.scope = mapping
     linear_ops = []
     for op in body:
@@ -96,9 +115,12 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
         if value in linear_values:
             cotangents[value] = b.add(cotangents.get(value), ct)
         elif is_float(value) and not is_zero_constant(value):
-            raise LintraError.at(terminator, f"returns {ordinal(index)}, which does not depend on the "
-                                             "linear arguments and is not zero: the function is affine, "
-                                             "not linear")
+            raise LintraError.at(
+                terminator,
+                f"returns {ordinal(index)}, which does not depend on the "
+                "linear arguments and is not zero: the function is affine, "
+                "not linear",
+            )
 
     for op in reversed(linear_ops):
         cts = [cotangents.get(r) for r in op.results]
@@ -113,8 +135,7 @@ def transpose_block(b: Emitter, block: ir.Block, linear_args: list[bool], arg_va
     return [cotangents.get(a) for a, flag in zip(block.arguments, linear_args, strict=True) if flag]
 
 
-def transpose_function(ad: AdState, source: ir.Operation,
-                       active: tuple[bool, ...] | None = None) -> str:
+def transpose_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None) -> str:
     """The name of the transpose of linear function `source` (generated on first request).
 
     `active[j]` says whether float result j has a (possibly non-zero) cotangent;
@@ -135,19 +156,24 @@ def transpose_function(ad: AdState, source: ir.Operation,
         raise LintraError.at(source, "has no {lintra.linear} arguments to transpose with respect to")
     for index in positions:
         if not is_float_type(inputs[index]):
-            raise LintraError.at(source, f"marks argument #{index} of non-float type {inputs[index]} "
-                                         "as {lintra.linear}")
+            raise LintraError.at(
+                source, f"marks argument #{index} of non-float type {inputs[index]} as {{lintra.linear}}"
+            )
     nonlinear = [i for i in range(len(inputs)) if i not in positions]
     ct_types = [t for t, on in zip(float_results, active, strict=True) if on]
-    function, entry = ad.new_function(f"{name}_transpose", [inputs[i] for i in nonlinear] + ct_types,
-                                      [inputs[i] for i in positions], source.location)
+    function, entry = ad.new_function(
+        f"{name}_transpose",
+        [inputs[i] for i in nonlinear] + ct_types,
+        [inputs[i] for i in positions],
+        source.location,
+    )
     ad.transpose_cache[key] = function_name(function)
     block = source.regions[0].blocks[0]
     new_args = list(entry.arguments)
     arg_values = [None] * len(inputs)
     for slot, index in enumerate(nonlinear):
         arg_values[index] = new_args[slot]
-    given_cts = iter(new_args[len(nonlinear):])
+    given_cts = iter(new_args[len(nonlinear) :])
     float_activity = iter(active)
     outputs = list(list(block.operations)[-1].operands)
     cts = [(next(given_cts) if next(float_activity) else None) if is_float(v) else None for v in outputs]
@@ -155,7 +181,10 @@ def transpose_function(ad: AdState, source: ir.Operation,
     linear_flags = [i in positions for i in range(len(inputs))]
     results = transpose_block(b, block, linear_flags, arg_values, cts)
     ad.zero_results[function_name(function)] = tuple(ct is None for ct in results)
-    emit_return(b.ip, [b.instantiate(ct, inputs[i]) for ct, i in zip(results, positions, strict=True)],
-                source.location)
+    emit_return(
+        b.ip,
+        [b.instantiate(ct, inputs[i]) for ct, i in zip(results, positions, strict=True)],
+        source.location,
+    )
     ad.leave(source, "transpose")
     return function_name(function)

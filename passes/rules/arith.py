@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from mlir.dialects import arith
 
-from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear,
-                           defjvp, deflinear, defzero)
+from ..core.tables import (
+    JVP_RULES,
+    TRANSPOSE_RULES,
+    Linear,
+    TransposeRule,
+    defbilinear,
+    defjvp,
+    deflinear,
+    defzero,
+)
 
 OEQ, OGT, OLT = arith.CmpFPredicate.OEQ, arith.CmpFPredicate.OGT, arith.CmpFPredicate.OLT
 
@@ -41,17 +49,21 @@ JVP_RULES["arith.select"] = select_jvp
 TRANSPOSE_RULES["arith.select"] = TransposeRule(select_transpose, lambda op: {1, 2})
 
 # -- bilinear and linear in one operand -------------------------------------------
-defbilinear("arith.mulf", lambda b, op, cts, args: [
-    b.mul(cts[0], args[1]) if isinstance(args[0], Linear) else None,
-    b.mul(args[0], cts[0]) if isinstance(args[1], Linear) else None,
-])
+defbilinear(
+    "arith.mulf",
+    lambda b, op, cts, args: [
+        b.mul(cts[0], args[1]) if isinstance(args[0], Linear) else None,
+        b.mul(args[0], cts[0]) if isinstance(args[1], Linear) else None,
+    ],
+)
 
 
-defjvp("arith.divf",
-       lambda b, t, x, y, out: b.div(t, y),
-       lambda b, t, x, y, out: b.neg(b.div(b.mul(t, out), y)))
+defjvp(
+    "arith.divf", lambda b, t, x, y, out: b.div(t, y), lambda b, t, x, y, out: b.neg(b.div(b.mul(t, out), y))
+)
 TRANSPOSE_RULES["arith.divf"] = TransposeRule(
-    lambda b, op, cts, args: [b.div(cts[0], args[1]), None], lambda op: {0})
+    lambda b, op, cts, args: [b.div(cts[0], args[1]), None], lambda op: {0}
+)
 
 
 # -- piecewise: max/min pick the operand equal to the result; ties split it evenly.
@@ -79,8 +91,6 @@ for _name in ("maximumf", "maxnumf", "minimumf", "minnumf"):
 # -- no tangent ---------------------------------------------------------------------
 defzero("arith.cmpf", reason="a comparison: its i1 result is piecewise constant")
 defzero("arith.fptosi", "arith.fptoui", reason="a conversion to an integer: piecewise constant")
-defzero("arith.bitcast", reason="a bit reinterpretation: zero derivative, as JAX's "
-                                "bitcast_convert_type")
-defzero("arith.sitofp", "arith.uitofp", reason="a conversion from an integer: its operand has no "
-                                               "tangent")
+defzero("arith.bitcast", reason="a bit reinterpretation: zero derivative, as JAX's bitcast_convert_type")
+defzero("arith.sitofp", "arith.uitofp", reason="a conversion from an integer: its operand has no tangent")
 defzero("arith.constant", reason="a constant")

@@ -14,8 +14,14 @@ Symbolic zeros cross calls: derived functions are specialized on which
 
 from __future__ import annotations
 
-from ..core.ad_state import (activity, call_function, callee_of, find_function, function_type,
-                             linear_arg_positions)
+from ..core.ad_state import (
+    activity,
+    call_function,
+    callee_of,
+    find_function,
+    function_type,
+    linear_arg_positions,
+)
 from ..core.emit import is_float, is_float_type
 from ..core.linearize import linearize_function
 from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
@@ -34,7 +40,7 @@ def call_jvp(b, op, tangents):
     fwd_name, lin_name = linearize_function(b.ad, callee, activity(float_tangents))
     results = list(op.results)
     fwd = call_function(b, fwd_name, list(op.operands))
-    primals, residuals = fwd[:len(results)], fwd[len(results):]
+    primals, residuals = fwd[: len(results)], fwd[len(results) :]
     lin = call_function(b, lin_name, residuals + [t for t in float_tangents if t is not None])
     lin_results = iter(known_zero(b, lin_name, lin))
     return Replaced(primals, [next(lin_results) if is_float(r) else None for r in results])

@@ -14,18 +14,40 @@ from __future__ import annotations
 from mlir.dialects import arith, linalg, tensor
 
 from ..core.emit import element_type, float_constant_value, shape_of, tensor_type
-from ..core.structured import (DEFAULT_CONTRACTION_MAPS, PARALLEL, broadcast_in_dims, build_generic,
-                               contraction, contraction_maps, empty, identity_dims, matmul,
-                               reduce_sum, sum_to_scalar, with_body)
-from ..core.tables import (JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbilinear,
-                           deflinear, linear_jvp)
+from ..core.structured import (
+    DEFAULT_CONTRACTION_MAPS,
+    PARALLEL,
+    broadcast_in_dims,
+    build_generic,
+    contraction,
+    contraction_maps,
+    empty,
+    identity_dims,
+    matmul,
+    reduce_sum,
+    sum_to_scalar,
+    with_body,
+)
+from ..core.tables import (
+    JVP_RULES,
+    TRANSPOSE_RULES,
+    Linear,
+    TransposeRule,
+    defbilinear,
+    deflinear,
+    linear_jvp,
+)
 from ..diagnostics import LintraError
 
 OEQ = arith.CmpFPredicate.OEQ
 
 # -- data movement ---------------------------------------------------------------
-deflinear("linalg.fill", lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None], lambda op: {0},
-          overwritten_init=1)
+deflinear(
+    "linalg.fill",
+    lambda b, op, cts, args: [sum_to_scalar(b, cts[0]), None],
+    lambda op: {0},
+    overwritten_init=1,
+)
 deflinear("linalg.copy", lambda b, op, cts, args: [cts[0], None], lambda op: {0}, overwritten_init=1)
 
 
@@ -52,6 +74,7 @@ def broadcast_transpose(b, op, cts, args):
 
 deflinear("linalg.broadcast", broadcast_transpose, lambda op: {0}, overwritten_init=1)
 
+
 # -- contractions ------------------------------------------------------------------
 def contraction_transpose(b, op, cts, args):
     n_dims, maps = contraction_maps(op)
@@ -61,13 +84,13 @@ def contraction_transpose(b, op, cts, args):
             other = 1 - position
             transposed_maps = [maps[2], maps[other], maps[position]]
             build = matmul if op.name == "linalg.matmul" else contraction
-            results[position] = build(b, cts[0], args[other], args[position].type,
-                                      transposed_maps, n_dims)
+            results[position] = build(b, cts[0], args[other], args[position].type, transposed_maps, n_dims)
     return results
 
 
 for _name in DEFAULT_CONTRACTION_MAPS:
     defbilinear(_name, contraction_transpose, pair=(0, 1), accumulator=2)
+
 
 # -- reduce ----------------------------------------------------------------------------
 def reduce_combiner(op) -> str:
@@ -94,9 +117,15 @@ def reduce_transpose(b, op, cts, args):
 def elementwise(b, fn, *tensors):
     """A parallel generic applying scalar `fn(inner, *scalars)` to same-shaped tensors."""
     rank = len(shape_of(tensors[0].type))
-    return build_generic(b, list(tensors), [empty(b, tensors[0].type)],
-                         [identity_dims(rank)] * (len(tensors) + 1), rank, [PARALLEL] * rank,
-                         lambda inner, s: [fn(inner, *s[:len(tensors)])])[0]
+    return build_generic(
+        b,
+        list(tensors),
+        [empty(b, tensors[0].type)],
+        [identity_dims(rank)] * (len(tensors) + 1),
+        rank,
+        [PARALLEL] * rank,
+        lambda inner, s: [fn(inner, *s[: len(tensors)])],
+    )[0]
 
 
 def is_identity(init, combiner: str) -> bool:
@@ -124,6 +153,7 @@ def reduce_jvp(b, op, tangents):
 
         def indicator(s, a, c):
             return s.select(s.cmpf(OEQ, a, c), s.like(a, 1.0), s.like(a, 0.0))
+
         mask = elementwise(b, indicator, x, y_b)
         count = reduce_sum(b, mask, reduced_dims(op))
         total = None
@@ -134,8 +164,11 @@ def reduce_jvp(b, op, tangents):
         if dx is not None:
             total = b.add(total, reduce_sum(b, b.mul(dx, mask), reduced_dims(op)))
         return [b.div(total, count)]
-    raise LintraError.at(op, "has a reduction body lintra cannot differentiate; supported bodies "
-                             "are a single arith.addf, mulf, maximumf, minimumf, maxnumf or minnumf")
+    raise LintraError.at(
+        op,
+        "has a reduction body lintra cannot differentiate; supported bodies "
+        "are a single arith.addf, mulf, maximumf, minimumf, maxnumf or minnumf",
+    )
 
 
 def product_reduce_jvp(b, op, dx, dinit):
@@ -145,8 +178,9 @@ def product_reduce_jvp(b, op, dx, dinit):
     product, tangent = x, dx
     for dim in reduced_dims(op):
         product, tangent = pairwise_product(b, product, tangent, dim)
-    product, tangent = (None if v is None else drop_unit_dims(b, v, reduced_dims(op))
-                        for v in (product, tangent))
+    product, tangent = (
+        None if v is None else drop_unit_dims(b, v, reduced_dims(op)) for v in (product, tangent)
+    )
     return b.add(b.mul(dinit, product), b.mul(init, tangent))
 
 
@@ -173,8 +207,9 @@ def concat_unit(b, x, dim: int, value: float):
     unit = [1 if d == dim else n for d, n in enumerate(shape)]
     grown = [n + 1 if d == dim else n for d, n in enumerate(shape)]
     pad = b.constant(tensor_type(unit, element_type(x.type)), value)
-    return tensor.ConcatOp(tensor_type(grown, element_type(x.type)), dim, [x, pad],
-                           loc=b.location, ip=b.ip).result
+    return tensor.ConcatOp(
+        tensor_type(grown, element_type(x.type)), dim, [x, pad], loc=b.location, ip=b.ip
+    ).result
 
 
 def strided_slice(b, x, dim: int, start: int, size: int, stride: int):
@@ -184,8 +219,18 @@ def strided_slice(b, x, dim: int, start: int, size: int, stride: int):
     shape = shape_of(x.type)
     offsets, sizes, strides = [0] * len(shape), list(shape), [1] * len(shape)
     offsets[dim], sizes[dim], strides[dim] = start, size, stride
-    return tensor.ExtractSliceOp(tensor_type(sizes, element_type(x.type)), x, [], [], [], offsets, sizes,
-                                 strides, loc=b.location, ip=b.ip).result
+    return tensor.ExtractSliceOp(
+        tensor_type(sizes, element_type(x.type)),
+        x,
+        [],
+        [],
+        [],
+        offsets,
+        sizes,
+        strides,
+        loc=b.location,
+        ip=b.ip,
+    ).result
 
 
 def drop_unit_dims(b, x, dims):
@@ -193,14 +238,15 @@ def drop_unit_dims(b, x, dims):
     rank = len(shape_of(x.type))
     kept = [d for d in range(rank) if d not in dims]
     groups = [[d] for d in kept]
-    for d in dims:   # each dropped dim joins the group of the next kept dim, else the last
+    for d in dims:  # each dropped dim joins the group of the next kept dim, else the last
         following = [i for i, k in enumerate(kept) if k > d]
         if groups:
             groups[following[0] if following else -1].append(d)
     shape = [shape_of(x.type)[d] for d in kept]
     reassociation = [sorted(g) for g in groups]
-    return tensor.CollapseShapeOp(tensor_type(shape, element_type(x.type)), x, reassociation,
-                                  loc=b.location, ip=b.ip).result
+    return tensor.CollapseShapeOp(
+        tensor_type(shape, element_type(x.type)), x, reassociation, loc=b.location, ip=b.ip
+    ).result
 
 
 def reduce_check(op, linear_flags):

@@ -27,8 +27,15 @@ from mlir.dialects import tensor
 from ..core.coefficients import loop_bounds, split_coefficients
 from ..core.emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
 from ..core.jvp import jvp_ops
-from ..core.structured import (PARALLEL, REDUCTION, build_generic, empty, identity_dims,
-                               iterator_kinds, map_dims)
+from ..core.structured import (
+    PARALLEL,
+    REDUCTION,
+    build_generic,
+    empty,
+    identity_dims,
+    iterator_kinds,
+    map_dims,
+)
 from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule
 from ..core.transpose import check_linear_op, transpose_block
 from ..diagnostics import LintraError
@@ -39,7 +46,7 @@ class Structured:
     op: ir.Operation
     ins: list
     outs: list
-    maps: list          # dim lists: ins, then outs
+    maps: list  # dim lists: ins, then outs
     n_dims: int
     iterators: list
     body: ir.Block
@@ -56,7 +63,7 @@ def structured_view(op: ir.Operation, operands=None) -> Structured:
     """A `Structured` view of linalg.generic or linalg.map (`operands` overrides op's)."""
     operands = list(op.operands) if operands is None else list(operands)
     n_out = len(op.results)
-    ins, outs = operands[:len(operands) - n_out], operands[len(operands) - n_out:]
+    ins, outs = operands[: len(operands) - n_out], operands[len(operands) - n_out :]
     body = op.regions[0].blocks[0]
     if op.name == "linalg.generic":
         attrs = list(op.attributes["indexing_maps"])
@@ -83,9 +90,12 @@ def generic_jvp(b: Emitter, op: ir.Operation, tangents: list) -> list:
         results[0].owner.erase()
         results, _ = build_tangent_generic(b, s, tangents, read_outs, substituted)
     if REDUCTION in s.iterators and substituted:
-        raise LintraError.at(op, "is a reduction whose body uses its accumulator non-linearly; "
-                                 "lintra differentiates such reductions only as linalg.reduce")
-    n_tangent_ins = sum(t is not None for t in tangents[:s.n_in])
+        raise LintraError.at(
+            op,
+            "is a reduction whose body uses its accumulator non-linearly; "
+            "lintra differentiates such reductions only as linalg.reduce",
+        )
+    n_tangent_ins = sum(t is not None for t in tangents[: s.n_in])
     primal_inputs = [True] * s.n_in + [False] * n_tangent_ins + [True] * len(substituted)
     tangent_op = results[0].owner
     split = split_coefficients(b, structured_view(tangent_op), primal_inputs)
@@ -97,8 +107,9 @@ def generic_jvp(b: Emitter, op: ir.Operation, tangents: list) -> list:
     return [by_output.get(k) for k in range(n_out)]
 
 
-def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: list,
-                          substituted: list | None = None):
+def build_tangent_generic(
+    b: Emitter, s: Structured, tangents: list, read_outs: list, substituted: list | None = None
+):
     """Emit the tangent generic of `s`; return (results or None if all zero, the
     read outputs whose primal value the tangent body uses).
 
@@ -110,21 +121,28 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
     substituted = read_outs if substituted is None else substituted
     tangent_ins = [i for i in range(n_in) if tangents[i] is not None]
     float_outs = [k for k in range(n_out) if is_float(s.outs[k])]
-    out_inits = [b.instantiate(tangents[n_in + k], s.outs[k].type) if k in read_outs
-                 else empty(b, s.outs[k].type) for k in float_outs]
+    out_inits = [
+        b.instantiate(tangents[n_in + k], s.outs[k].type) if k in read_outs else empty(b, s.outs[k].type)
+        for k in float_outs
+    ]
     ins = s.ins + [tangents[i] for i in tangent_ins] + [s.outs[k] for k in substituted]
-    maps = (s.maps[:n_in] + [s.maps[i] for i in tangent_ins] + [s.maps[n_in + k] for k in substituted]
-            + [s.maps[n_in + k] for k in float_outs])
+    maps = (
+        s.maps[:n_in]
+        + [s.maps[i] for i in tangent_ins]
+        + [s.maps[n_in + k] for k in substituted]
+        + [s.maps[n_in + k] for k in float_outs]
+    )
     state = {}
 
     def body(inner: Emitter, args):
         arguments = list(s.body.arguments)
         primal_map = dict(inner.scope)
         primal_map.update(zip(arguments[:n_in], args[:n_in], strict=True))
-        tangent_map = dict(zip([arguments[i] for i in tangent_ins],
-                               args[n_in:n_in + len(tangent_ins)], strict=True))
-        substitutes = args[n_in + len(tangent_ins):len(ins)]
-        tangent_outs = args[len(ins):]
+        tangent_map = dict(
+            zip([arguments[i] for i in tangent_ins], args[n_in : n_in + len(tangent_ins)], strict=True)
+        )
+        substitutes = args[n_in + len(tangent_ins) : len(ins)]
+        tangent_outs = args[len(ins) :]
         for k, substitute in zip(substituted, substitutes, strict=True):
             primal_map[arguments[n_in + k]] = substitute
         for k in read_outs:
@@ -137,8 +155,9 @@ def build_tangent_generic(b: Emitter, s: Structured, tangents: list, read_outs: 
         yielded = list(operations[-1].operands)
         state["substitutes"] = dict(zip(substituted, substitutes, strict=True))
         state["all_zero"] = all(tangent_map.get(yielded[k]) is None for k in float_outs) and not read_outs
-        return [inner.instantiate(tangent_map.get(yielded[k]), element_type(s.outs[k].type))
-                for k in float_outs]
+        return [
+            inner.instantiate(tangent_map.get(yielded[k]), element_type(s.outs[k].type)) for k in float_outs
+        ]
 
     results = build_generic(b, ins, out_inits, maps, s.n_dims, s.iterators, body)
     new_op = results[0].owner
@@ -168,8 +187,9 @@ def body_linear_flags(s: Structured, linear: list[bool]) -> list[bool]:
     """Which body arguments are linear: linear inputs, and outputs the body reads
     that are linear or a constant zero (a zero accumulator is linear)."""
     n_in = s.n_in
-    return linear[:n_in] + [(linear[n_in + k] or is_zero_constant(s.outs[k])) and s.reads_output(k)
-                            for k in range(len(s.outs))]
+    return linear[:n_in] + [
+        (linear[n_in + k] or is_zero_constant(s.outs[k])) and s.reads_output(k) for k in range(len(s.outs))
+    ]
 
 
 def generic_check(op: ir.Operation, linear: list[bool]):
@@ -185,8 +205,10 @@ def generic_check(op: ir.Operation, linear: list[bool]):
             linear_values.update(inner.results)
     for k, value in enumerate(operations[-1].operands):
         if value not in linear_values and is_float(value) and not is_zero_constant(value):
-            return (f"yields a value for result #{k} that does not depend on the linear operands "
-                    "and is not zero: the function is affine, not linear")
+            return (
+                f"yields a value for result #{k} that does not depend on the linear operands "
+                "and is not zero: the function is affine, not linear"
+            )
     return None
 
 
@@ -196,8 +218,9 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
     linear = [isinstance(a, Linear) for a in args]
     flags = body_linear_flags(s, linear)
     # Non-linear operands the body reads become inputs of each transposed generic.
-    nonlinear = [i for i in range(n_in) if not linear[i]] + \
-                [n_in + k for k in range(n_out) if not flags[n_in + k] and s.reads_output(k)]
+    nonlinear = [i for i in range(n_in) if not linear[i]] + [
+        n_in + k for k in range(n_out) if not flags[n_in + k] and s.reads_output(k)
+    ]
     live_cts = [k for k in range(n_out) if cts[k] is not None]
     results = [None] * len(args)
     linear_args = [i for i, f in enumerate(flags) if f]
@@ -207,8 +230,10 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
         if position >= n_in and REDUCTION in s.iterators:
             k = position - n_in
             if not additive_accumulator(s, k):
-                raise LintraError.at(op, "is a reduction whose accumulator is not accumulated "
-                                         "additively; it cannot be transposed")
+                raise LintraError.at(
+                    op,
+                    "is a reduction whose accumulator is not accumulated additively; it cannot be transposed",
+                )
             results[position] = cts[k]
             continue
         target = s.maps[position]
@@ -219,8 +244,9 @@ def generic_transpose(b: Emitter, op: ir.Operation, cts: list, args: list) -> li
         uncovered = [d for d in range(s.n_dims) if not any(d in m for m in maps + [target])]
         if uncovered:  # loops only linear operands indexed: an unread input gives their bounds
             bounds = loop_bounds(s)
-            ins.append(empty(b, tensor_type([bounds[d] for d in uncovered],
-                                            element_type(args[position].type))))
+            ins.append(
+                empty(b, tensor_type([bounds[d] for d in uncovered], element_type(args[position].type)))
+            )
             maps.append(uncovered)
         maps.append(target)
         operand_type = args[position].type
@@ -257,5 +283,6 @@ def all_operands(op) -> set[int]:
 
 for _name in ("linalg.generic", "linalg.map"):
     JVP_RULES[_name] = generic_jvp
-    TRANSPOSE_RULES[_name] = TransposeRule(generic_transpose, linear_positions=lambda op: set(),
-                                           free_positions=all_operands, check=generic_check)
+    TRANSPOSE_RULES[_name] = TransposeRule(
+        generic_transpose, linear_positions=lambda op: set(), free_positions=all_operands, check=generic_check
+    )

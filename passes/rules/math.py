@@ -36,8 +36,9 @@ def one_plus_square(b, x):
 defjvp("math.sin", scaled(lambda b, x, out: b.unary("math.cos", x)))
 defjvp("math.cos", scaled(lambda b, x, out: b.neg(b.unary("math.sin", x))))
 defjvp("math.tan", scaled(lambda b, x, out: one_plus_square(b, out)))
-defjvp("math.tanh", scaled(lambda b, x, out: b.op1("arith.subf", b.like(x, 1.0),
-                                                     b.op1("arith.mulf", out, out))))
+defjvp(
+    "math.tanh", scaled(lambda b, x, out: b.op1("arith.subf", b.like(x, 1.0), b.op1("arith.mulf", out, out)))
+)
 defjvp("math.exp", scaled(lambda b, x, out: out))
 defjvp("math.exp2", scaled(lambda b, x, out: b.op1("arith.mulf", out, b.like(x, math.log(2.0)))))
 defjvp("math.expm1", scaled(lambda b, x, out: b.op1("arith.addf", out, b.like(x, 1.0))))
@@ -45,12 +46,20 @@ defjvp("math.log", lambda b, t, x, out: b.div(t, x))
 defjvp("math.log1p", lambda b, t, x, out: b.div(t, b.op1("arith.addf", x, b.like(x, 1.0))))
 defjvp("math.log2", lambda b, t, x, out: b.div(t, b.op1("arith.mulf", x, b.like(x, math.log(2.0)))))
 defjvp("math.sqrt", lambda b, t, x, out: b.div(t, b.op1("arith.mulf", out, b.like(x, 2.0))))
-defjvp("math.rsqrt", scaled(lambda b, x, out: b.op1(
-    "arith.divf", b.op1("arith.mulf", out, b.like(x, -0.5)), x)))
+defjvp(
+    "math.rsqrt", scaled(lambda b, x, out: b.op1("arith.divf", b.op1("arith.mulf", out, b.like(x, -0.5)), x))
+)
 defjvp("math.absf", scaled(lambda b, x, out: abs_slope(b, x)))
-defjvp("math.erf", scaled(lambda b, x, out: b.op1(
-    "arith.mulf", b.like(x, 2.0 / math.sqrt(math.pi)),
-    b.unary("math.exp", b.neg(b.op1("arith.mulf", x, x))))))
+defjvp(
+    "math.erf",
+    scaled(
+        lambda b, x, out: b.op1(
+            "arith.mulf",
+            b.like(x, 2.0 / math.sqrt(math.pi)),
+            b.unary("math.exp", b.neg(b.op1("arith.mulf", x, x))),
+        )
+    ),
+)
 defjvp("math.atan", lambda b, t, x, out: b.div(t, one_plus_square(b, x)))
 defjvp("math.sinh", scaled(lambda b, x, out: b.unary("math.cosh", x)))
 defjvp("math.cosh", scaled(lambda b, x, out: b.unary("math.sinh", x)))
@@ -61,9 +70,11 @@ def norm_squared(b, y, x):
 
 
 # atan2(y, x): d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2)
-defjvp("math.atan2",
-       lambda b, t, y, x, out: b.div(b.mul(t, x), norm_squared(b, y, x)),
-       lambda b, t, y, x, out: b.neg(b.div(b.mul(t, y), norm_squared(b, y, x))))
+defjvp(
+    "math.atan2",
+    lambda b, t, y, x, out: b.div(b.mul(t, x), norm_squared(b, y, x)),
+    lambda b, t, y, x, out: b.neg(b.div(b.mul(t, y), norm_squared(b, y, x))),
+)
 
 
 def powf_base_coefficient(b, x, y, out):
@@ -96,7 +107,18 @@ def fpowi_coefficient(b, x, n, out):
 
 defjvp("math.fpowi", scaled(fpowi_coefficient), None)
 
-defzero("math.floor", "math.ceil", "math.round", "math.roundeven", "math.trunc",
-        reason="rounding to an integer value: piecewise constant")
-defzero("math.isnan", "math.isinf", "math.isfinite", "math.isnormal",
-        reason="a classification: its i1 result is piecewise constant")
+defzero(
+    "math.floor",
+    "math.ceil",
+    "math.round",
+    "math.roundeven",
+    "math.trunc",
+    reason="rounding to an integer value: piecewise constant",
+)
+defzero(
+    "math.isnan",
+    "math.isinf",
+    "math.isfinite",
+    "math.isnormal",
+    reason="a classification: its i1 result is piecewise constant",
+)

@@ -27,21 +27,24 @@ def slice_operands(op, args) -> tuple[list, list, list]:
     first = 1 if op.name == "tensor.extract_slice" else 2
     n_off, n_size, n_stride = list(op.attributes["operandSegmentSizes"])[first:]
     dynamic = list(args[first:])
-    return (dynamic[:n_off], dynamic[n_off:n_off + n_size],
-            dynamic[n_off + n_size:n_off + n_size + n_stride])
+    return (
+        dynamic[:n_off],
+        dynamic[n_off : n_off + n_size],
+        dynamic[n_off + n_size : n_off + n_size + n_stride],
+    )
 
 
 def insert_slice(b, source, dest, op, dynamic) -> ir.Value:
     """`source` inserted into `dest` where the slice op `op` (with its dynamic
     operands `dynamic`) reads or writes."""
-    return tensor.InsertSliceOp(source, dest, *dynamic, *static_slice(op),
-                                loc=b.location, ip=b.ip).result
+    return tensor.InsertSliceOp(source, dest, *dynamic, *static_slice(op), loc=b.location, ip=b.ip).result
 
 
 def extract_slice(b, source, result_type, op, dynamic) -> ir.Value:
     """The slice of `source` the slice op `op` (dynamic operands `dynamic`) addresses."""
-    return tensor.ExtractSliceOp(result_type, source, *dynamic, *static_slice(op),
-                                 loc=b.location, ip=b.ip).result
+    return tensor.ExtractSliceOp(
+        result_type, source, *dynamic, *static_slice(op), loc=b.location, ip=b.ip
+    ).result
 
 
 def static_slice(op) -> list:
@@ -51,8 +54,18 @@ def static_slice(op) -> list:
 
 def sub_tensor(b, source, result_type, offsets) -> ir.Value:
     """The slice of `source` of type `result_type` at static `offsets`, unit strides."""
-    return tensor.ExtractSliceOp(result_type, source, [], [], [], offsets, shape_of(result_type),
-                                 [1] * len(offsets), loc=b.location, ip=b.ip).result
+    return tensor.ExtractSliceOp(
+        result_type,
+        source,
+        [],
+        [],
+        [],
+        offsets,
+        shape_of(result_type),
+        [1] * len(offsets),
+        loc=b.location,
+        ip=b.ip,
+    ).result
 
 
 def extract_slice_transpose(b, op, cts, args):
@@ -104,26 +117,44 @@ def from_elements_transpose(b, op, cts, args):
 
 
 deflinear("tensor.from_elements", from_elements_transpose)
-deflinear("tensor.splat", lambda b, op, cts, args: [sum_to_scalar(b, cts[0])] + [None] * (len(args) - 1),
-          first_operand)
+deflinear(
+    "tensor.splat",
+    lambda b, op, cts, args: [sum_to_scalar(b, cts[0])] + [None] * (len(args) - 1),
+    first_operand,
+)
 
 
 # collapse_shape and expand_shape transpose to each other with the same grouping.
 def collapse_shape_transpose(b, op, cts, args):
     source_type = args[0].type
-    return [tensor.ExpandShapeOp(source_type, cts[0], op.attributes["reassociation"], [],
-                                 shape_of(source_type), loc=b.location, ip=b.ip).result]
+    return [
+        tensor.ExpandShapeOp(
+            source_type,
+            cts[0],
+            op.attributes["reassociation"],
+            [],
+            shape_of(source_type),
+            loc=b.location,
+            ip=b.ip,
+        ).result
+    ]
 
 
 def expand_shape_transpose(b, op, cts, args):
-    return [tensor.CollapseShapeOp(args[0].type, cts[0], op.attributes["reassociation"],
-                                   loc=b.location, ip=b.ip).result]
+    return [
+        tensor.CollapseShapeOp(
+            args[0].type, cts[0], op.attributes["reassociation"], loc=b.location, ip=b.ip
+        ).result
+    ]
 
 
 deflinear("tensor.collapse_shape", collapse_shape_transpose, first_operand)
 deflinear("tensor.expand_shape", expand_shape_transpose, first_operand)
-deflinear("tensor.cast", lambda b, op, cts, args: [
-    tensor.cast(args[0].type, cts[0], loc=b.location, ip=b.ip)], first_operand)
+deflinear(
+    "tensor.cast",
+    lambda b, op, cts, args: [tensor.cast(args[0].type, cts[0], loc=b.location, ip=b.ip)],
+    first_operand,
+)
 
 
 def concat_transpose(b, op, cts, args):
@@ -171,5 +202,4 @@ def pad_check(op, linear_flags):
 JVP_RULES["tensor.pad"] = pad_jvp
 TRANSPOSE_RULES["tensor.pad"] = TransposeRule(pad_transpose, first_operand, check=pad_check)
 
-defzero("tensor.dim", "tensor.rank", reason="a shape query: its index result does not depend on "
-                                            "the values")
+defzero("tensor.dim", "tensor.rank", reason="a shape query: its index result does not depend on the values")

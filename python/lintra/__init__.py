@@ -13,18 +13,39 @@ that the passes (`lintra.passes`) expand:
 """
 
 from . import backends, nn, numpy
-from .jacobians import hessian, jacfwd, jacrev
-from .compile_cache import cache_info, clear_cache, set_cache_size
-from .jit import jit
-from .settings import config
 from . import pytree as tree_util
+from .compile_cache import cache_info, clear_cache, set_cache_size
+from .jacobians import hessian, jacfwd, jacrev
+from .jit import jit
 from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
+from .settings import config
 from .tracing import TracerLeakError
 from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, value_and_grad, vjp
 
 __all__ = [
-    "jit", "grad", "value_and_grad", "jvp", "vjp", "linearize", "linear_transpose", "jacfwd",
-    "jacrev", "hessian", "eval_shape", "numpy", "nn", "cache_info", "clear_cache", "set_cache_size",
-    "tree_flatten", "tree_unflatten", "tree_map", "tree_leaves", "tree_util", "register_pytree_node",
-    "TracerLeakError", "config", "backends",
+    "jit",
+    "grad",
+    "value_and_grad",
+    "jvp",
+    "vjp",
+    "linearize",
+    "linear_transpose",
+    "jacfwd",
+    "jacrev",
+    "hessian",
+    "eval_shape",
+    "numpy",
+    "nn",
+    "cache_info",
+    "clear_cache",
+    "set_cache_size",
+    "tree_flatten",
+    "tree_unflatten",
+    "tree_map",
+    "tree_leaves",
+    "tree_util",
+    "register_pytree_node",
+    "TracerLeakError",
+    "config",
+    "backends",
 ]

@@ -38,6 +38,7 @@ DEFAULT_MAXSIZE = 256
 @dataclass(frozen=True)
 class Anchor:
     """A live object (a user function) standing in a cache key by identity."""
+
     ident: int
 
 
@@ -57,7 +58,7 @@ class CompileCache:
         """The key part for `obj`, dropping its entries when `obj` is collected."""
         ident = id(obj)
         if ident not in self._keys_by_anchor:
-            weakref.finalize(obj, self._drop_anchor, ident).atexit = False   # nothing to free at exit
+            weakref.finalize(obj, self._drop_anchor, ident).atexit = False  # nothing to free at exit
             self._keys_by_anchor[ident] = set()
         return Anchor(ident)
 
@@ -75,8 +76,7 @@ class CompileCache:
         return value, False
 
     def set_maxsize(self, maxsize: int | None) -> None:
-        if maxsize is not None and (isinstance(maxsize, bool) or not isinstance(maxsize, int)
-                                    or maxsize < 0):
+        if maxsize is not None and (isinstance(maxsize, bool) or not isinstance(maxsize, int) or maxsize < 0):
             raise ValueError(f"the compile cache size must be a non-negative int or None, got {maxsize!r}")
         self.maxsize = maxsize
         self._evict()
@@ -123,7 +123,7 @@ def function_key(fun):
         return ("method", function_key(fun.__func__), function_key(fun.__self__))
     try:
         return CACHE.anchor(fun)
-    except TypeError:   # no weak references to it
+    except TypeError:  # no weak references to it
         return fun
 
 

@@ -33,7 +33,7 @@ DEFAULT_FLOAT, DEFAULT_INT = FLOAT64, INT64
 SUPPORTED = (FLOAT32, FLOAT64, INT32, INT64, BOOL)
 # MLIR element type -> numpy dtype of a value of that type (index is int64).
 ELEMENT_DTYPES = {"f32": FLOAT32, "f64": FLOAT64, "i1": BOOL, "i32": INT32, "i64": INT64, "index": INT64}
-BOOL_STORAGE = "i8"   # the element type of bool in memory (tensors, memrefs)
+BOOL_STORAGE = "i8"  # the element type of bool in memory (tensors, memrefs)
 # The element types of lintra arrays (tensors): bool in its storage type.
 _ARRAY_ELEMENT = {FLOAT32: "f32", FLOAT64: "f64", INT32: "i32", INT64: "i64", BOOL: BOOL_STORAGE}
 _FROM_ARRAY_ELEMENT = {text: dtype for dtype, text in _ARRAY_ELEMENT.items()}
@@ -48,8 +48,9 @@ def canonical_dtype(dtype, what: str = "array") -> np.dtype:
     except TypeError:
         raise TypeError(f"{what}: {dtype!r} is not a dtype") from None
     if dtype not in SUPPORTED:
-        raise TypeError(f"{what} has unsupported dtype {dtype}; lintra supports "
-                        f"{', '.join(str(d) for d in SUPPORTED)}")
+        raise TypeError(
+            f"{what} has unsupported dtype {dtype}; lintra supports {', '.join(str(d) for d in SUPPORTED)}"
+        )
     return dtype
 
 

@@ -39,6 +39,7 @@ class EagerCall:
 
 def array_function(*array_params):
     """Decorator: compile and run the function when it is called outside a trace."""
+
     def decorate(fun):
         signature = inspect.signature(fun)
 
@@ -52,8 +53,11 @@ def array_function(*array_params):
             try:
                 hash(tuple(static.items()))
             except TypeError:
-                raise TypeError(f"{fun.__name__}: non-array arguments must be hashable, got "
-                                f"{static}") from None
+                raise TypeError(
+                    f"{fun.__name__}: non-array arguments must be hashable, got {static}"
+                ) from None
             return jit(EagerCall(fun, static))(arrays)
+
         return wrapper
+
     return decorate

@@ -27,8 +27,10 @@ def _math_unary(name: str, op_class):
         x = operand(x, name)
         dtype, weak = dtypes.to_inexact(x.dtype, x.weak)
         return prim.elementwise(op_class, prim.convert(x, dtype, weak), weak=weak)
-    return _define(name, implementation,
-                   doc=f"Elementwise {op_class.OPERATION_NAME} (integers promote to float).")
+
+    return _define(
+        name, implementation, doc=f"Elementwise {op_class.OPERATION_NAME} (integers promote to float)."
+    )
 
 
 sin = _math_unary("sin", math.SinOp)
@@ -51,12 +53,14 @@ def _rounding(name: str, op_class):
     def implementation(x):
         x = operand(x, name)
         return prim.elementwise(op_class, x, weak=x.weak) if dtypes.is_floating(x.dtype) else x
-    return _define(name, implementation,
-                   doc=f"Elementwise {op_class.OPERATION_NAME}; integers are returned as is.")
+
+    return _define(
+        name, implementation, doc=f"Elementwise {op_class.OPERATION_NAME}; integers are returned as is."
+    )
 
 
 floor, ceil = _rounding("floor", math.FloorOp), _rounding("ceil", math.CeilOp)
-round = _rounding("round", math.RoundEvenOp)   # half to even, like jnp.round
+round = _rounding("round", math.RoundEvenOp)  # half to even, like jnp.round
 
 
 def _binary(name: str, float_op, int_op, bool_op, inexact: bool = False):
@@ -66,8 +70,10 @@ def _binary(name: str, float_op, int_op, bool_op, inexact: bool = False):
         if op is None:
             raise TypeError(f"{name} does not accept dtype {a.dtype}")
         return prim.elementwise(op, a, b, weak=a.weak)
-    return _define(name, implementation, ("x1", "x2"),
-                   f"Elementwise {name} with broadcasting and dtype promotion.")
+
+    return _define(
+        name, implementation, ("x1", "x2"), f"Elementwise {name} with broadcasting and dtype promotion."
+    )
 
 
 add = _binary("add", arith.AddFOp, arith.AddIOp, arith.OrIOp)
@@ -86,6 +92,7 @@ def _comparison(name: str, kind: str):
     def implementation(x1, x2):
         a, b = promote_operands(name, x1, x2)
         return prim.compare(kind, a, b)
+
     return _define(name, implementation, ("x1", "x2"), f"Elementwise x1 {kind} x2, as a bool array.")
 
 
@@ -188,8 +195,7 @@ def reciprocal(x):
 def where(condition, x=None, y=None):
     """x where `condition` is true, else y (broadcast together; x and y promoted)."""
     if x is None or y is None:
-        raise NotImplementedError("where(condition) without x and y has a data-dependent shape; "
-                                  "pass x and y")
+        raise NotImplementedError("where(condition) without x and y has a data-dependent shape; pass x and y")
     shape = broadcast_shapes("where", operand_shape(condition), operand_shape(x), operand_shape(y))
     condition = prim.broadcast_to(prim.convert(operand(condition, "where"), dtypes.BOOL), shape)
     dtype, weak = promoted_type("where", x, y)
@@ -217,13 +223,17 @@ def isnan(x):
 @array_function("x")
 def isinf(x):
     x = operand(x, "isinf")
-    return equal(abs(x), float("inf")) if dtypes.is_floating(x.dtype) else prim.full(x.shape, False, dtypes.BOOL)
+    return (
+        equal(abs(x), float("inf")) if dtypes.is_floating(x.dtype) else prim.full(x.shape, False, dtypes.BOOL)
+    )
 
 
 @array_function("x")
 def isfinite(x):
     x = operand(x, "isfinite")
-    return less(abs(x), float("inf")) if dtypes.is_floating(x.dtype) else prim.full(x.shape, True, dtypes.BOOL)
+    return (
+        less(abs(x), float("inf")) if dtypes.is_floating(x.dtype) else prim.full(x.shape, True, dtypes.BOOL)
+    )
 
 
 @array_function("x1", "x2")

@@ -16,8 +16,15 @@ import numpy as np
 
 from . import numpy as lnp
 from .pytree import tree_unflatten
-from .transform_core import (Transformation, check_float_args, emit_jvp, emit_vjp, normalize_argnums,
-                             trace_body, zeros_for)
+from .transform_core import (
+    Transformation,
+    check_float_args,
+    emit_jvp,
+    emit_vjp,
+    normalize_argnums,
+    trace_body,
+    zeros_for,
+)
 
 
 def _one_hot(aval, index: int) -> np.ndarray:
@@ -45,10 +52,12 @@ class JacobianTransformation(Transformation):
         per_output = []
         for k, out_aval in enumerate(out_avals):
             per_arg = tuple(
-                tree_unflatten(body.arg_trees[argnum], [
-                    lnp.reshape(blocks[(k, j)], out_aval.shape + in_avals[j].shape)
-                    for j in slices[argnum]])
-                for argnum in argnums)
+                tree_unflatten(
+                    body.arg_trees[argnum],
+                    [lnp.reshape(blocks[(k, j)], out_aval.shape + in_avals[j].shape) for j in slices[argnum]],
+                )
+                for argnum in argnums
+            )
             per_output.append(per_arg[0] if isinstance(self.params["argnums"], int) else per_arg)
         return tree_unflatten(body.traced.out_tree, per_output)
 
@@ -56,8 +65,7 @@ class JacobianTransformation(Transformation):
     def _forward(body, selected) -> dict:
         """{(output k, input j): columns stacked on the last axis}, one jvp per column."""
         float_inputs = set(body.float_inputs())
-        zeros = [zeros_for(body.inputs[i].aval) if i in float_inputs else None
-                 for i in range(body.n_leaves)]
+        zeros = [zeros_for(body.inputs[i].aval) if i in float_inputs else None for i in range(body.n_leaves)]
         blocks = {}
         for j in selected:
             aval = body.inputs[j].aval
@@ -76,8 +84,10 @@ class JacobianTransformation(Transformation):
         out_avals = body.traced.out_avals
         float_outputs = body.float_outputs()
         if len(float_outputs) != len(out_avals):
-            raise TypeError("jacrev requires float32 or float64 outputs, got "
-                            f"{', '.join(str(a.dtype) for a in out_avals)}")
+            raise TypeError(
+                "jacrev requires float32 or float64 outputs, got "
+                f"{', '.join(str(a.dtype) for a in out_avals)}"
+            )
         blocks = {}
         for k, aval in enumerate(out_avals):
             rows = []
@@ -107,4 +117,3 @@ def hessian(fun, argnums=0, backend=None):
     transformation = jacfwd(jacrev(fun, argnums), argnums, backend)
     transformation.__name__ = f"hessian_{getattr(fun, '__name__', 'fn')}"
     return transformation
-

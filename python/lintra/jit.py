@@ -39,9 +39,9 @@ import numpy as np
 from mlir import ir
 from mlir.passmanager import PassManager
 
+from lintra import backends
 from lintra.passes import PASSES
 from lintra.passes.diagnostics import LintraError, format_location
-from lintra import backends
 
 from . import dtypes
 from . import primitives as prim
@@ -66,11 +66,15 @@ def abstractify(leaf, where: str) -> Aval:
         return leaf.aval
     if isinstance(leaf, np.ndarray):
         return Aval(leaf.shape, dtypes.canonical_dtype(leaf.dtype, where))
-    if isinstance(leaf, (bool, int, float, np.generic)) and not isinstance(leaf, (complex, np.complexfloating)):
+    if isinstance(leaf, (bool, int, float, np.generic)) and not isinstance(
+        leaf, (complex, np.complexfloating)
+    ):
         dtype, weak = dtypes.scalar_type(leaf)
         return Aval((), dtype, weak)
-    raise TypeError(f"{where} of type {type(leaf).__name__} is not a valid lintra argument: expected "
-                    "numpy arrays, numpy or Python scalars, or tuples/lists/dicts of them")
+    raise TypeError(
+        f"{where} of type {type(leaf).__name__} is not a valid lintra argument: expected "
+        "numpy arrays, numpy or Python scalars, or tuples/lists/dicts of them"
+    )
 
 
 def flatten_arguments(args, what: str):
@@ -84,6 +88,7 @@ def flatten_arguments(args, what: str):
 class TracedFunction:
     """A Python function traced into `@name`: its arguments are the flattened
     inputs then `captured` (outer tracers); it returns the flattened outputs."""
+
     name: str
     in_avals: list
     out_tree: TreeDef
@@ -95,8 +100,15 @@ class TracedFunction:
         self.op.operation.erase()
 
 
-def trace_function(fun, in_avals: list[Aval], in_tree: TreeDef, name: str, *, public: bool = False,
-                   linear: frozenset = frozenset()) -> TracedFunction:
+def trace_function(
+    fun,
+    in_avals: list[Aval],
+    in_tree: TreeDef,
+    name: str,
+    *,
+    public: bool = False,
+    linear: frozenset = frozenset(),
+) -> TracedFunction:
     """Trace `fun(*unflatten(in_tree, args))` into a new function of the current trace.
 
     Arguments whose index is in `linear` are marked `{lintra.linear}`. Outputs
@@ -111,11 +123,20 @@ def trace_function(fun, in_avals: list[Aval], in_tree: TreeDef, name: str, *, pu
         results = [operand(leaf, "asarray") for leaf in leaves]
         scope.finish(results)
     if linear:
-        scope.op.arg_attrs = ir.ArrayAttr.get([
-            ir.DictAttr.get({"lintra.linear": ir.UnitAttr.get()} if i in linear else {})
-            for i in range(len(scope.block.arguments))])
-    return TracedFunction(scope.name, list(in_avals), out_tree,
-                          [Aval(r.shape, r.dtype, r.weak) for r in results], scope.captured, scope.op)
+        scope.op.arg_attrs = ir.ArrayAttr.get(
+            [
+                ir.DictAttr.get({"lintra.linear": ir.UnitAttr.get()} if i in linear else {})
+                for i in range(len(scope.block.arguments))
+            ]
+        )
+    return TracedFunction(
+        scope.name,
+        list(in_avals),
+        out_tree,
+        [Aval(r.shape, r.dtype, r.weak) for r in results],
+        scope.captured,
+        scope.op,
+    )
 
 
 def boundary_aval(aval: Aval) -> Aval:
@@ -146,13 +167,17 @@ class Staged:
 
         def entry(*args):
             leaves, treedef = tree_flatten(args)
-            leaves = [prim.convert(leaf, dtypes.BOOL) if dtypes.is_bool(aval.dtype) else leaf
-                      for leaf, aval in zip(leaves, avals, strict=True)]
+            leaves = [
+                prim.convert(leaf, dtypes.BOOL) if dtypes.is_bool(aval.dtype) else leaf
+                for leaf, aval in zip(leaves, avals, strict=True)
+            ]
             out_leaves, out["tree"] = tree_flatten(fun(*tree_unflatten(treedef, leaves)))
             out_leaves = [operand(leaf, "asarray") for leaf in out_leaves]
             out["avals"] = [leaf.aval for leaf in out_leaves]
-            return [prim.convert(leaf, dtypes.INT32) if dtypes.is_bool(leaf.dtype) else leaf
-                    for leaf in out_leaves]
+            return [
+                prim.convert(leaf, dtypes.INT32) if dtypes.is_bool(leaf.dtype) else leaf
+                for leaf in out_leaves
+            ]
 
         with new_trace() as trace:
             traced = trace_function(entry, [boundary_aval(a) for a in avals], in_tree, name, public=True)
@@ -232,8 +257,9 @@ class Jitted:
         self.fun = fun
         self.backend = backend if backend is None else backends.resolve(backend)
         self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-        self.static_argnames = (static_argnames,) if isinstance(static_argnames, str) \
-            else tuple(static_argnames)
+        self.static_argnames = (
+            (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+        )
         self.__name__ = function_name(fun)
         self.__doc__ = getattr(fun, "__doc__", None)
         self._lintra_key = ("jit", function_key(fun), self.static_argnums, self.static_argnames)
@@ -266,8 +292,10 @@ class Jitted:
     def _prepare(self, args, kwargs):
         static_positional = {i: args[i] for i in self.static_argnums if i < len(args)}
         static_keywords = {k: v for k, v in kwargs.items() if k in self.static_argnames}
-        dynamic = (tuple(a for i, a in enumerate(args) if i not in static_positional),
-                   {k: v for k, v in kwargs.items() if k not in static_keywords})
+        dynamic = (
+            tuple(a for i, a in enumerate(args) if i not in static_positional),
+            {k: v for k, v in kwargs.items() if k not in static_keywords},
+        )
         static = (tuple(sorted(static_positional.items())), tuple(sorted(static_keywords.items())))
         try:
             hash(static)
@@ -291,6 +319,7 @@ def jit(fun=None, *, static_argnums=(), static_argnames=(), backend=None):
 
     `backend` names one of `lintra.backends.names()`; None follows `lintra.config.backend`."""
     if fun is None:
-        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
-                                 backend=backend)
+        return functools.partial(
+            jit, static_argnums=static_argnums, static_argnames=static_argnames, backend=backend
+        )
     return Jitted(fun, static_argnums, static_argnames, backend)

@@ -21,28 +21,164 @@ import numpy as np
 from . import dtypes
 from . import primitives as prim
 from .eager import array_function
-from .elementwise import (abs, add, arctan, arctan2, bitwise_and, bitwise_or, bitwise_xor, ceil, clip,
-                          cos, cosh, divide, equal, exp, exp2, expm1, floor, floor_divide, greater,
-                          greater_equal, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, log2, logaddexp, maximum, minimum,
-                          multiply, negative, not_equal, positive, power, reciprocal, round, sign, sin,
-                          sinh, sqrt, square, subtract, tan, tanh, true_divide, where)
+from .elementwise import (
+    abs,
+    add,
+    arctan,
+    arctan2,
+    bitwise_and,
+    bitwise_or,
+    bitwise_xor,
+    ceil,
+    clip,
+    cos,
+    cosh,
+    divide,
+    equal,
+    exp,
+    exp2,
+    expm1,
+    floor,
+    floor_divide,
+    greater,
+    greater_equal,
+    invert,
+    isfinite,
+    isinf,
+    isnan,
+    less,
+    less_equal,
+    log,
+    log1p,
+    log2,
+    logaddexp,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    not_equal,
+    positive,
+    power,
+    reciprocal,
+    round,
+    sign,
+    sin,
+    sinh,
+    sqrt,
+    square,
+    subtract,
+    tan,
+    tanh,
+    true_divide,
+    where,
+)
 from .numpy_core import normalize_axes, operand, operand_shape, operand_type
 from .products import dot, matmul, outer
-from .shape_ops import (_shape_tuple, broadcast_to, concatenate, expand_dims, getitem, ravel, reshape,
-                        squeeze, stack, transpose)
+from .shape_ops import (
+    _shape_tuple,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    getitem,
+    ravel,
+    reshape,
+    squeeze,
+    stack,
+    transpose,
+)
 from .tracing import Tracer, current_trace
 
 __all__ = [
-    "abs", "add", "arange", "arctan", "arctan2", "array", "asarray", "astype", "bitwise_and",
-    "bitwise_or", "bitwise_xor", "broadcast_to", "ceil", "clip", "concatenate", "cos", "cosh",
-    "divide", "dot", "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "floor", "floor_divide",
-    "full", "full_like", "greater", "greater_equal", "invert", "isfinite", "isinf", "isnan", "less",
-    "less_equal", "linspace", "log", "log1p", "log2", "logaddexp", "matmul", "max", "maximum",
-    "mean", "min", "minimum", "multiply", "negative", "not_equal", "ones", "ones_like", "outer",
-    "positive", "power", "prod", "ravel", "reciprocal", "reshape", "round", "sign", "sin", "sinh",
-    "sqrt", "square", "squeeze", "stack", "subtract", "sum", "tan", "tanh", "transpose",
-    "true_divide", "var", "where", "zeros", "zeros_like", "ndim", "shape", "float32", "float64",
-    "int32", "int64", "bool_", "pi", "e", "inf", "nan", "newaxis",
+    "abs",
+    "add",
+    "arange",
+    "arctan",
+    "arctan2",
+    "array",
+    "asarray",
+    "astype",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "broadcast_to",
+    "ceil",
+    "clip",
+    "concatenate",
+    "cos",
+    "cosh",
+    "divide",
+    "dot",
+    "equal",
+    "exp",
+    "exp2",
+    "expand_dims",
+    "expm1",
+    "eye",
+    "floor",
+    "floor_divide",
+    "full",
+    "full_like",
+    "greater",
+    "greater_equal",
+    "invert",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "less",
+    "less_equal",
+    "linspace",
+    "log",
+    "log1p",
+    "log2",
+    "logaddexp",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "multiply",
+    "negative",
+    "not_equal",
+    "ones",
+    "ones_like",
+    "outer",
+    "positive",
+    "power",
+    "prod",
+    "ravel",
+    "reciprocal",
+    "reshape",
+    "round",
+    "sign",
+    "sin",
+    "sinh",
+    "sqrt",
+    "square",
+    "squeeze",
+    "stack",
+    "subtract",
+    "sum",
+    "tan",
+    "tanh",
+    "transpose",
+    "true_divide",
+    "var",
+    "where",
+    "zeros",
+    "zeros_like",
+    "ndim",
+    "shape",
+    "float32",
+    "float64",
+    "int32",
+    "int64",
+    "bool_",
+    "pi",
+    "e",
+    "inf",
+    "nan",
+    "newaxis",
 ]
 
 float32, float64, int32, int64, bool_ = np.float32, np.float64, np.int32, np.int64, np.bool_
@@ -50,6 +186,7 @@ pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, None
 
 
 # -- arrays and creation ---------------------------------------------------------
+
 
 def asarray(a, dtype=None):
     """`a` (an array, scalar, or nested list) as an array: a Tracer inside a trace,
@@ -103,7 +240,7 @@ def full(shape, fill_value, dtype=None):
     if dtype is not None:
         fill_dtype, weak = dtypes.canonical_dtype(dtype, "full"), False
     elif np.ndim(fill_value) == 0:
-        fill_dtype, weak = dtypes.scalar_type(fill_value)   # a Python scalar is weakly typed
+        fill_dtype, weak = dtypes.scalar_type(fill_value)  # a Python scalar is weakly typed
     else:
         fill_dtype, weak = dtypes.canonical_dtype(np.asarray(fill_value).dtype, "full"), False
     return _creation(np.full(shape, fill_value, dtype=fill_dtype), weak)
@@ -124,8 +261,11 @@ def ones_like(a, dtype=None, shape=None):
 
 def arange(start, stop=None, step=None, dtype=None):
     values = [_static(v, "arange") for v in (start, stop, step) if v is not None]
-    default = dtypes.DEFAULT_INT if builtins.all(isinstance(v, (int, np.integer)) for v in values) \
+    default = (
+        dtypes.DEFAULT_INT
+        if builtins.all(isinstance(v, (int, np.integer)) for v in values)
         else dtypes.DEFAULT_FLOAT
+    )
     dtype = dtypes.canonical_dtype(dtype or default, "arange")
     return _creation(np.arange(*values, dtype=dtype))
 
@@ -148,6 +288,7 @@ def ndim(a) -> int:
 
 
 # -- reductions -----------------------------------------------------------------
+
 
 def _reduce(name: str, kind: str, a, axis, keepdims: bool, dtype=None):
     a = operand(a, name)
@@ -206,6 +347,7 @@ def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
 
 # -- methods of Tracer that take varargs ------------------------------------------------
 
+
 def reshape_method(a, *shape, order="C"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
@@ -221,6 +363,7 @@ def transpose_method(a, *axes):
 def _reflected(function):
     def method(self, other):
         return function(other, self)
+
     method.__name__ = f"r{function.__name__}"
     return method
 
@@ -228,26 +371,57 @@ def _reflected(function):
 def register_tracer_methods() -> None:
     """Give `Tracer` the operators and methods of `jax.Array`, implemented by the
     functions of this module (as `jax.numpy` does with `register_jax_array_methods`)."""
-    binary = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide,
-              "floordiv": floor_divide, "pow": power, "matmul": matmul,
-              "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor}
+    binary = {
+        "add": add,
+        "sub": subtract,
+        "mul": multiply,
+        "truediv": divide,
+        "floordiv": floor_divide,
+        "pow": power,
+        "matmul": matmul,
+        "and": bitwise_and,
+        "or": bitwise_or,
+        "xor": bitwise_xor,
+    }
     for dunder, function in binary.items():
         setattr(Tracer, f"__{dunder}__", function)
         setattr(Tracer, f"__r{dunder}__", _reflected(function))
     unary_and_comparisons = {
-        "lt": less, "le": less_equal, "gt": greater, "ge": greater_equal, "eq": equal,
-        "ne": not_equal, "neg": negative, "pos": positive, "abs": abs, "invert": invert,
-        "getitem": getitem}
+        "lt": less,
+        "le": less_equal,
+        "gt": greater,
+        "ge": greater_equal,
+        "eq": equal,
+        "ne": not_equal,
+        "neg": negative,
+        "pos": positive,
+        "abs": abs,
+        "invert": invert,
+        "getitem": getitem,
+    }
     for dunder, function in unary_and_comparisons.items():
         setattr(Tracer, f"__{dunder}__", function)
-    methods = {"sum": sum, "mean": mean, "var": var, "max": max, "min": min, "prod": prod,
-               "squeeze": squeeze, "ravel": ravel, "flatten": ravel, "dot": dot, "astype": astype,
-               "clip": clip, "reshape": reshape_method, "transpose": transpose_method}
+    methods = {
+        "sum": sum,
+        "mean": mean,
+        "var": var,
+        "max": max,
+        "min": min,
+        "prod": prod,
+        "squeeze": squeeze,
+        "ravel": ravel,
+        "flatten": ravel,
+        "dot": dot,
+        "astype": astype,
+        "clip": clip,
+        "reshape": reshape_method,
+        "transpose": transpose_method,
+    }
     for name, function in methods.items():
         setattr(Tracer, name, function)
     Tracer.T = property(transpose)
-    Tracer.__hash__ = object.__hash__   # defining __eq__ does not make tracers unhashable
+    Tracer.__hash__ = object.__hash__  # defining __eq__ does not make tracers unhashable
 
 
 register_tracer_methods()
-_ = (concatenate, expand_dims, stack, outer)   # re-exported
+_ = (concatenate, expand_dims, stack, outer)  # re-exported

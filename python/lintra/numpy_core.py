@@ -61,8 +61,9 @@ def broadcast_shapes(name: str, *shapes) -> tuple:
         sizes = {s[len(s) - rank + position] for s in shapes if len(s) - rank + position >= 0}
         sizes.discard(1)
         if len(sizes) > 1:
-            raise TypeError(f"{name} got incompatible shapes for broadcasting: "
-                            f"{', '.join(str(tuple(s)) for s in shapes)}")
+            raise TypeError(
+                f"{name} got incompatible shapes for broadcasting: {', '.join(str(tuple(s)) for s in shapes)}"
+            )
         result.append(sizes.pop() if sizes else 1)
     return tuple(result)
 
@@ -72,8 +73,9 @@ def promoted_type(name: str, *xs, inexact: bool = False) -> tuple[np.dtype, bool
     return dtypes.to_inexact(dtype, weak) if inexact else (dtype, weak)
 
 
-def promote_operands(name: str, *xs, inexact: bool = False, dtype=None, weak=None,
-                     shape=None) -> list[Tracer]:
+def promote_operands(
+    name: str, *xs, inexact: bool = False, dtype=None, weak=None, shape=None
+) -> list[Tracer]:
     """Operands converted to their common (or the given) dtype, broadcast to their
     common shape (or to `shape`, which the caller checked)."""
     if dtype is None:
@@ -105,4 +107,3 @@ def normalize_axes(axis, ndim: int, name: str) -> tuple:
     if len(set(axes)) != len(axes):
         raise ValueError(f"{name}: repeated axis in {axis}")
     return tuple(sorted(axes))
-

@@ -21,10 +21,22 @@ from . import dtypes
 from .tracing import Tracer, build, wrap
 
 # Ordered float predicates (false on NaN), except "ne" (unordered: true on NaN), as in NumPy.
-CMPF = {"eq": arith.CmpFPredicate.OEQ, "gt": arith.CmpFPredicate.OGT, "ge": arith.CmpFPredicate.OGE,
-        "lt": arith.CmpFPredicate.OLT, "le": arith.CmpFPredicate.OLE, "ne": arith.CmpFPredicate.UNE}
-CMPI = {"eq": arith.CmpIPredicate.eq, "ne": arith.CmpIPredicate.ne, "lt": arith.CmpIPredicate.slt,
-        "le": arith.CmpIPredicate.sle, "gt": arith.CmpIPredicate.sgt, "ge": arith.CmpIPredicate.sge}
+CMPF = {
+    "eq": arith.CmpFPredicate.OEQ,
+    "gt": arith.CmpFPredicate.OGT,
+    "ge": arith.CmpFPredicate.OGE,
+    "lt": arith.CmpFPredicate.OLT,
+    "le": arith.CmpFPredicate.OLE,
+    "ne": arith.CmpFPredicate.UNE,
+}
+CMPI = {
+    "eq": arith.CmpIPredicate.eq,
+    "ne": arith.CmpIPredicate.ne,
+    "lt": arith.CmpIPredicate.slt,
+    "le": arith.CmpIPredicate.sle,
+    "gt": arith.CmpIPredicate.sgt,
+    "ge": arith.CmpIPredicate.sge,
+}
 
 
 def tensor_type(shape, dtype) -> ir.RankedTensorType:
@@ -44,8 +56,11 @@ def constant(array, dtype=None, weak: bool = False) -> Tracer:
     element = dtypes.element_type(dtype)
     flat = storage.reshape(-1)
     if flat.size and np.array_equal(flat, np.full_like(flat, flat[0]), equal_nan=dtypes.is_floating(dtype)):
-        scalar = (ir.FloatAttr.get(element, float(flat[0])) if dtypes.is_floating(dtype)
-                  else ir.IntegerAttr.get(element, int(flat[0])))
+        scalar = (
+            ir.FloatAttr.get(element, float(flat[0]))
+            if dtypes.is_floating(dtype)
+            else ir.IntegerAttr.get(element, int(flat[0]))
+        )
         attr = ir.DenseElementsAttr.get_splat(type_, scalar)
     else:
         attr = ir.DenseElementsAttr.get(np.ascontiguousarray(storage), type=element)
@@ -123,8 +138,7 @@ def _scalar_op(op_class, operands, block_ip) -> ir.Value:
 
 def _with_body(op: ir.Operation, element_types, body) -> ir.Operation:
     """Give `op` its single-block region; `body(block_args, ip)` returns the yielded values."""
-    block = ir.Block.create_at_start(op.regions[0], list(element_types),
-                                     [op.location] * len(element_types))
+    block = ir.Block.create_at_start(op.regions[0], list(element_types), [op.location] * len(element_types))
     ip = ir.InsertionPoint(block)
     linalg.YieldOp(body(list(block.arguments), ip), loc=op.location, ip=ip)
     return op
@@ -135,6 +149,7 @@ def _empty(shape, dtype) -> ir.Value:
 
 
 # -- data movement ------------------------------------------------------------
+
 
 def reshape(x: Tracer, shape) -> Tracer:
     """`x` with a new static shape of the same size (collapse to 1-D, then expand;
@@ -151,19 +166,25 @@ def reshape(x: Tracer, shape) -> Tracer:
 
 
 def _collapse(x: Tracer, groups, shape) -> Tracer:
-    return wrap(build(tensor.CollapseShapeOp, tensor_type(shape, x.dtype), x, _reassociation(groups)).result,
-                x.weak)
+    return wrap(
+        build(tensor.CollapseShapeOp, tensor_type(shape, x.dtype), x, _reassociation(groups)).result, x.weak
+    )
 
 
 def _expand(x: Tracer, groups, shape) -> Tracer:
-    return wrap(build(tensor.ExpandShapeOp, tensor_type(shape, x.dtype), x, _reassociation(groups), [],
-                      i64_array(shape)).result, x.weak)
+    return wrap(
+        build(
+            tensor.ExpandShapeOp, tensor_type(shape, x.dtype), x, _reassociation(groups), [], i64_array(shape)
+        ).result,
+        x.weak,
+    )
 
 
 def _reassociation(groups) -> ir.Attribute:
     i64 = ir.IntegerType.get_signless(64)
-    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in group])
-                             for group in groups])
+    return ir.ArrayAttr.get(
+        [ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in group]) for group in groups]
+    )
 
 
 def broadcast_to(x: Tracer, shape) -> Tracer:
@@ -176,8 +197,9 @@ def broadcast_to(x: Tracer, shape) -> Tracer:
     squeezed = reshape(x, [x.shape[i] for i in kept])
     target_dims = {lead + i for i in kept}
     added = [d for d in range(len(shape)) if d not in target_dims]
-    op = build(linalg.BroadcastOp, [tensor_type(shape, x.dtype)], squeezed, _empty(shape, x.dtype),
-               i64_array(added))
+    op = build(
+        linalg.BroadcastOp, [tensor_type(shape, x.dtype)], squeezed, _empty(shape, x.dtype), i64_array(added)
+    )
     element = dtypes.element_type(x.dtype)
     _with_body(op, [element, element], lambda args, ip: [args[0]])
     return wrap(op.results[0], x.weak)
@@ -188,8 +210,9 @@ def transpose(x: Tracer, permutation) -> Tracer:
     if permutation == list(range(x.ndim)):
         return x
     shape = [x.shape[p] for p in permutation]
-    op = build(linalg.TransposeOp, [tensor_type(shape, x.dtype)], x, _empty(shape, x.dtype),
-               i64_array(permutation))
+    op = build(
+        linalg.TransposeOp, [tensor_type(shape, x.dtype)], x, _empty(shape, x.dtype), i64_array(permutation)
+    )
     element = dtypes.element_type(x.dtype)
     _with_body(op, [element, element], lambda args, ip: [args[0]])
     return wrap(op.results[0], x.weak)
@@ -198,8 +221,20 @@ def transpose(x: Tracer, permutation) -> Tracer:
 def extract_slice(x: Tracer, offsets, sizes, strides) -> Tracer:
     if list(offsets) == [0] * x.ndim and tuple(sizes) == x.shape:
         return x
-    return wrap(build(tensor.ExtractSliceOp, tensor_type(sizes, x.dtype), x, [], [], [], i64_array(offsets),
-                      i64_array(sizes), i64_array(strides)).result, x.weak)
+    return wrap(
+        build(
+            tensor.ExtractSliceOp,
+            tensor_type(sizes, x.dtype),
+            x,
+            [],
+            [],
+            [],
+            i64_array(offsets),
+            i64_array(sizes),
+            i64_array(strides),
+        ).result,
+        x.weak,
+    )
 
 
 def concatenate(xs: list, axis: int) -> Tracer:
@@ -208,8 +243,10 @@ def concatenate(xs: list, axis: int) -> Tracer:
         return xs[0]
     shape = list(xs[0].shape)
     shape[axis] = sum(x.shape[axis] for x in xs)
-    return wrap(build(tensor.ConcatOp, tensor_type(shape, xs[0].dtype), axis, list(xs)).result,
-                all(x.weak for x in xs))
+    return wrap(
+        build(tensor.ConcatOp, tensor_type(shape, xs[0].dtype), axis, list(xs)).result,
+        all(x.weak for x in xs),
+    )
 
 
 # -- reductions and contractions ------------------------------------------------
@@ -217,12 +254,20 @@ def concatenate(xs: list, axis: int) -> Tracer:
 REDUCERS = {  # kind -> (float op, integer op, identity(dtype))
     "add": (arith.AddFOp, arith.AddIOp, lambda dtype: 0),
     "mul": (arith.MulFOp, arith.MulIOp, lambda dtype: 1),
-    "max": (arith.MaximumFOp, arith.MaxSIOp,
-            lambda dtype: -np.inf if dtypes.is_floating(dtype) else
-            (0 if dtypes.is_bool(dtype) else np.iinfo(dtype).min)),
-    "min": (arith.MinimumFOp, arith.MinSIOp,
-            lambda dtype: np.inf if dtypes.is_floating(dtype) else
-            (1 if dtypes.is_bool(dtype) else np.iinfo(dtype).max)),
+    "max": (
+        arith.MaximumFOp,
+        arith.MaxSIOp,
+        lambda dtype: (
+            -np.inf if dtypes.is_floating(dtype) else (0 if dtypes.is_bool(dtype) else np.iinfo(dtype).min)
+        ),
+    ),
+    "min": (
+        arith.MinimumFOp,
+        arith.MinSIOp,
+        lambda dtype: (
+            np.inf if dtypes.is_floating(dtype) else (1 if dtypes.is_bool(dtype) else np.iinfo(dtype).max)
+        ),
+    ),
 }
 
 
@@ -244,8 +289,12 @@ def reduce(x: Tracer, axes, kind: str) -> Tracer:
 
 
 def _affine_maps(n_dims: int, maps) -> ir.Attribute:
-    return ir.ArrayAttr.get([ir.AffineMapAttr.get(ir.AffineMap.get(
-        n_dims, 0, [ir.AffineDimExpr.get(d) for d in dims])) for dims in maps])
+    return ir.ArrayAttr.get(
+        [
+            ir.AffineMapAttr.get(ir.AffineMap.get(n_dims, 0, [ir.AffineDimExpr.get(d) for d in dims]))
+            for dims in maps
+        ]
+    )
 
 
 NAMED_CONTRACTIONS = {  # (x rank, y rank) -> (op, (n_dims, maps) or None when implicit)
@@ -275,11 +324,20 @@ def contract(x: Tracer, y: Tracer, x_dims, y_dims, out_dims, n_dims: int, named:
         extra = {} if maps is None else {"indexing_maps": _affine_maps(*maps)}
         op = build(op_class, [result_type], [x, y], [init], **extra)
     else:
-        iterators = [linalg.IteratorType.parallel if d in out_dims else linalg.IteratorType.reduction
-                     for d in range(n_dims)]
-        op = build(linalg.GenericOp, [result_type], [x, y], [init],
-                   _affine_maps(n_dims, [x_dims, y_dims, out_dims]), iterators)
+        iterators = [
+            linalg.IteratorType.parallel if d in out_dims else linalg.IteratorType.reduction
+            for d in range(n_dims)
+        ]
+        op = build(
+            linalg.GenericOp,
+            [result_type],
+            [x, y],
+            [init],
+            _affine_maps(n_dims, [x_dims, y_dims, out_dims]),
+            iterators,
+        )
     element = dtypes.element_type(x.dtype)
-    _with_body(op, [element] * 3, lambda args, ip: [
-        _scalar_op(add, [args[2], _scalar_op(mul, args[:2], ip)], ip)])
+    _with_body(
+        op, [element] * 3, lambda args, ip: [_scalar_op(add, [args[2], _scalar_op(mul, args[:2], ip)], ip)]
+    )
     return wrap(op.results[0], x.weak and y.weak)

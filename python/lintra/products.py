@@ -26,15 +26,21 @@ def matmul(a, b):
     """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions)."""
     a, b = _same_dtype_pair("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul operands must have at least one dimension, got shapes {a.shape} "
-                         f"and {b.shape}")
+        raise ValueError(
+            f"matmul operands must have at least one dimension, got shapes {a.shape} and {b.shape}"
+        )
     inner = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if a.shape[-1] != inner:
-        raise TypeError(f"matmul: contracting dimensions differ: {a.shape} @ {b.shape} "
-                        f"({a.shape[-1]} != {inner})")
+        raise TypeError(
+            f"matmul: contracting dimensions differ: {a.shape} @ {b.shape} ({a.shape[-1]} != {inner})"
+        )
     if a.ndim <= 2 and b.ndim <= 2:
-        dims = {(1, 1): ([0], [0], [], 1), (2, 1): ([0, 1], [1], [0], 2),
-                (1, 2): ([1], [1, 0], [0], 2), (2, 2): ([0, 2], [2, 1], [0, 1], 3)}
+        dims = {
+            (1, 1): ([0], [0], [], 1),
+            (2, 1): ([0, 1], [1], [0], 2),
+            (1, 2): ([1], [1, 0], [0], 2),
+            (2, 2): ([0, 2], [2, 1], [0, 1], 3),
+        }
         return prim.contract(a, b, *dims[(a.ndim, b.ndim)], named=True)
     a2 = prim.reshape(a, (1,) + a.shape) if a.ndim == 1 else a
     b2 = prim.reshape(b, b.shape + (1,)) if b.ndim == 1 else b

@@ -22,8 +22,18 @@ from optree import PyTreeSpec as TreeDef
 NAMESPACE = "lintra"
 _OPTIONS = {"none_is_leaf": False, "namespace": NAMESPACE}
 
-__all__ = ["NAMESPACE", "PyTreeKind", "TreeDef", "register_pytree_node", "tree_flatten", "tree_leaves",
-           "tree_map", "tree_structure", "tree_tuple", "tree_unflatten"]
+__all__ = [
+    "NAMESPACE",
+    "PyTreeKind",
+    "TreeDef",
+    "register_pytree_node",
+    "tree_flatten",
+    "tree_leaves",
+    "tree_map",
+    "tree_structure",
+    "tree_tuple",
+    "tree_unflatten",
+]
 
 
 def register_pytree_node(nodetype: type, flatten_func, unflatten_func) -> None:
@@ -47,8 +57,10 @@ def _check_sorted_keys(treedef: TreeDef) -> None:
         try:
             sorted(keys)
         except TypeError:
-            raise ValueError(f"pytree dict keys must be sortable (all of one comparable type, as in "
-                             f"JAX), got keys {keys!r}") from None
+            raise ValueError(
+                f"pytree dict keys must be sortable (all of one comparable type, as in "
+                f"JAX), got keys {keys!r}"
+            ) from None
     for child in treedef.children():
         _check_sorted_keys(child)
 
@@ -56,8 +68,10 @@ def _check_sorted_keys(treedef: TreeDef) -> None:
 def tree_unflatten(treedef: TreeDef, leaves) -> object:
     leaves = list(leaves)
     if len(leaves) != treedef.num_leaves:
-        raise ValueError(f"{'too many' if len(leaves) > treedef.num_leaves else 'too few'} leaves for "
-                         f"tree structure {treedef}: expected {treedef.num_leaves}, got {len(leaves)}")
+        raise ValueError(
+            f"{'too many' if len(leaves) > treedef.num_leaves else 'too few'} leaves for "
+            f"tree structure {treedef}: expected {treedef.num_leaves}, got {len(leaves)}"
+        )
     return optree.tree_unflatten(treedef, leaves)
 
 

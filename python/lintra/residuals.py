@@ -28,9 +28,9 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith, func
 
+from lintra import backends
 from lintra.passes import PASSES
 from lintra.passes.diagnostics import LintraError
-from lintra import backends
 
 from . import dtypes
 from .compile_cache import cached, function_key
@@ -52,9 +52,11 @@ def _halves(name: str, created: dict) -> tuple[str, str]:
     """The names of @name's forward and linear halves among the functions that
     lintra-linearize `created` (which also holds the halves of @name's callees,
     such as @name_fwd_lin when @name calls a generated @name_fwd)."""
+
     def half(kind: str) -> str:
         pattern = re.compile(rf"{re.escape(name)}_{kind}(_\d+)?")
         return next(n for n in created if pattern.fullmatch(n))
+
     return half("fwd"), half("lin")
 
 
@@ -94,8 +96,14 @@ def _call(callee: str, operands, result_types) -> list:
 
 def _transpose(callee: str, operands, result_types) -> list:
     """`lintra.transpose` (an IRDL op: it has no Python builder)."""
-    return list(ir.Operation.create("lintra.transpose", results=list(result_types), operands=list(operands),
-                                    attributes={"callee": ir.FlatSymbolRefAttr.get(callee)}).results)
+    return list(
+        ir.Operation.create(
+            "lintra.transpose",
+            results=list(result_types),
+            operands=list(operands),
+            attributes={"callee": ir.FlatSymbolRefAttr.get(callee)},
+        ).results
+    )
 
 
 class ResidualPieces:
@@ -104,7 +112,7 @@ class ResidualPieces:
     def __init__(self, fun, avals, in_tree, mode: str, backend: str):
         staged = Staged(fun, avals, in_tree, function_name(fun), backend)
         self.staged, self.n_out = staged, len(staged.out_avals)
-        staged.expand()   # inner lintra ops, before lintra-linearize splits the function
+        staged.expand()  # inner lintra ops, before lintra-linearize splits the function
         module = staged.module
         with staged.context, ir.Location.unknown():
             before = set(_function_names(module))
@@ -115,21 +123,31 @@ class ResidualPieces:
             created = {n: op for n, op in _function_names(module).items() if n not in before}
             fwd, lin = _halves(staged.name, created)
             fwd_type, lin_type = created[fwd].type, created[lin].type
-            residual_types = list(fwd_type.results)[self.n_out:]
+            residual_types = list(fwd_type.results)[self.n_out :]
             wide = [_widened(t) for t in residual_types]
             n_res = len(residual_types)
             self.entries = {
-                "fwd": _add_entry(module, f"{staged.name}_fwd_entry", fwd_type.inputs, lambda args: [
-                    _convert(v, _widened(v.type)) for v in _call(fwd, args, fwd_type.results)]),
-                "lin": _add_entry(module, f"{staged.name}_lin_entry", wide + list(lin_type.inputs)[n_res:],
-                                  lambda args: _call(lin, self._narrow(args, residual_types),
-                                                     lin_type.results)),
+                "fwd": _add_entry(
+                    module,
+                    f"{staged.name}_fwd_entry",
+                    fwd_type.inputs,
+                    lambda args: [_convert(v, _widened(v.type)) for v in _call(fwd, args, fwd_type.results)],
+                ),
+                "lin": _add_entry(
+                    module,
+                    f"{staged.name}_lin_entry",
+                    wide + list(lin_type.inputs)[n_res:],
+                    lambda args: _call(lin, self._narrow(args, residual_types), lin_type.results),
+                ),
             }
             if mode == "vjp":
                 tangent_types = list(lin_type.inputs)[n_res:]
                 self.entries["vjp"] = _add_entry(
-                    module, f"{staged.name}_vjp_entry", wide + list(lin_type.results),
-                    lambda args: _transpose(lin, self._narrow(args, residual_types), tangent_types))
+                    module,
+                    f"{staged.name}_vjp_entry",
+                    wide + list(lin_type.results),
+                    lambda args: _transpose(lin, self._narrow(args, residual_types), tangent_types),
+                )
                 try:
                     PASSES["lintra-ad"]().run(module.operation)
                 except LintraError as error:
@@ -145,7 +163,9 @@ class ResidualPieces:
     def run(self, entry: str, inputs) -> tuple:
         if entry not in self._executables:
             try:
-                self._executables[entry] = backends.compile(self.text, self.entries[entry], self.staged.backend)
+                self._executables[entry] = backends.compile(
+                    self.text, self.entries[entry], self.staged.backend
+                )
             except LintraError as error:
                 raise diagnostic_error(error) from None
         return self._executables[entry](*inputs)
@@ -154,8 +174,8 @@ class ResidualPieces:
         """(outputs, residuals) for the flattened primals."""
         inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals, strict=True)]
         results = self.run("fwd", inputs)
-        outputs = [from_runtime(r, a) for r, a in zip(results, self.staged.out_avals)]
-        return outputs, list(results[self.n_out:])
+        outputs = [from_runtime(r, a) for r, a in zip(results, self.staged.out_avals, strict=True)]
+        return outputs, list(results[self.n_out :])
 
     def float_inputs(self) -> list[int]:
         return [i for i, a in enumerate(self.staged.in_avals) if dtypes.is_floating(a.dtype)]
@@ -188,11 +208,13 @@ def concrete_linearize(fun, primals, backend: str | None = None):
         if current_trace() is not None:
             return JvpTransformation(fun, has_aux=False)(tuple(primals), tuple(tangents))[1]
         tangent_leaves = tree_flatten(tuple(tangents))[0]
-        inputs = [np.asarray(tangent_leaves[i], pieces.staged.in_avals[i].dtype)
-                  for i in pieces.float_inputs()]
+        inputs = [
+            np.asarray(tangent_leaves[i], pieces.staged.in_avals[i].dtype) for i in pieces.float_inputs()
+        ]
         results = dict(zip(pieces.float_outputs(), pieces.run("lin", residuals + inputs), strict=True))
-        return tree_unflatten(out_tree, [results[k] if k in results else _zeros(a)
-                                         for k, a in enumerate(out_avals)])
+        return tree_unflatten(
+            out_tree, [results[k] if k in results else _zeros(a) for k, a in enumerate(out_avals)]
+        )
 
     return tree_unflatten(out_tree, outputs), f_jvp
 
@@ -211,8 +233,9 @@ def concrete_vjp(fun, primals, has_aux: bool, backend: str | None = None):
             return traced_vjp(fun, primals, has_aux)[1](cotangent)
         ct_leaves, ct_tree = tree_flatten(cotangent)
         if ct_tree != primary_tree:
-            raise TypeError(f"vjp: the cotangent must have the output's structure {primary_tree}, "
-                            f"got {ct_tree}")
+            raise TypeError(
+                f"vjp: the cotangent must have the output's structure {primary_tree}, got {ct_tree}"
+            )
         inputs = []
         for k in pieces.float_outputs():
             if k >= len(ct_leaves):
@@ -225,7 +248,7 @@ def concrete_vjp(fun, primals, has_aux: bool, backend: str | None = None):
         per_primal, start = [], 0
         for primal in primals:
             n = len(tree_flatten(primal)[0])
-            per_primal.append(tree_unflatten(tree_flatten(primal)[1], flat[start:start + n]))
+            per_primal.append(tree_unflatten(tree_flatten(primal)[1], flat[start : start + n]))
             start += n
         return tuple(per_primal)
 

@@ -46,6 +46,7 @@ from lintra.passes.lintra_lower_to_llvm import BufferTooLarge, LintraLowerToLlvm
 
 ENTRY_NAME = "__lintra_entry"
 
+
 def numpy_dtype(element_type) -> np.dtype:
     """The numpy dtype of an MLIR element type (an `ir.Type` or its text)."""
     key = str(element_type)
@@ -103,14 +104,17 @@ def _add_entry(module: ir.Module, name: str, inputs: list[_Slot], results: list[
     """Append the destination-passing entry function: @name's arguments, then one
     output memref per result; it calls @name and writes each result to its memref."""
     with ir.InsertionPoint(module.body):
-        @func.FuncOp.from_py_func(*[s.type for s in inputs], *[s.memref_type for s in results],
-                                  name=ENTRY_NAME)
+
+        @func.FuncOp.from_py_func(
+            *[s.type for s in inputs], *[s.memref_type for s in results], name=ENTRY_NAME
+        )
         def entry(*args):
-            call = func.CallOp([s.type for s in results], name, list(args[:len(inputs)]))
-            for value, output, slot in zip(call.results, args[len(inputs):], results, strict=True):
+            call = func.CallOp([s.type for s in results], name, list(args[: len(inputs)]))
+            for value, output, slot in zip(call.results, args[len(inputs) :], results, strict=True):
                 if slot.is_tensor:
-                    bufferization.MaterializeInDestinationOp(None, value, output, restrict=True,
-                                                             writable=True)
+                    bufferization.MaterializeInDestinationOp(
+                        None, value, output, restrict=True, writable=True
+                    )
                 else:
                     if slot.element == "i1":
                         value = arith.ExtUIOp(slot.memref_type.element_type, value).result
@@ -141,11 +145,16 @@ class Executable:
         return tuple(slot.type_text for slot in self._results)
 
     def __repr__(self) -> str:
-        return f"Executable(@{self.name}: ({', '.join(self.input_types)}) -> ({', '.join(self.result_types)}))"
+        return (
+            f"Executable(@{self.name}: ({', '.join(self.input_types)}) -> ({', '.join(self.result_types)}))"
+        )
 
     def __call__(self, *args):
         if len(args) != len(self._inputs):
-            raise TypeError(f"@{self.name} takes {len(self._inputs)} arguments ({', '.join(self.input_types)}), got {len(args)}")
+            raise TypeError(
+                f"@{self.name} takes {len(self._inputs)} arguments ({', '.join(self.input_types)}), "
+                f"got {len(args)}"
+            )
         keep_alive = []
         pointers = []
         for index, (arg, slot) in enumerate(zip(args, self._inputs, strict=True)):
@@ -203,7 +212,9 @@ def _check_array(arg, slot: _Slot, what: str) -> np.ndarray:
 def _check_scalar(arg, slot: _Slot, what: str):
     if isinstance(arg, np.ndarray):
         if arg.ndim != 0:
-            raise ValueError(f"{what} must be a scalar of type {slot.type_text}, got an array of shape {arg.shape}")
+            raise ValueError(
+                f"{what} must be a scalar of type {slot.type_text}, got an array of shape {arg.shape}"
+            )
         arg = arg[()]
     if slot.element == "i1":
         if not isinstance(arg, (bool, np.bool_)):

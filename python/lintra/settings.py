@@ -32,20 +32,25 @@ class Config:
     def __init__(self, environ=os.environ):
         self._values = {
             "backend": environ.get("LINTRA_BACKEND") or None,
-            "cache_dir": Path(environ["LINTRA_CACHE_DIR"]) if environ.get("LINTRA_CACHE_DIR")
+            "cache_dir": Path(environ["LINTRA_CACHE_DIR"])
+            if environ.get("LINTRA_CACHE_DIR")
             else default_cache_dir(environ),
             "persistent_cache": environ.get("LINTRA_PERSISTENT_CACHE", "1").strip().lower() not in _FALSE,
         }
 
     def update(self, name: str, value) -> None:
         if name not in self._values:
-            raise KeyError(f"unknown lintra setting {name!r}: expected one of {', '.join(sorted(self._values))}")
+            raise KeyError(
+                f"unknown lintra setting {name!r}: expected one of {', '.join(sorted(self._values))}"
+            )
         if name == "cache_dir":
             value = Path(value).expanduser() if value is not None else default_cache_dir()
         elif name == "persistent_cache":
             value = bool(value)
         elif value is not None and not isinstance(value, str):
-            raise TypeError(f"lintra setting 'backend' must be a backend name (str), got {type(value).__name__}")
+            raise TypeError(
+                f"lintra setting 'backend' must be a backend name (str), got {type(value).__name__}"
+            )
         self._values[name] = value
 
     def __getattr__(self, name: str):

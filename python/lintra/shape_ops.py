@@ -45,12 +45,15 @@ def reshape(a, newshape, order="C"):
     if -1 in shape:
         known = math.prod(d for d in shape if d != -1)
         if known == 0 or a.size % known:
-            raise TypeError(f"cannot reshape array of shape {a.shape} (size {a.size}) into shape "
-                            f"{tuple(shape)}")
+            raise TypeError(
+                f"cannot reshape array of shape {a.shape} (size {a.size}) into shape {tuple(shape)}"
+            )
         shape[shape.index(-1)] = a.size // known
     if math.prod(shape) != a.size:
-        raise TypeError(f"cannot reshape array of shape {a.shape} (size {a.size}) into shape "
-                        f"{tuple(shape)} (size {math.prod(shape)})")
+        raise TypeError(
+            f"cannot reshape array of shape {a.shape} (size {a.size}) into shape "
+            f"{tuple(shape)} (size {math.prod(shape)})"
+        )
     return prim.reshape(a, shape)
 
 
@@ -75,8 +78,9 @@ def transpose(a, axes=None):
 @array_function("a")
 def expand_dims(a, axis):
     a = operand(a, "expand_dims")
-    axes = normalize_axes(axis, a.ndim + len(axis if isinstance(axis, (tuple, list)) else (axis,)),
-                          "expand_dims")
+    axes = normalize_axes(
+        axis, a.ndim + len(axis if isinstance(axis, (tuple, list)) else (axis,)), "expand_dims"
+    )
     shape, rest = [], iter(a.shape)
     for position in range(a.ndim + len(axes)):
         shape.append(1 if position in axes else next(rest))
@@ -92,8 +96,10 @@ def squeeze(a, axis=None):
         axes = normalize_axes(axis, a.ndim, "squeeze")
         for i in axes:
             if a.shape[i] != 1:
-                raise ValueError(f"squeeze: cannot select an axis to squeeze out which has size not "
-                                 f"equal to one (axis {i} of shape {a.shape})")
+                raise ValueError(
+                    f"squeeze: cannot select an axis to squeeze out which has size not "
+                    f"equal to one (axis {i} of shape {a.shape})"
+                )
     return prim.reshape(a, [d for i, d in enumerate(a.shape) if i not in axes])
 
 
@@ -101,7 +107,9 @@ def squeeze(a, axis=None):
 def broadcast_to(array, shape):
     array = operand(array, "broadcast_to")
     shape = _shape_tuple(shape, "broadcast_to")
-    if len(shape) < array.ndim or any(d not in (1, s) for d, s in zip(array.shape[::-1], shape[::-1])):
+    if len(shape) < array.ndim or any(
+        d not in (1, s) for d, s in zip(array.shape[::-1], shape[::-1], strict=False)
+    ):
         raise ValueError(f"broadcast_to: cannot broadcast an array of shape {array.shape} to {shape}")
     return prim.broadcast_to(array, shape)
 
@@ -124,10 +132,13 @@ def concatenate(arrays, axis=0):
         raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated")
     axis = normalize_axis(axis, ndim, "concatenate")
     for x in arrays:
-        if x.ndim != ndim or any(d != e for i, (d, e) in enumerate(zip(x.shape, arrays[0].shape, strict=True))
-                                 if i != axis):
-            raise TypeError(f"concatenate: arrays must have the same shape except along axis {axis}, "
-                            f"got {', '.join(str(y.shape) for y in arrays)}")
+        if x.ndim != ndim or any(
+            d != e for i, (d, e) in enumerate(zip(x.shape, arrays[0].shape, strict=True)) if i != axis
+        ):
+            raise TypeError(
+                f"concatenate: arrays must have the same shape except along axis {axis}, "
+                f"got {', '.join(str(y.shape) for y in arrays)}"
+            )
     return prim.concatenate(arrays, axis)
 
 
@@ -137,8 +148,9 @@ def stack(arrays, axis=0):
     arrays = _same_dtype(arrays, "stack")
     shape = arrays[0].shape
     if any(x.shape != shape for x in arrays):
-        raise ValueError(f"stack: all input arrays must have the same shape, got "
-                         f"{', '.join(str(x.shape) for x in arrays)}")
+        raise ValueError(
+            f"stack: all input arrays must have the same shape, got {', '.join(str(x.shape) for x in arrays)}"
+        )
     axis = normalize_axis(axis, len(shape) + 1, "stack")
     new_shape = shape[:axis] + (1,) + shape[axis:]
     return prim.concatenate([prim.reshape(x, new_shape) for x in arrays], axis)
@@ -149,13 +161,12 @@ def _expand_ellipsis(index: tuple, ndim: int) -> tuple:
         raise IndexError("an index can only have a single ellipsis ('...')")
     used = sum(item is not None and item is not Ellipsis for item in index)
     if used > ndim:
-        raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but {used} "
-                         "were indexed")
+        raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but {used} were indexed")
     fill = (slice(None),) * (ndim - used)
     # `is`, never `in`/`index`: those compare with ==, which a Tracer overloads.
     positions = [i for i, item in enumerate(index) if item is Ellipsis]
     if positions:
-        return index[:positions[0]] + fill + index[positions[0] + 1:]
+        return index[: positions[0]] + fill + index[positions[0] + 1 :]
     return index + fill
 
 
@@ -167,9 +178,11 @@ def _static_index(item):
         return int(item)
     if isinstance(item, (Tracer, np.ndarray)):
         kind = "a traced array" if isinstance(item, Tracer) else "an array"
-        raise TypeError(f"indexing with {kind} ({item.dtype}{list(item.shape)}) is not supported yet "
-                        "(advanced or data-dependent indexing); index with static ints, slices "
-                        "(positive steps), None and ...")
+        raise TypeError(
+            f"indexing with {kind} ({item.dtype}{list(item.shape)}) is not supported yet "
+            "(advanced or data-dependent indexing); index with static ints, slices "
+            "(positive steps), None and ..."
+        )
     return item
 
 
@@ -198,8 +211,9 @@ def getitem(a, index):
                 raise NotImplementedError("slices with a negative step are not supported")
             length = len(range(start, stop, step))
             if length == 0:
-                raise IndexError(f"the slice {item} of axis {dim} (size {size}) is empty; empty arrays "
-                                 "are not supported")
+                raise IndexError(
+                    f"the slice {item} of axis {dim} (size {size}) is empty; empty arrays are not supported"
+                )
             offsets.append(start)
             sizes.append(length)
             strides.append(step)
@@ -208,4 +222,3 @@ def getitem(a, index):
             raise TypeError(f"invalid index {item!r} of type {type(item).__name__}")
         dim += 1
     return prim.reshape(prim.extract_slice(a, offsets, sizes, strides), shape)
-

@@ -39,9 +39,36 @@ from . import dtypes
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _TRACES: list["Trace"] = []
 # Names lowered code resolves in libm: a traced function must not take them.
-_RESERVED = {"sin", "cos", "tan", "exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt",
-             "erf", "atan", "atan2", "tanh", "sinh", "cosh", "pow", "powf", "abs", "fabs", "floor",
-             "ceil", "round", "cbrt", "malloc", "free", "main"}
+_RESERVED = {
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "exp2",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "erf",
+    "atan",
+    "atan2",
+    "tanh",
+    "sinh",
+    "cosh",
+    "pow",
+    "powf",
+    "abs",
+    "fabs",
+    "floor",
+    "ceil",
+    "round",
+    "cbrt",
+    "malloc",
+    "free",
+    "main",
+}
 
 
 class TracerLeakError(Exception):
@@ -51,6 +78,7 @@ class TracerLeakError(Exception):
 @dataclass(frozen=True)
 class Aval:
     """The abstract value of an array: static shape, dtype and weak type flag."""
+
     shape: tuple
     dtype: np.dtype
     weak: bool = False
@@ -85,8 +113,10 @@ def current_trace() -> Trace | None:
 def current_scope() -> "FunctionScope":
     trace = current_trace()
     if trace is None or not trace.scopes:
-        raise RuntimeError("no active lintra trace: call this inside a function traced by lintra.jit "
-                           "or a lintra transformation")
+        raise RuntimeError(
+            "no active lintra trace: call this inside a function traced by lintra.jit "
+            "or a lintra transformation"
+        )
     return trace.scopes[-1]
 
 
@@ -124,9 +154,10 @@ class FunctionScope:
         if not public:
             self.op.sym_visibility = ir.StringAttr.get("private")
         self.block = self.op.add_entry_block()
-        self.arguments = [Tracer(arg, self, aval.weak)
-                          for arg, aval in zip(self.block.arguments, avals, strict=True)]
-        self.captured: list[Tracer] = []       # outer tracers, one per extra argument
+        self.arguments = [
+            Tracer(arg, self, aval.weak) for arg, aval in zip(self.block.arguments, avals, strict=True)
+        ]
+        self.captured: list[Tracer] = []  # outer tracers, one per extra argument
         self._captures: dict[int, ir.Value] = {}
         self.finished = False
 
@@ -138,12 +169,16 @@ class FunctionScope:
         """The `ir.Value` standing for `tracer` in this scope (capturing outer tracers)."""
         if tracer.scope is self:
             return tracer.value
-        if tracer.scope.trace is not self.trace or tracer.scope.finished \
-                or tracer.scope not in self.trace.scopes:
+        if (
+            tracer.scope.trace is not self.trace
+            or tracer.scope.finished
+            or tracer.scope not in self.trace.scopes
+        ):
             raise TracerLeakError(
                 f"a tracer of shape {tracer.shape} and dtype {tracer.dtype} from function "
                 f"@{tracer.scope.name} is used after that function was traced (a leaked tracer): "
-                "return it from the function instead of storing it")
+                "return it from the function instead of storing it"
+            )
         key = id(tracer)
         if key not in self._captures:
             self._captures[key] = self.block.add_argument(tracer.value.type, ir.Location.unknown())
@@ -155,7 +190,8 @@ class FunctionScope:
         func.ReturnOp(values, ip=self.insertion_point)
         arg_types = [arg.type for arg in self.block.arguments]
         self.op.attributes["function_type"] = ir.TypeAttr.get(
-            ir.FunctionType.get(arg_types, [v.type for v in values]))
+            ir.FunctionType.get(arg_types, [v.type for v in values])
+        )
         self.finished = True
 
     @contextlib.contextmanager
@@ -173,9 +209,15 @@ def emit(name: str, operands, result_types, attributes=None, regions: int = 0) -
     upstream ops go through `build`."""
     scope = current_scope()
     values = [scope.value(v) if isinstance(v, Tracer) else v for v in operands]
-    return ir.Operation.create(name, results=list(result_types), operands=values,
-                               attributes=attributes or {}, regions=regions,
-                               loc=user_location(), ip=scope.insertion_point)
+    return ir.Operation.create(
+        name,
+        results=list(result_types),
+        operands=values,
+        attributes=attributes or {},
+        regions=regions,
+        loc=user_location(),
+        ip=scope.insertion_point,
+    )
 
 
 def build(builder, *args, **kwargs):
@@ -205,7 +247,7 @@ class Tracer:
     """
 
     __slots__ = ("value", "scope", "shape", "dtype", "weak")
-    __array_ufunc__ = None      # numpy operators defer to the Tracer's reflected methods
+    __array_ufunc__ = None  # numpy operators defer to the Tracer's reflected methods
     __array_priority__ = 1000
 
     def __init__(self, value: ir.Value, scope: FunctionScope, weak: bool = False):
@@ -242,9 +284,11 @@ class Tracer:
         return (self[i] for i in range(self.shape[0]))
 
     def _concrete(self, what: str):
-        raise TypeError(f"{what} of a traced array ({self!r}) is not known while tracing: the value "
-                        "depends on the function's inputs. Use lintra.numpy.where instead of Python "
-                        "control flow, or mark the argument static")
+        raise TypeError(
+            f"{what} of a traced array ({self!r}) is not known while tracing: the value "
+            "depends on the function's inputs. Use lintra.numpy.where instead of Python "
+            "control flow, or mark the argument static"
+        )
 
     def __bool__(self):
         self._concrete("the truth value")

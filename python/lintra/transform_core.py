@@ -29,6 +29,7 @@ class Body:
     """A function traced for a transformation: `inputs` are the tracers to pass
     (argument leaves, then captured outer tracers); `arg_slices[i]` are the leaf
     positions of positional argument i."""
+
     traced: TracedFunction
     inputs: list
     arg_trees: list
@@ -55,8 +56,12 @@ class Body:
         return [wrap(r, a.weak) for r, a in zip(op.results, avals, strict=True)]
 
     def emit_lintra(self, op_name: str, operands, result_avals) -> list[Tracer]:
-        op = emit(f"lintra.{op_name}", operands, [a.tensor_type() for a in result_avals],
-                  {"callee": ir.FlatSymbolRefAttr.get(self.name)})
+        op = emit(
+            f"lintra.{op_name}",
+            operands,
+            [a.tensor_type() for a in result_avals],
+            {"callee": ir.FlatSymbolRefAttr.get(self.name)},
+        )
         return [wrap(r, a.weak) for r, a in zip(op.results, result_avals, strict=True)]
 
     def erase(self) -> None:
@@ -101,8 +106,10 @@ def check_float_args(name: str, args, argnums) -> None:
         for leaf in tree_flatten(args[argnum])[0]:
             dtype = operand_type(leaf, name)[0]
             if not dtypes.is_floating(dtype):
-                raise TypeError(f"{name} requires real-valued inputs (float32 or float64), but argument "
-                                f"{argnum} has dtype {dtype}")
+                raise TypeError(
+                    f"{name} requires real-valued inputs (float32 or float64), but argument "
+                    f"{argnum} has dtype {dtype}"
+                )
 
 
 def normalize_argnums(argnums, n_args: int, name: str) -> tuple:
@@ -115,6 +122,7 @@ def normalize_argnums(argnums, n_args: int, name: str) -> tuple:
 
 class Transformation:
     """A transformed function with a structural cache key (`_lintra_key`)."""
+
     kind = ""
 
     def __init__(self, fun, backend=None, **params):
@@ -140,6 +148,7 @@ class Transformation:
 
         def bound(*args):
             return self.fun(*args, **kwargs)
+
         bound.__name__ = function_name(self.fun)
         return bound
 
@@ -148,24 +157,31 @@ def check_tangents(primals, tangents, what: str = "jvp") -> None:
     """Primals and tangents: tuples/lists of the same tree, shapes and dtypes (float leaves)."""
     for value, label in ((primals, "primal"), (tangents, "tangent")):
         if not isinstance(value, (tuple, list)):
-            raise TypeError(f"{label} arguments to {what} must be a tuple or a list, found "
-                            f"{type(value).__name__}")
-    primal_leaves, primal_tree = tree_flatten(primals)    # a list and a tuple differ, as in JAX
+            raise TypeError(
+                f"{label} arguments to {what} must be a tuple or a list, found {type(value).__name__}"
+            )
+    primal_leaves, primal_tree = tree_flatten(primals)  # a list and a tuple differ, as in JAX
     tangent_leaves, tangent_tree = tree_flatten(tangents)
     if primal_tree != tangent_tree:
-        raise TypeError(f"primal and tangent arguments to {what} must have the same tree structure; "
-                        f"primals have tree structure {primal_tree} whereas tangents have tree "
-                        f"structure {tangent_tree}")
+        raise TypeError(
+            f"primal and tangent arguments to {what} must have the same tree structure; "
+            f"primals have tree structure {primal_tree} whereas tangents have tree "
+            f"structure {tangent_tree}"
+        )
     for primal, tangent in zip(primal_leaves, tangent_leaves, strict=True):
         p_shape, t_shape = tuple(getattr(primal, "shape", ())), tuple(getattr(tangent, "shape", ()))
         if p_shape != t_shape:
-            raise ValueError(f"{what} called with different primal and tangent shapes; got primal shape "
-                             f"{p_shape} and tangent shape {t_shape}")
+            raise ValueError(
+                f"{what} called with different primal and tangent shapes; got primal shape "
+                f"{p_shape} and tangent shape {t_shape}"
+            )
         p_dtype = primal.dtype if hasattr(primal, "dtype") else dtypes.scalar_type(primal)[0]
         t_dtype = tangent.dtype if hasattr(tangent, "dtype") else dtypes.scalar_type(tangent)[0]
         if dtypes.is_floating(p_dtype) and p_dtype != t_dtype:
-            raise TypeError(f"{what} called with different primal and tangent dtypes; got primal dtype "
-                            f"{p_dtype} and tangent dtype {t_dtype}")
+            raise TypeError(
+                f"{what} called with different primal and tangent dtypes; got primal dtype "
+                f"{p_dtype} and tangent dtype {t_dtype}"
+            )
 
 
 def emit_jvp(body: Body, tangent_leaves) -> tuple[list, list]:
@@ -180,7 +196,10 @@ def emit_jvp(body: Body, tangent_leaves) -> tuple[list, list]:
     out_avals = body.traced.out_avals
     float_out = body.float_outputs()
     results = body.emit_lintra("jvp", body.inputs + tangents, out_avals + [out_avals[k] for k in float_out])
-    outputs, by_output = results[:len(out_avals)], dict(zip(float_out, results[len(out_avals):], strict=True))
+    outputs, by_output = (
+        results[: len(out_avals)],
+        dict(zip(float_out, results[len(out_avals) :], strict=True)),
+    )
     return outputs, [by_output[k] if k in by_output else zeros_for(a) for k, a in enumerate(out_avals)]
 
 
@@ -192,8 +211,10 @@ class JvpTransformation(Transformation):
         outputs, tangents_out = emit_jvp(body, tree_flatten(tuple(tangents))[0])
         out_tree = body.traced.out_tree
         if self.params["has_aux"]:
-            (out, aux), (tangent, _) = (tree_unflatten(out_tree, outputs),
-                                        tree_unflatten(out_tree, tangents_out))
+            (out, aux), (tangent, _) = (
+                tree_unflatten(out_tree, outputs),
+                tree_unflatten(out_tree, tangents_out),
+            )
             return out, tangent, aux
         return tree_unflatten(out_tree, outputs), tree_unflatten(out_tree, tangents_out)
 
@@ -203,33 +224,42 @@ def emit_vjp(body: Body, cotangent_leaves) -> list:
     given cotangents of its float outputs (in output order)."""
     out_avals = body.traced.out_avals
     float_in = body.float_inputs()
-    results = body.emit_lintra("vjp", body.inputs + list(cotangent_leaves),
-                               out_avals + [aval_of(body.inputs[i]) for i in float_in])
-    by_input = dict(zip(float_in, results[len(out_avals):], strict=True))
+    results = body.emit_lintra(
+        "vjp", body.inputs + list(cotangent_leaves), out_avals + [aval_of(body.inputs[i]) for i in float_in]
+    )
+    by_input = dict(zip(float_in, results[len(out_avals) :], strict=True))
     return [by_input.get(i) for i in range(body.n_leaves)]
 
 
 def per_argument(body: Body, leaves) -> tuple:
-    return tuple(tree_unflatten(tree, [leaves[j] for j in positions])
-                 for tree, positions in zip(body.arg_trees, body.arg_slices, strict=True))
+    return tuple(
+        tree_unflatten(tree, [leaves[j] for j in positions])
+        for tree, positions in zip(body.arg_trees, body.arg_slices, strict=True)
+    )
 
 
 def check_cotangent(cotangent, aval: Aval, what: str = "vjp") -> None:
     """Unless `cotangent` has exactly the dtype and shape of the output `aval` it is
     the cotangent of: ValueError for a vjp function, TypeError for linear_transpose
     (JAX's exceptions and messages)."""
+
     def text(dtype, shape):
         return f"{dtype}{list(shape)}"
+
     got = text(operand_type(cotangent, f"{what} function")[0], operand_shape(cotangent))
     expected = text(aval.dtype, aval.shape)
     if got == expected:
         return
     if what == "linear_transpose":
-        raise TypeError(f"linear_transpose: cotangent type does not match function output, expected "
-                        f"{expected} but got {got}")
-    raise ValueError(f"unexpected type (e.g. shape/dtype) for argument to VJP function: got {got}, but "
-                     f"expected {expected} because the corresponding output of the differentiated "
-                     f"function had type {expected}")
+        raise TypeError(
+            f"linear_transpose: cotangent type does not match function output, expected "
+            f"{expected} but got {got}"
+        )
+    raise ValueError(
+        f"unexpected type (e.g. shape/dtype) for argument to VJP function: got {got}, but "
+        f"expected {expected} because the corresponding output of the differentiated "
+        f"function had type {expected}"
+    )
 
 
 def cotangent_leaves(body: Body, cotangent, primary_tree, what: str) -> list:

@@ -29,15 +29,27 @@ from . import dtypes
 from . import primitives as prim
 from .jit import abstractify, flatten_arguments, function_name, jit, trace_function
 from .pytree import PyTreeKind, tree_flatten, tree_unflatten
-from .tracing import current_trace, new_trace
 from .residuals import concrete_linearize, concrete_vjp
-from .transform_core import (JvpTransformation, Transformation, aval_of, check_float_args, check_tangents,
-                             cotangent_leaves, normalize_argnums, per_argument, trace_body,
-                             traced_linearize, traced_vjp, zeros_for)
+from .tracing import current_trace, new_trace
+from .transform_core import (
+    JvpTransformation,
+    Transformation,
+    aval_of,
+    check_float_args,
+    check_tangents,
+    cotangent_leaves,
+    normalize_argnums,
+    per_argument,
+    trace_body,
+    traced_linearize,
+    traced_vjp,
+    zeros_for,
+)
 
 
 class GradTransformation(Transformation):
     """grad / value_and_grad (see `grad`)."""
+
     kind = "grad"
 
     def trace_call(self, *args, **kwargs):
@@ -56,16 +68,20 @@ class GradTransformation(Transformation):
         if not primary.is_leaf() or aval.shape != () or not dtypes.is_floating(aval.dtype):
             body.erase()
             shape = aval.shape if primary.is_leaf() else f"a pytree {primary}"
-            raise TypeError(f"Gradient only defined for scalar-output functions (a float32 or float64 "
-                            f"scalar). Output had shape: {shape}" +
-                            (f" and dtype {aval.dtype}" if primary.is_leaf() else ""))
+            raise TypeError(
+                f"Gradient only defined for scalar-output functions (a float32 or float64 "
+                f"scalar). Output had shape: {shape}"
+                + (f" and dtype {aval.dtype}" if primary.is_leaf() else "")
+            )
         float_in = body.float_inputs()
         grad_avals = [aval_of(body.inputs[i]) for i in float_in]
         if has_aux or with_value:
-            cotangents = [prim.full((), 1.0, aval.dtype) if k == 0 else zeros_for(out_avals[k])
-                          for k in body.float_outputs()]
+            cotangents = [
+                prim.full((), 1.0, aval.dtype) if k == 0 else zeros_for(out_avals[k])
+                for k in body.float_outputs()
+            ]
             results = body.emit_lintra("vjp", body.inputs + cotangents, out_avals + grad_avals)
-            outputs, grads = results[:len(out_avals)], results[len(out_avals):]
+            outputs, grads = results[: len(out_avals)], results[len(out_avals) :]
         else:
             outputs, grads = None, body.emit_lintra("grad", body.inputs, grad_avals)
         by_input = dict(zip(float_in, grads, strict=True))
@@ -121,12 +137,13 @@ def linearize(fun, *primals, backend=None):
 
 class TransposeTransformation(Transformation):
     """The transpose of a linear function, for primals of the given avals."""
+
     kind = "transpose"
 
     def trace_call(self, cotangent):
         args = tree_unflatten(self.params["in_tree"], list(self.params["in_avals"]))
         body = trace_body(self.fun, args, "linear_transpose", linear=True)
-        captured = body.inputs[body.n_leaves:]
+        captured = body.inputs[body.n_leaves :]
         cts = cotangent_leaves(body, cotangent, body.traced.out_tree, "linear_transpose")
         results = body.emit_lintra("transpose", captured + cts, list(self.params["in_avals"]))
         return per_argument(body, results)
@@ -148,8 +165,9 @@ def linear_transpose(fun, *primals, backend=None):
         try:
             jit(transposed, backend=backend).precompile(example)
         except ValueError as error:
-            raise ValueError(f"linear_transpose: the function is not linear (or not transposable): "
-                             f"{error}") from None
+            raise ValueError(
+                f"linear_transpose: the function is not linear (or not transposable): {error}"
+            ) from None
     return transposed
 
 

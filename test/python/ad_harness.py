@@ -38,24 +38,41 @@ def signature(module_text: str, name: str = "f"):
         for op in module.body.operations:
             if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
                 ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-                return [str(t) for t in ftype.inputs], [str(t) for t in ftype.results], \
-                    [is_float_type(t) for t in ftype.inputs], [is_float_type(t) for t in ftype.results]
+                return (
+                    [str(t) for t in ftype.inputs],
+                    [str(t) for t in ftype.results],
+                    [is_float_type(t) for t in ftype.inputs],
+                    [is_float_type(t) for t in ftype.results],
+                )
     raise KeyError(name)
 
 
 def wrapper(kind: str, name: str, ins, outs, float_ins, float_outs) -> str:
-    extra = [t for t, f in zip(ins if kind == "jvp" else outs, float_ins if kind == "jvp" else float_outs) if f]
-    returned = outs + [t for t, f in zip(outs if kind == "jvp" else ins,
-                                           float_outs if kind == "jvp" else float_ins) if f]
+    extra = [
+        t
+        for t, f in zip(
+            ins if kind == "jvp" else outs, float_ins if kind == "jvp" else float_outs, strict=True
+        )
+        if f
+    ]
+    returned = outs + [
+        t
+        for t, f in zip(
+            outs if kind == "jvp" else ins, float_outs if kind == "jvp" else float_ins, strict=True
+        )
+        if f
+    ]
     args = ins + extra
     params = ", ".join(f"%a{i}: {t}" for i, t in enumerate(args))
     operands = ", ".join(f"%a{i}" for i in range(len(args)))
     results = ", ".join(f"%r#{i}" for i in range(len(returned))) if len(returned) > 1 else "%r"
     count = f":{len(returned)}" if len(returned) > 1 else ""
-    return (f"func.func @{kind}_{name}({params}) -> ({type_text(returned)}) {{\n"
-            f"  %r{count} = \"lintra.{kind}\"({operands}) {{callee = @{name}}} : "
-            f"({type_text(args)}) -> ({type_text(returned)})\n"
-            f"  return {results} : {type_text(returned)}\n}}\n")
+    return (
+        f"func.func @{kind}_{name}({params}) -> ({type_text(returned)}) {{\n"
+        f"  %r{count} = \"lintra.{kind}\"({operands}) {{callee = @{name}}} : "
+        f"({type_text(args)}) -> ({type_text(returned)})\n"
+        f"  return {results} : {type_text(returned)}\n}}\n"
+    )
 
 
 def expand(module_text: str) -> str:
@@ -83,41 +100,44 @@ def shift(x, delta):
 class DerivativeChecker:
     def __init__(self, module_text: str, name: str = "f"):
         self.ins, self.outs, self.float_ins, self.float_outs = signature(module_text, name)
-        text = module_text + wrapper("jvp", name, self.ins, self.outs, self.float_ins, self.float_outs) \
+        text = (
+            module_text
+            + wrapper("jvp", name, self.ins, self.outs, self.float_ins, self.float_outs)
             + wrapper("vjp", name, self.ins, self.outs, self.float_ins, self.float_outs)
+        )
         self.expanded = expand(text)
         self.f = compile_function(self.expanded, name)
         self.jvp = compile_function(self.expanded, f"jvp_{name}")
         self.vjp = compile_function(self.expanded, f"vjp_{name}")
 
     def tangent_inputs(self, rng):
-        return [random_like(rng, t) for t, f in zip(self.ins, self.float_ins) if f]
+        return [random_like(rng, t) for t, f in zip(self.ins, self.float_ins, strict=True) if f]
 
     def cotangent_inputs(self, rng):
-        return [random_like(rng, t) for t, f in zip(self.outs, self.float_outs) if f]
+        return [random_like(rng, t) for t, f in zip(self.outs, self.float_outs, strict=True) if f]
 
     def shifted(self, xs, ts, scale):
         ts = iter(ts)
-        return [shift(x, scale * next(ts)) if f else x for x, f in zip(xs, self.float_ins)]
+        return [shift(x, scale * next(ts)) if f else x for x, f in zip(xs, self.float_ins, strict=True)]
 
     def check(self, xs, rng, eps=1e-6, fd_tol=1e-6, dot_tol=1e-10):
         n_out = len(self.outs)
         primal = self.f(*xs)
         ts = self.tangent_inputs(rng)
         jvp_out = self.jvp(*xs, *ts)
-        for expected, got in zip(primal, jvp_out[:n_out]):
+        for expected, got in zip(primal, jvp_out[:n_out], strict=True):
             np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
         tangents = jvp_out[n_out:]
         plus, minus = self.f(*self.shifted(xs, ts, eps)), self.f(*self.shifted(xs, ts, -eps))
         float_results = [i for i, f in enumerate(self.float_outs) if f]
-        for tangent, index in zip(tangents, float_results):
+        for tangent, index in zip(tangents, float_results, strict=True):
             fd = (np.asarray(plus[index]) - np.asarray(minus[index])) / (2 * eps)
             np.testing.assert_allclose(tangent, fd, rtol=fd_tol, atol=fd_tol)
         cts = self.cotangent_inputs(rng)
         vjp_out = self.vjp(*xs, *cts)
-        for expected, got in zip(primal, vjp_out[:n_out]):
+        for expected, got in zip(primal, vjp_out[:n_out], strict=True):
             np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
-        lhs = sum(float(np.sum(ct * tangent)) for ct, tangent in zip(cts, tangents))
-        rhs = sum(float(np.sum(g * t)) for g, t in zip(vjp_out[n_out:], ts))
+        lhs = sum(float(np.sum(ct * tangent)) for ct, tangent in zip(cts, tangents, strict=True))
+        rhs = sum(float(np.sum(g * t)) for g, t in zip(vjp_out[n_out:], ts, strict=True))
         assert abs(lhs - rhs) <= dot_tol * max(1.0, abs(lhs)), (lhs, rhs)
         return tangents, vjp_out[n_out:]

@@ -73,6 +73,7 @@ VECTOR = {
 
 def jax_logsumexp(v):
     from jax.scipy.special import logsumexp
+
     return logsumexp(v)
 
 
@@ -82,8 +83,8 @@ SHAPE = (4,)
 @dataclass
 class Composition:
     description: str
-    lintra: Callable      # (x, y) -> scalar, with lintra.numpy
-    jax: Callable         # (x, y) -> scalar, with jax.numpy
+    lintra: Callable  # (x, y) -> scalar, with lintra.numpy
+    jax: Callable  # (x, y) -> scalar, with jax.numpy
     functions: frozenset  # names of the functions it uses
 
 
@@ -103,14 +104,20 @@ def random_composition(seed: int, depth: int = 4, exclude=frozenset()) -> Compos
         """(description, lintra builder, jax builder); builders map (x, y) to an array."""
         if level == 0 or rng.random() < 0.2:
             leaf = rng.choice(["x", "y"])
-            return leaf, (lambda x, y: x) if leaf == "x" else (lambda x, y: y), \
-                (lambda x, y: x) if leaf == "x" else (lambda x, y: y)
+            return (
+                leaf,
+                (lambda x, y: x) if leaf == "x" else (lambda x, y: y),
+                (lambda x, y: x) if leaf == "x" else (lambda x, y: y),
+            )
         kind = rng.choices(["unary", "binary", "vector"], [0.5, 0.35, 0.15])[0]
         if kind == "binary":
             name, (lf, jf) = pick(BINARY)
             (da, la, ja), (db, lb, jb) = tree(level - 1), tree(level - 1)
-            return (f"{name}({da}, {db})", lambda x, y: lf(la(x, y), lb(x, y)),
-                    lambda x, y: jf(ja(x, y), jb(x, y)))
+            return (
+                f"{name}({da}, {db})",
+                lambda x, y: lf(la(x, y), lb(x, y)),
+                lambda x, y: jf(ja(x, y), jb(x, y)),
+            )
         name, (lf, jf) = pick(UNARY if kind == "unary" else VECTOR)
         d, la, ja = tree(level - 1)
         return f"{name}({d})", lambda x, y: lf(la(x, y)), lambda x, y: jf(ja(x, y))
@@ -121,7 +128,8 @@ def random_composition(seed: int, depth: int = 4, exclude=frozenset()) -> Compos
         f"sum({list(weights)} * {description})",
         lambda x, y: lnp.sum(weights * build_l(x, y)),
         lambda x, y: jnp.sum(weights * build_j(x, y)),
-        frozenset(used))
+        frozenset(used),
+    )
 
 
 EXTREMES = [1000.0, -1000.0, np.inf, -np.inf, 0.0, -0.0, 800.0, -800.0, 40.0, -40.0]

@@ -51,8 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAG = 30.0      # largest magnitude any value may take at the generated inputs
-GAP = 1e-2      # smallest distance from a kink (max/min ties, cmpf boundaries)
+MAG = 30.0  # largest magnitude any value may take at the generated inputs
+GAP = 1e-2  # smallest distance from a kink (max/min ties, cmpf boundaries)
 
 S = "s"  # the f64 scalar type; tensor types are shape tuples (() is tensor<f64>)
 ARG_TYPES = [S, (3,), (2, 3), (3, 2)]
@@ -112,14 +112,19 @@ def expand_to(arr, dims, sizes) -> np.ndarray:
 
 
 def slices(offsets, sizes, strides):
-    return tuple(slice(o, o + s * st, st) for o, s, st in zip(offsets, sizes, strides))
+    return tuple(slice(o, o + s * st, st) for o, s, st in zip(offsets, sizes, strides, strict=True))
 
 
 ERF = np.vectorize(math.erf, otypes=[np.float64])
 
 UNARY = {
-    "math.sin": np.sin, "math.cos": np.cos, "math.tanh": np.tanh, "math.exp": np.exp,
-    "math.atan": np.arctan, "math.erf": lambda x: ERF(x), "math.sinh": np.sinh,
+    "math.sin": np.sin,
+    "math.cos": np.cos,
+    "math.tanh": np.tanh,
+    "math.exp": np.exp,
+    "math.atan": np.arctan,
+    "math.erf": lambda x: ERF(x),
+    "math.sinh": np.sinh,
     "math.cosh": np.cosh,
 }
 BINARY = {"arith.addf": np.add, "arith.subf": np.subtract, "arith.mulf": np.multiply}
@@ -138,25 +143,47 @@ SLICES = (
     + [((3,), (2,), [o], [2], [1]) for o in range(2)]
     + [((3,), (2,), [0], [2], [2]), ((3,), (), [1], [1], [1]), ((2, 3), (), [1, 2], [1, 1], [1, 1])]
     + [((3, 3), (2, 3), [r, 0], [2, 3], [1, 1]) for r in range(2)]
-    + [((3, 3), (2, 3), [0, 0], [2, 3], [2, 1]), ((3, 3), (3, 2), [0, 1], [3, 2], [1, 1]),
-       ((3, 3), (3, 2), [0, 0], [3, 2], [1, 2]), ((3, 3), (3,), [1, 0], [1, 3], [1, 1]),
-       ((3, 3), (3,), [0, 2], [3, 1], [1, 1]), ((2, 2), (2,), [1, 0], [1, 2], [1, 1]),
-       ((2, 2), (2,), [0, 0], [2, 1], [1, 1])]
+    + [
+        ((3, 3), (2, 3), [0, 0], [2, 3], [2, 1]),
+        ((3, 3), (3, 2), [0, 1], [3, 2], [1, 1]),
+        ((3, 3), (3, 2), [0, 0], [3, 2], [1, 2]),
+        ((3, 3), (3,), [1, 0], [1, 3], [1, 1]),
+        ((3, 3), (3,), [0, 2], [3, 1], [1, 1]),
+        ((2, 2), (2,), [1, 0], [1, 2], [1, 1]),
+        ((2, 2), (2,), [0, 0], [2, 1], [1, 1]),
+    ]
 )
-BROADCASTS = [((3,), (2, 3), [0]), ((3,), (3, 2), [1]), ((2,), (2, 3), [1]), ((2,), (3, 2), [0]),
-              ((2,), (2, 2), [0]), ((2,), (2, 2), [1]), ((3,), (3, 3), [0]), ((3,), (3, 3), [1]),
-              ((), (3,), [0]), ((), (2,), [0]), ((), (2, 3), [0, 1]), ((), (3, 2), [0, 1])]
-PADS = [((2,), (3,), [1], [0]), ((2,), (3,), [0], [1]), ((2, 3), (3, 3), [1, 0], [0, 0]),
-        ((2, 3), (3, 3), [0, 0], [1, 0]), ((3, 2), (3, 3), [0, 1], [0, 0]),
-        ((3, 2), (3, 3), [0, 0], [0, 1]), ((2, 2), (2, 3), [0, 1], [0, 0]),
-        ((2, 2), (3, 2), [0, 0], [1, 0])]
+BROADCASTS = [
+    ((3,), (2, 3), [0]),
+    ((3,), (3, 2), [1]),
+    ((2,), (2, 3), [1]),
+    ((2,), (3, 2), [0]),
+    ((2,), (2, 2), [0]),
+    ((2,), (2, 2), [1]),
+    ((3,), (3, 3), [0]),
+    ((3,), (3, 3), [1]),
+    ((), (3,), [0]),
+    ((), (2,), [0]),
+    ((), (2, 3), [0, 1]),
+    ((), (3, 2), [0, 1]),
+]
+PADS = [
+    ((2,), (3,), [1], [0]),
+    ((2,), (3,), [0], [1]),
+    ((2, 3), (3, 3), [1, 0], [0, 0]),
+    ((2, 3), (3, 3), [0, 0], [1, 0]),
+    ((3, 2), (3, 3), [0, 1], [0, 0]),
+    ((3, 2), (3, 3), [0, 0], [0, 1]),
+    ((2, 2), (2, 3), [0, 1], [0, 0]),
+    ((2, 2), (3, 2), [0, 0], [1, 0]),
+]
 
 
 @dataclass
 class Value:
     name: str
     type: object
-    kind: str = "op"   # "op", "arg" or "const"
+    kind: str = "op"  # "op", "arg" or "const"
     lin: bool = False  # depends on a {lintra.linear} argument (random_linear_case)
 
 
@@ -179,9 +206,9 @@ class Fn:
         self.used: set[str] = set()
         self.env: dict[str, np.ndarray] = {}
         self.steps: list = []
-        self.callees: list = []   # helpers this function may call
+        self.callees: list = []  # helpers this function may call
         self.captured: dict = {}  # values of constants a region reads from outside
-        self.zero_pads = False    # tensor.pad only with 0.0 (linear functions)
+        self.zero_pads = False  # tensor.pad only with 0.0 (linear functions)
         self.dynamic_indices: list = []  # (name, value) of index arguments
 
     # -- bookkeeping ---------------------------------------------------------
@@ -203,7 +230,7 @@ class Fn:
         self.steps.append((outs, fn, [v.name for v in ins]))
         self.used.update(v.name for v in ins)
         result = []
-        for out, t, value in zip(outs, types, values):
+        for out, t, value in zip(outs, types, values, strict=True):
             self.env[out] = value
             v = Value(out, t, kind, any(i.lin for i in ins))
             if pool:
@@ -225,7 +252,7 @@ class Fn:
         for outs, fn, ins in self.steps:
             values = fn(*[env[i] for i in ins])
             values = [values] if len(outs) == 1 else list(values)
-            for out, value in zip(outs, values):
+            for out, value in zip(outs, values, strict=True):
                 env[out] = checked(value)
         return env
 
@@ -235,9 +262,9 @@ class Fn:
             build()
             return True
         except Reject:
-            del self.lines[state[0]:]
-            del self.pool[state[1]:]
-            del self.steps[state[2]:]
+            del self.lines[state[0] :]
+            del self.pool[state[1] :]
+            del self.steps[state[2] :]
             self.used = state[3]
             return False
 
@@ -317,9 +344,18 @@ class Fn:
             return self.extract(src) if rng.random() < 0.6 else self.sum_to_scalar(src)
         if src.type == S:
             return self.spread(src, t)
-        direct = [m for m in (self.conv_slice, self.conv_broadcast, self.conv_reduce,
-                              self.conv_transpose, self.conv_pad, self.conv_reshape)
-                  if m(src, t, dry=True)]
+        direct = [
+            m
+            for m in (
+                self.conv_slice,
+                self.conv_broadcast,
+                self.conv_reduce,
+                self.conv_transpose,
+                self.conv_pad,
+                self.conv_reshape,
+            )
+            if m(src, t, dry=True)
+        ]
         if direct:
             return rng.choice(direct)(src, t)
         if rng.random() < 0.5:
@@ -347,11 +383,11 @@ class Fn:
         if t == S:
             cv = self.emit1(f"arith.constant {fmt(c)} : f64", S, lambda: np.asarray(c), [], "const")
         else:
-            cv = self.emit1(f"arith.constant dense<{fmt(c)}> : {tstr(t)}", t,
-                            lambda: np.full(t, c), [], "const")
+            cv = self.emit1(
+                f"arith.constant dense<{fmt(c)}> : {tstr(t)}", t, lambda: np.full(t, c), [], "const"
+            )
         first, second = (sq, cv) if self.rng.random() < 0.5 else (cv, sq)
-        return self.emit1(f"arith.addf %{first.name}, %{second.name} : {tstr(t)}", t, np.add,
-                          [first, second])
+        return self.emit1(f"arith.addf %{first.name}, %{second.name} : {tstr(t)}", t, np.add, [first, second])
 
     def op_divf(self):
         t = self.elem_type()
@@ -360,8 +396,7 @@ class Fn:
             den = self.one_plus_square(y)
         else:
             den = self.emit1(f"math.cosh %{y.name} : {tstr(t)}", t, np.cosh, [y])
-        return self.emit1(f"arith.divf %{a.name}, %{den.name} : {tstr(t)}", t,
-                          lambda p, q: p / q, [a, den])
+        return self.emit1(f"arith.divf %{a.name}, %{den.name} : {tstr(t)}", t, lambda p, q: p / q, [a, den])
 
     def op_negf(self):
         t = self.elem_type()
@@ -377,6 +412,7 @@ class Fn:
         def fn(x, y):
             gap(x, y)
             return function(x, y)
+
         return self.emit1(f"{name} %{a.name}, %{b.name} : {tstr(t)}", t, fn, [a, b])
 
     def op_select(self):
@@ -393,6 +429,7 @@ class Fn:
         def fn(a, b, u, v):
             gap(a, b)
             return np.where(CMP[predicate](a, b), u, v)
+
         return self.emit1(f"arith.select {cond}, %{x.name}, %{y.name} : {types}", t, fn, [p, q, x, y])
 
     def op_unary(self):
@@ -412,10 +449,10 @@ class Fn:
         name = rng.choice(["tan", "log1p", "expm1", "exp2", "log2", "rsqrt", "absf", "atan2", "fpowi"])
         x = self.pick(t)
         ty = tstr(t)
-        if name == "tan":      # of tanh(x), inside (-1, 1)
+        if name == "tan":  # of tanh(x), inside (-1, 1)
             arg = self.emit1(f"math.tanh %{x.name} : {ty}", t, np.tanh, [x])
             return self.emit1(f"math.tan %{arg.name} : {ty}", t, np.tan, [arg])
-        if name == "log1p":    # of x*x
+        if name == "log1p":  # of x*x
             sq = self.emit1(f"arith.mulf %{x.name}, %{x.name} : {ty}", t, np.multiply, [x, x])
             return self.emit1(f"math.log1p %{sq.name} : {ty}", t, np.log1p, [sq])
         if name in ("log2", "rsqrt"):
@@ -423,22 +460,26 @@ class Fn:
             function = np.log2 if name == "log2" else (lambda a: 1.0 / np.sqrt(a))
             return self.emit1(f"math.{name} %{arg.name} : {ty}", t, function, [arg])
         if name == "absf":
+
             def absolute(a):
                 gap(a, 0.0)
                 return np.abs(a)
+
             return self.emit1(f"math.absf %{x.name} : {ty}", t, absolute, [x])
-        if name == "atan2":    # atan2(y, x*x + c): away from the branch cut
+        if name == "atan2":  # atan2(y, x*x + c): away from the branch cut
             den = self.one_plus_square(self.pick(t, const_ok=False))
             return self.emit1(f"math.atan2 %{x.name}, %{den.name} : {ty}", t, np.arctan2, [x, den])
         if name == "fpowi":
             n = rng.choice([2, 3])
             if t == S:
                 power = self.raw(f"arith.constant {n} : i32")
-                return self.emit1(f"math.fpowi %{x.name}, {power} : f64, i32", t,
-                                  lambda a: np.power(a, n), [x])
+                return self.emit1(
+                    f"math.fpowi %{x.name}, {power} : f64, i32", t, lambda a: np.power(a, n), [x]
+                )
             power = self.raw(f"arith.constant dense<{n}> : {ty[:-4]}i32>")
-            return self.emit1(f"math.fpowi %{x.name}, {power} : {ty}, {ty[:-4]}i32>", t,
-                              lambda a: np.power(a, n), [x])
+            return self.emit1(
+                f"math.fpowi %{x.name}, {power} : {ty}, {ty[:-4]}i32>", t, lambda a: np.power(a, n), [x]
+            )
         function = np.expm1 if name == "expm1" else np.exp2
         return self.emit1(f"math.{name} %{x.name} : {ty}", t, function, [x])
 
@@ -462,8 +503,9 @@ class Fn:
     def extract(self, src: Value) -> Value:
         idx = [self.rng.randrange(d) for d in src.type]
         indices = ", ".join(self.index_at(i) for i in idx)
-        return self.emit1(f"tensor.extract %{src.name}[{indices}] : {tstr(src.type)}", S,
-                          lambda x: x[tuple(idx)], [src])
+        return self.emit1(
+            f"tensor.extract %{src.name}[{indices}] : {tstr(src.type)}", S, lambda x: x[tuple(idx)], [src]
+        )
 
     def op_extract(self):
         return self.extract(self.tensor_of())
@@ -478,15 +520,24 @@ class Fn:
             out = x.copy()
             out[tuple(idx)] = a
             return out
-        return self.emit1(f"tensor.insert %{s.name} into %{dest.name}[{indices}] : {tstr(dest.type)}",
-                          dest.type, fn, [s, dest])
+
+        return self.emit1(
+            f"tensor.insert %{s.name} into %{dest.name}[{indices}] : {tstr(dest.type)}",
+            dest.type,
+            fn,
+            [s, dest],
+        )
 
     def from_elements(self, t) -> Value:
         n = int(np.prod(t))
         elements = [self.pick(S) for _ in range(n)]
         names = ", ".join(f"%{e.name}" for e in elements)
-        return self.emit1(f"tensor.from_elements {names} : {tstr(t)}", t,
-                          lambda *xs: np.asarray(xs, dtype=np.float64).reshape(t), elements)
+        return self.emit1(
+            f"tensor.from_elements {names} : {tstr(t)}",
+            t,
+            lambda *xs: np.asarray(xs, dtype=np.float64).reshape(t),
+            elements,
+        )
 
     def splat(self, s: Value, t) -> Value:
         return self.emit1(f"tensor.splat %{s.name} : {tstr(t)}", t, lambda a: np.full(t, a), [s])
@@ -495,13 +546,19 @@ class Fn:
         if self.rng.random() < 0.8:
             init = self.empty(t)
             ins = [s]
-            fn = (lambda a: np.full(t, a))
+
+            def fn(a):
+                return np.full(t, a)
         else:  # fill over a live tensor: it is overwritten
             live = self.pick_overwritten(t)
             init, ins = f"%{live.name}", [s, live]
-            fn = (lambda a, _: np.full(t, a))
-        return self.emit1(f"linalg.fill ins(%{s.name} : f64) outs({init} : {tstr(t)}) -> {tstr(t)}",
-                          t, fn, ins, kind)
+
+            def fn(a, _):
+                return np.full(t, a)
+
+        return self.emit1(
+            f"linalg.fill ins(%{s.name} : f64) outs({init} : {tstr(t)}) -> {tstr(t)}", t, fn, ins, kind
+        )
 
     def spread(self, s: Value, t) -> Value:
         """A tensor of type `t` built from scalar `s`."""
@@ -516,21 +573,30 @@ class Fn:
 
     def op_build(self):
         t = self.rng.choice(TENSOR_TYPES)
-        return self.from_elements(t) if self.rng.random() < 0.5 and int(np.prod(t)) <= 6 \
+        return (
+            self.from_elements(t)
+            if self.rng.random() < 0.5 and int(np.prod(t)) <= 6
             else self.spread(self.pick(S), t)
+        )
 
     def slice_text(self, offsets, sizes, strides) -> str:
-        return f"[{', '.join(map(str, offsets))}] [{', '.join(map(str, sizes))}] " \
-               f"[{', '.join(map(str, strides))}]"
+        return (
+            f"[{', '.join(map(str, offsets))}] [{', '.join(map(str, sizes))}] "
+            f"[{', '.join(map(str, strides))}]"
+        )
 
     def conv_slice(self, src, t, dry=False):
         options = [s for s in SLICES if s[0] == src.type and s[1] == t]
         if dry:
             return bool(options)
         _, _, offsets, sizes, strides = self.rng.choice(options)
-        return self.emit1(f"tensor.extract_slice %{src.name}{self.slice_text(offsets, sizes, strides)}"
-                          f" : {tstr(src.type)} to {tstr(t)}", t,
-                          lambda x: x[slices(offsets, sizes, strides)].reshape(t), [src])
+        return self.emit1(
+            f"tensor.extract_slice %{src.name}{self.slice_text(offsets, sizes, strides)}"
+            f" : {tstr(src.type)} to {tstr(t)}",
+            t,
+            lambda x: x[slices(offsets, sizes, strides)].reshape(t),
+            [src],
+        )
 
     def op_extract_slice(self):
         src = self.tensor_of([s[0] for s in SLICES])
@@ -544,20 +610,36 @@ class Fn:
             out = x.copy()
             out[slices(offsets, sizes, strides)] = np.asarray(a).reshape(sizes)
             return out
-        return self.emit1(f"tensor.insert_slice %{small.name} into %{big.name}"
-                          f"{self.slice_text(offsets, sizes, strides)} : {tstr(small_type)} into "
-                          f"{tstr(big_type)}", big_type, fn, [small, big])
+
+        return self.emit1(
+            f"tensor.insert_slice %{small.name} into %{big.name}"
+            f"{self.slice_text(offsets, sizes, strides)} : {tstr(small_type)} into "
+            f"{tstr(big_type)}",
+            big_type,
+            fn,
+            [small, big],
+        )
 
     def expand(self, x: Value, groups: str, shape) -> Value:
         shape = tuple(shape)
-        return self.emit1(f"tensor.expand_shape %{x.name} {groups} output_shape "
-                          f"[{', '.join(map(str, shape))}] : {tstr(x.type)} into {tstr(shape)}",
-                          shape, lambda a: a.reshape(shape), [x], pool=False)
+        return self.emit1(
+            f"tensor.expand_shape %{x.name} {groups} output_shape "
+            f"[{', '.join(map(str, shape))}] : {tstr(x.type)} into {tstr(shape)}",
+            shape,
+            lambda a: a.reshape(shape),
+            [x],
+            pool=False,
+        )
 
     def collapse(self, x: Value, groups: str, shape) -> Value:
         shape = tuple(shape)
-        return self.emit1(f"tensor.collapse_shape %{x.name} {groups} : {tstr(x.type)} into "
-                          f"{tstr(shape)}", shape, lambda a: a.reshape(shape), [x], pool=False)
+        return self.emit1(
+            f"tensor.collapse_shape %{x.name} {groups} : {tstr(x.type)} into {tstr(shape)}",
+            shape,
+            lambda a: a.reshape(shape),
+            [x],
+            pool=False,
+        )
 
     def conv_reshape(self, src, t, dry=False):
         ok = src.type in ((2, 3), (3, 2)) and t in ((2, 3), (3, 2)) or (src.type == t == (2, 2))
@@ -576,13 +658,18 @@ class Fn:
     def concat(self, dim: int, parts, t) -> Value:
         names = ", ".join(f"%{p.name}" for p in parts)
         types = ", ".join(tstr(p.type) for p in parts)
-        return self.emit1(f"tensor.concat dim({dim}) {names} : ({types}) -> {tstr(t)}", t,
-                          lambda *xs: np.concatenate(xs, axis=dim), parts, pool=False)
+        return self.emit1(
+            f"tensor.concat dim({dim}) {names} : ({types}) -> {tstr(t)}",
+            t,
+            lambda *xs: np.concatenate(xs, axis=dim),
+            parts,
+            pool=False,
+        )
 
     def op_concat(self):
         rng = self.rng
         kind = rng.randrange(7)
-        if kind == 0:    # two vectors as rows
+        if kind == 0:  # two vectors as rows
             parts = [self.expand(self.pick((3,)), "[[0, 1]]", (1, 3)) for _ in range(2)]
             out = self.concat(0, parts, (2, 3))
         elif kind == 1:  # two vectors as columns
@@ -601,7 +688,7 @@ class Fn:
         elif kind == 5:  # a square matrix and a column
             col = self.expand(self.pick((2,)), "[[0, 1]]", (2, 1))
             out = self.concat(1, [col, self.pick((2, 2))], (2, 3))
-        else:            # three rows
+        else:  # three rows
             parts = [self.expand(self.pick((3,)), "[[0, 1]]", (1, 3)) for _ in range(3)]
             out = self.concat(0, parts, (3, 3))
         self.pool.append(out)
@@ -620,12 +707,18 @@ class Fn:
         else:
             inner = self.fresh("z")
             body = [f"  %{inner} = arith.constant {fmt(value)} : f64", f"  tensor.yield %{inner} : f64"]
-        text = "\n".join([f"tensor.pad %{src.name} low[{', '.join(map(str, low))}] "
-                          f"high[{', '.join(map(str, high))}] {{", f"{self.indent}^bb0({args}):"]
-                         + [self.indent + b for b in body]
-                         + [f"{self.indent}}} : {tstr(src.type)} to {tstr(t)}"])
-        return self.emit1(text, t, lambda x: np.pad(x, list(zip(low, high)), constant_values=value),
-                          [src])
+        text = "\n".join(
+            [
+                f"tensor.pad %{src.name} low[{', '.join(map(str, low))}] "
+                f"high[{', '.join(map(str, high))}] {{",
+                f"{self.indent}^bb0({args}):",
+            ]
+            + [self.indent + b for b in body]
+            + [f"{self.indent}}} : {tstr(src.type)} to {tstr(t)}"]
+        )
+        return self.emit1(
+            text, t, lambda x: np.pad(x, list(zip(low, high, strict=True)), constant_values=value), [src]
+        )
 
     def op_pad(self):
         src = self.tensor_of([p[0] for p in PADS])
@@ -637,8 +730,7 @@ class Fn:
         dims[self.rng.randrange(len(dims))] = "?"
         dynamic = "tensor<" + "".join(f"{d}x" for d in dims) + "f64>"
         mid = self.raw(f"tensor.cast %{src.name} : {tstr(src.type)} to {dynamic}")
-        return self.emit1(f"tensor.cast {mid} : {dynamic} to {tstr(src.type)}", src.type,
-                          lambda x: x, [src])
+        return self.emit1(f"tensor.cast {mid} : {dynamic} to {tstr(src.type)}", src.type, lambda x: x, [src])
 
     # -- linalg ------------------------------------------------------------------
     def op_fill(self):
@@ -648,15 +740,24 @@ class Fn:
         src = self.tensor_of()
         t = src.type
         init = self.empty(t) if self.rng.random() < 0.7 else f"%{self.pick_overwritten(t).name}"
-        return self.emit1(f"linalg.copy ins(%{src.name} : {tstr(t)}) outs({init} : {tstr(t)}) -> {tstr(t)}",
-                          t, lambda x: x.copy(), [src])
+        return self.emit1(
+            f"linalg.copy ins(%{src.name} : {tstr(t)}) outs({init} : {tstr(t)}) -> {tstr(t)}",
+            t,
+            lambda x: x.copy(),
+            [src],
+        )
 
     def conv_transpose(self, src, t, dry=False):
         ok = len(src.type) == 2 and tuple(reversed(src.type)) == t
         if dry:
             return ok
-        return self.emit1(f"linalg.transpose ins(%{src.name} : {tstr(src.type)}) outs({self.empty(t)} : "
-                          f"{tstr(t)}) permutation = [1, 0]", t, lambda x: x.T.copy(), [src])
+        return self.emit1(
+            f"linalg.transpose ins(%{src.name} : {tstr(src.type)}) outs({self.empty(t)} : "
+            f"{tstr(t)}) permutation = [1, 0]",
+            t,
+            lambda x: x.T.copy(),
+            [src],
+        )
 
     def op_transpose(self):
         src = self.tensor_of([(2, 3), (3, 2), (2, 2), (3, 3)])
@@ -668,9 +769,13 @@ class Fn:
             return bool(options)
         _, _, dims = self.rng.choice(options)
         kept = [d for d in range(len(t)) if d not in dims]
-        return self.emit1(f"linalg.broadcast ins(%{src.name} : {tstr(src.type)}) outs({self.empty(t)} : "
-                          f"{tstr(t)}) dimensions = [{', '.join(map(str, dims))}]", t,
-                          lambda x: expand_to(x, kept, t).copy(), [src])
+        return self.emit1(
+            f"linalg.broadcast ins(%{src.name} : {tstr(src.type)}) outs({self.empty(t)} : "
+            f"{tstr(t)}) dimensions = [{', '.join(map(str, dims))}]",
+            t,
+            lambda x: expand_to(x, kept, t).copy(),
+            [src],
+        )
 
     def op_broadcast(self):
         src = self.tensor_of([b[0] for b in BROADCASTS])
@@ -694,12 +799,14 @@ class Fn:
         r = self.fresh("r")
         operands = f"%{a}, %{acc}" if rng.random() < 0.5 else f"%{acc}, %{a}"
         i = self.indent
-        text = (f"linalg.reduce ins(%{src.name} : {tstr(src.type)}) outs(%{init.name} : {tstr(t)}) "
-                f"dimensions = [{', '.join(map(str, dims))}]\n"
-                f"{i}  (%{a}: f64, %{acc}: f64) {{\n"
-                f"{i}    %{r} = {combiner} {operands} : f64\n"
-                f"{i}    linalg.yield %{r} : f64\n"
-                f"{i}  }}")
+        text = (
+            f"linalg.reduce ins(%{src.name} : {tstr(src.type)}) outs(%{init.name} : {tstr(t)}) "
+            f"dimensions = [{', '.join(map(str, dims))}]\n"
+            f"{i}  (%{a}: f64, %{acc}: f64) {{\n"
+            f"{i}    %{r} = {combiner} {operands} : f64\n"
+            f"{i}    linalg.yield %{r} : f64\n"
+            f"{i}  }}"
+        )
 
         def fn(x, start):
             moved = np.moveaxis(x, list(dims), list(range(rank - len(dims), rank)))
@@ -715,12 +822,16 @@ class Fn:
             if np.any(candidates[..., 1] - candidates[..., 0] < GAP) and not biggest:
                 raise Reject()
             return candidates[..., -1] if biggest else candidates[..., 0]
+
         return self.emit1(text, t, fn, [src, init])
 
     def conv_reduce(self, src, t, dry=False):
         rank = len(src.type)
-        options = [dims for dims in ([0], [1], [0, 1]) if max(dims) < rank and
-                   tuple(src.type[d] for d in range(rank) if d not in dims) == t]
+        options = [
+            dims
+            for dims in ([0], [1], [0, 1])
+            if max(dims) < rank and tuple(src.type[d] for d in range(rank) if d not in dims) == t
+        ]
         if dry:
             return bool(options)
         return self.reduce(src, self.rng.choice(options), "arith.addf")
@@ -736,9 +847,17 @@ class Fn:
         src = self.tensor_of([t for t in TENSOR_TYPES if t != ()])
         rank = len(src.type)
         dims = self.rng.choice([[0], [1], [0, 1]] if rank == 2 else [[0]])
-        combiner = self.rng.choices(["arith.addf", "arith.maximumf", "arith.minimumf", "arith.mulf",
-                                     "arith.maxnumf", "arith.minnumf"],
-                                    [5, 2, 1, 0 if "mul-reduce" in self.p.avoid else 2, 0.5, 0.5])[0]
+        combiner = self.rng.choices(
+            [
+                "arith.addf",
+                "arith.maximumf",
+                "arith.minimumf",
+                "arith.mulf",
+                "arith.maxnumf",
+                "arith.minnumf",
+            ],
+            [5, 2, 1, 0 if "mul-reduce" in self.p.avoid else 2, 0.5, 0.5],
+        )[0]
         return self.reduce(src, dims, combiner)
 
     def build_region(self, arg_names, env, count: int, sizes=None):
@@ -769,7 +888,7 @@ class Fn:
             if made >= count:
                 break
             kind = self.rng.choices(REGION_OPS, REGION_WEIGHTS)[0]
-            if body.attempt(lambda: getattr(body, kind)()):
+            if body.attempt(lambda kind=kind: getattr(body, kind)()):
                 made += 1
         return body
 
@@ -786,21 +905,27 @@ class Fn:
         ins = [self.pick(t, const_ok=False) for _ in range(n_in)]
         args = [self.fresh("a") for _ in ins]
         out_arg = self.fresh("o")
-        example = {a: self.env[v.name] for a, v in zip(args, ins)}
+        example = {a: self.env[v.name] for a, v in zip(args, ins, strict=True)}
         body = self.build_region(args, example, self.rng.randint(1, 3))
         result = self.yielded(body)
         init = self.empty(t)
         header = ", ".join(f"%{a}: f64" for a in args + [out_arg])
         i = self.indent
-        text = "\n".join([f"linalg.map ins({', '.join('%' + v.name for v in ins)} : "
-                          f"{', '.join(tstr(v.type) for v in ins)}) outs({init} : {tstr(t)})",
-                          f"{i}  ({header}) {{"] + body.lines +
-                         [f"{i}    linalg.yield %{result.name} : f64", f"{i}  }}"])
+        text = "\n".join(
+            [
+                f"linalg.map ins({', '.join('%' + v.name for v in ins)} : "
+                f"{', '.join(tstr(v.type) for v in ins)}) outs({init} : {tstr(t)})",
+                f"{i}  ({header}) {{",
+            ]
+            + body.lines
+            + [f"{i}    linalg.yield %{result.name} : f64", f"{i}  }}"]
+        )
 
         def fn(*xs):
-            env = dict(zip(args, xs))
+            env = dict(zip(args, xs, strict=True))
             body.replay(env)
             return np.broadcast_to(env[result.name], t).copy()
+
         return self.emit1(text, t, fn, ins)
 
     def op_generic(self):
@@ -830,8 +955,9 @@ class Fn:
         reads_out = not reduction and rng.random() < 0.3
         ins = [self.pick(t) for t in in_types]
         if reduction:
-            inits = [self.zeros(out_type) if rng.random() < 0.6 else self.pick_init(out_type)
-                     for _ in range(n_out)]
+            inits = [
+                self.zeros(out_type) if rng.random() < 0.6 else self.pick_init(out_type) for _ in range(n_out)
+            ]
         elif reads_out:
             inits = [self.pick_init(out_type) for _ in range(n_out)]
         else:
@@ -839,10 +965,12 @@ class Fn:
         init_names = [f"%{v.name}" if v is not None else self.empty(out_type) for v in inits]
         args = [self.fresh("a") for _ in ins]
         outs = [self.fresh("o") for _ in range(n_out)]
-        example = {a: expand_to(self.env[v.name], m, sizes) for a, v, m in zip(args, ins, in_maps)}
+        example = {
+            a: expand_to(self.env[v.name], m, sizes) for a, v, m in zip(args, ins, in_maps, strict=True)
+        }
         region_args = list(args)
         if reads_out:
-            for o, v in zip(outs, inits):
+            for o, v in zip(outs, inits, strict=True):
                 example[o] = expand_to(self.env[v.name], out_dims, sizes)
             region_args += outs
         body = self.build_region(region_args, example, rng.randint(1, 4), sizes)
@@ -853,7 +981,7 @@ class Fn:
         extra = []
         if reduction:
             yielded = []
-            for o, r in zip(outs, results):
+            for o, r in zip(outs, results, strict=True):
                 acc_sum = self.fresh("s")
                 pair = f"%{o}, %{r.name}" if rng.random() < 0.5 else f"%{r.name}, %{o}"
                 extra.append(f"{i}    %{acc_sum} = arith.addf {pair} : f64")
@@ -868,26 +996,33 @@ class Fn:
         if n_out > 1:
             result_types = f"({result_types})"
         text = "\n".join(
-            [f"linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iterators}]}} "
-             f"ins({', '.join('%' + v.name for v in ins)} : {', '.join(tstr(t) for t in in_types)}) "
-             f"outs({', '.join(init_names)} : {', '.join(tstr(t) for t in out_types)}) {{",
-             f"{i}  ^bb0({header}):"] + body.lines + extra +
-            [f"{i}    linalg.yield {', '.join('%' + y for y in yielded)} : {', '.join(['f64'] * n_out)}",
-             f"{i}  }} -> {result_types}"])
+            [
+                f"linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iterators}]}} "
+                f"ins({', '.join('%' + v.name for v in ins)} : {', '.join(tstr(t) for t in in_types)}) "
+                f"outs({', '.join(init_names)} : {', '.join(tstr(t) for t in out_types)}) {{",
+                f"{i}  ^bb0({header}):",
+            ]
+            + body.lines
+            + extra
+            + [
+                f"{i}    linalg.yield {', '.join('%' + y for y in yielded)} : {', '.join(['f64'] * n_out)}",
+                f"{i}  }} -> {result_types}",
+            ]
+        )
         live_inits = [v for v in inits if v is not None]
 
         def fn(*xs):
-            xs_in, xs_init = xs[:len(ins)], xs[len(ins):]
-            env = {a: expand_to(x, m, sizes) for a, x, m in zip(args, xs_in, in_maps)}
+            xs_in, xs_init = xs[: len(ins)], xs[len(ins) :]
+            env = {a: expand_to(x, m, sizes) for a, x, m in zip(args, xs_in, in_maps, strict=True)}
             if reads_out:
-                for o, x in zip(outs, xs_init):
+                for o, x in zip(outs, xs_init, strict=True):
                     env[o] = expand_to(x, out_dims, sizes)
             body.replay(env)
             values = [np.broadcast_to(env[r.name], sizes) for r in results]
             if reduction:
                 kept = sorted(out_dims)
                 outputs = []
-                for value, init in zip(values, xs_init):
+                for value, init in zip(values, xs_init, strict=True):
                     partial = value.sum(axis=tuple(reduced))
                     if out_dims:
                         partial = np.transpose(partial, [kept.index(d) for d in out_dims])
@@ -895,6 +1030,7 @@ class Fn:
             else:
                 outputs = [np.transpose(v, out_dims).copy() for v in values]
             return outputs[0] if n_out == 1 else tuple(outputs)
+
         return self.emit(text, out_types, fn, ins + live_inits)
 
     def contraction_init(self, t) -> Value:
@@ -909,33 +1045,56 @@ class Fn:
         c = self.contraction_init((m, n))
         maps = ""
         if ta or tb or rng.random() < 0.15:
-            maps = ("indexing_maps = [" + ", ".join([
-                "affine_map<(m, n, k) -> (k, m)>" if ta else "affine_map<(m, n, k) -> (m, k)>",
-                "affine_map<(m, n, k) -> (n, k)>" if tb else "affine_map<(m, n, k) -> (k, n)>",
-                "affine_map<(m, n, k) -> (m, n)>"]) + "] ")
-        return self.emit1(f"linalg.matmul {maps}ins(%{a.name}, %{b.name} : {tstr(a.type)}, {tstr(b.type)}) "
-                          f"outs(%{c.name} : {tstr((m, n))}) -> {tstr((m, n))}", (m, n),
-                          lambda x, y, z: z + (x.T if ta else x) @ (y.T if tb else y), [a, b, c])
+            maps = (
+                "indexing_maps = ["
+                + ", ".join(
+                    [
+                        "affine_map<(m, n, k) -> (k, m)>" if ta else "affine_map<(m, n, k) -> (m, k)>",
+                        "affine_map<(m, n, k) -> (n, k)>" if tb else "affine_map<(m, n, k) -> (k, n)>",
+                        "affine_map<(m, n, k) -> (m, n)>",
+                    ]
+                )
+                + "] "
+            )
+        return self.emit1(
+            f"linalg.matmul {maps}ins(%{a.name}, %{b.name} : {tstr(a.type)}, {tstr(b.type)}) "
+            f"outs(%{c.name} : {tstr((m, n))}) -> {tstr((m, n))}",
+            (m, n),
+            lambda x, y, z: z + (x.T if ta else x) @ (y.T if tb else y),
+            [a, b, c],
+        )
 
     def op_matvec(self):
         rng = self.rng
         m, k = rng.choice([2, 3]), rng.choice([2, 3])
         if rng.random() < 0.5:
             a, x, c = self.pick((m, k), const_ok=False), self.pick((k,)), self.contraction_init((m,))
-            return self.emit1(f"linalg.matvec ins(%{a.name}, %{x.name} : {tstr(a.type)}, {tstr(x.type)}) "
-                              f"outs(%{c.name} : {tstr((m,))}) -> {tstr((m,))}", (m,),
-                              lambda p, q, r: r + p @ q, [a, x, c])
+            return self.emit1(
+                f"linalg.matvec ins(%{a.name}, %{x.name} : {tstr(a.type)}, {tstr(x.type)}) "
+                f"outs(%{c.name} : {tstr((m,))}) -> {tstr((m,))}",
+                (m,),
+                lambda p, q, r: r + p @ q,
+                [a, x, c],
+            )
         y, a, c = self.pick((k,), const_ok=False), self.pick((k, m)), self.contraction_init((m,))
-        return self.emit1(f"linalg.vecmat ins(%{y.name}, %{a.name} : {tstr(y.type)}, {tstr(a.type)}) "
-                          f"outs(%{c.name} : {tstr((m,))}) -> {tstr((m,))}", (m,),
-                          lambda p, q, r: r + p @ q, [y, a, c])
+        return self.emit1(
+            f"linalg.vecmat ins(%{y.name}, %{a.name} : {tstr(y.type)}, {tstr(a.type)}) "
+            f"outs(%{c.name} : {tstr((m,))}) -> {tstr((m,))}",
+            (m,),
+            lambda p, q, r: r + p @ q,
+            [y, a, c],
+        )
 
     def op_dot(self):
         k = self.rng.choice([2, 3])
         x, y, c = self.pick((k,), const_ok=False), self.pick((k,)), self.contraction_init(())
-        return self.emit1(f"linalg.dot ins(%{x.name}, %{y.name} : {tstr((k,))}, {tstr((k,))}) "
-                          f"outs(%{c.name} : tensor<f64>) -> tensor<f64>", (),
-                          lambda p, q, r: r + p @ q, [x, y, c])
+        return self.emit1(
+            f"linalg.dot ins(%{x.name}, %{y.name} : {tstr((k,))}, {tstr((k,))}) "
+            f"outs(%{c.name} : tensor<f64>) -> tensor<f64>",
+            (),
+            lambda p, q, r: r + p @ q,
+            [x, y, c],
+        )
 
     def op_batch_matmul(self):
         rng = self.rng
@@ -944,20 +1103,26 @@ class Fn:
             a = self.expand(self.pick((m, k), const_ok=False), "[[0, 1], [2]]", (1, m, k))
             b = self.expand(self.pick((k, n)), "[[0, 1], [2]]", (1, k, n))
             out3, groups, out = (1, m, n), "[[0, 1], [2]]", (m, n)
-        else:                   # a batch of dot products
+        else:  # a batch of dot products
             bsz, k = rng.choice([2, 3]), rng.choice([2, 3])
             a = self.expand(self.pick((bsz, k), const_ok=False), "[[0], [1, 2]]", (bsz, 1, k))
             b = self.expand(self.pick((bsz, k)), "[[0], [1, 2]]", (bsz, k, 1))
             out3, groups, out = (bsz, 1, 1), "[[0, 1, 2]]", (bsz,)
         if rng.random() < 0.6:
             value = np.zeros(out3)
-            c = self.emit1(f"arith.constant dense<0.0> : {tstr(out3)}", out3, lambda: value, [], "const",
-                           pool=False)
+            c = self.emit1(
+                f"arith.constant dense<0.0> : {tstr(out3)}", out3, lambda: value, [], "const", pool=False
+            )
         else:
             c = self.expand(self.pick(out), groups, out3)
-        r = self.emit1(f"linalg.batch_matmul ins(%{a.name}, %{b.name} : {tstr(a.type)}, {tstr(b.type)}) "
-                       f"outs(%{c.name} : {tstr(out3)}) -> {tstr(out3)}", out3,
-                       lambda x, y, z: z + np.matmul(x, y), [a, b, c], pool=False)
+        r = self.emit1(
+            f"linalg.batch_matmul ins(%{a.name}, %{b.name} : {tstr(a.type)}, {tstr(b.type)}) "
+            f"outs(%{c.name} : {tstr(out3)}) -> {tstr(out3)}",
+            out3,
+            lambda x, y, z: z + np.matmul(x, y),
+            [a, b, c],
+            pool=False,
+        )
         result = self.collapse(r, groups, out)
         self.pool.append(result)
         return result
@@ -972,24 +1137,55 @@ class Fn:
             outs = f"({outs})"
 
         def fn(*xs):
-            env = helper.body.replay(dict(zip(helper.arg_names, xs)))
+            env = helper.body.replay(dict(zip(helper.arg_names, xs, strict=True)))
             values = [env[r] for r in helper.result_names]
             return values[0] if len(values) == 1 else tuple(values)
-        return self.emit(f"func.call @{helper.name}({names}) : ({ins}) -> {outs}", helper.result_types,
-                         fn, args)
+
+        return self.emit(
+            f"func.call @{helper.name}({names}) : ({ins}) -> {outs}", helper.result_types, fn, args
+        )
 
 
 TOP_OPS = {
-    "op_binary": 3, "op_divf": 1, "op_negf": 0.4, "op_minmax": 1, "op_select": 1, "op_unary": 3,
-    "op_powf": 0.6, "op_math_extra": 1, "op_extract": 0.8, "op_insert": 0.7, "op_build": 0.6,
-    "op_extract_slice": 0.8, "op_insert_slice": 0.8, "op_reshape": 0.5, "op_concat": 0.7,
-    "op_pad": 0.6, "op_cast": 0.3,
-    "op_fill": 0.3, "op_copy": 0.3, "op_transpose": 0.6, "op_broadcast": 0.8, "op_reduce": 1.5,
-    "op_map": 1, "op_matmul": 1, "op_matvec": 0.7, "op_dot": 0.4, "op_batch_matmul": 0.4,
+    "op_binary": 3,
+    "op_divf": 1,
+    "op_negf": 0.4,
+    "op_minmax": 1,
+    "op_select": 1,
+    "op_unary": 3,
+    "op_powf": 0.6,
+    "op_math_extra": 1,
+    "op_extract": 0.8,
+    "op_insert": 0.7,
+    "op_build": 0.6,
+    "op_extract_slice": 0.8,
+    "op_insert_slice": 0.8,
+    "op_reshape": 0.5,
+    "op_concat": 0.7,
+    "op_pad": 0.6,
+    "op_cast": 0.3,
+    "op_fill": 0.3,
+    "op_copy": 0.3,
+    "op_transpose": 0.6,
+    "op_broadcast": 0.8,
+    "op_reduce": 1.5,
+    "op_map": 1,
+    "op_matmul": 1,
+    "op_matvec": 0.7,
+    "op_dot": 0.4,
+    "op_batch_matmul": 0.4,
     "op_generic": 2.5,
 }
-REGION_WEIGHTS_BY_OP = {"op_binary": 3, "op_divf": 1, "op_negf": 0.4, "op_minmax": 1, "op_select": 1,
-                        "op_unary": 3, "op_powf": 0.6, "op_math_extra": 0.7}
+REGION_WEIGHTS_BY_OP = {
+    "op_binary": 3,
+    "op_divf": 1,
+    "op_negf": 0.4,
+    "op_minmax": 1,
+    "op_select": 1,
+    "op_unary": 3,
+    "op_powf": 0.6,
+    "op_math_extra": 0.7,
+}
 REGION_OPS = list(REGION_WEIGHTS_BY_OP)
 REGION_WEIGHTS = list(REGION_WEIGHTS_BY_OP.values())
 
@@ -1008,9 +1204,9 @@ class Helper:
 @dataclass
 class Case:
     text: str
-    inputs: list          # python floats for f64, float64 arrays for tensors
-    expected: list        # @f's results at `inputs` (numpy reference)
-    scalar_output: bool   # @f returns a single f64
+    inputs: list  # python floats for f64, float64 arrays for tensors
+    expected: list  # @f's results at `inputs` (numpy reference)
+    scalar_output: bool  # @f returns a single f64
     arg_types: list
     result_types: list
 
@@ -1018,8 +1214,9 @@ class Case:
 def random_input(rng: random.Random, t):
     if t == S:
         return float(round(rng.gauss(0.0, 1.0), 6))
-    return np.asarray([round(rng.gauss(0.0, 1.0), 6) for _ in range(int(np.prod(t)))],
-                      dtype=np.float64).reshape(t)
+    return np.asarray(
+        [round(rng.gauss(0.0, 1.0), 6) for _ in range(int(np.prod(t)))], dtype=np.float64
+    ).reshape(t)
 
 
 class Program:
@@ -1053,7 +1250,7 @@ class Program:
             if made >= n_steps:
                 break
             kind = self.rng.choices(kinds, weights)[0]
-            if body.attempt(lambda: getattr(body, kind)()):
+            if body.attempt(lambda kind=kind: getattr(body, kind)()):
                 made += 1
         return body, names
 
@@ -1068,28 +1265,36 @@ class Program:
         body, names = self.function(arg_types, rng.randint(2, 6), ops)
         leaves = [v for v in body.pool if v.kind == "op" and v.name not in body.used]
         results = leaves[-2:] if leaves else [body.pool[-1]]
-        if rng.random() < 0.15:   # a result that does not depend on the arguments
+        if rng.random() < 0.15:  # a result that does not depend on the arguments
             results.append(body.const(rng.choice([S, (3,)])))
-        if rng.random() < 0.15:   # a result that is an argument
+        if rng.random() < 0.15:  # a result that is an argument
             results.append(body.pool[rng.randrange(len(arg_types))])
         rng.shuffle(results)
         results = results[:3]
-        text = self.render(name, body, names, arg_types, results,
-                           "func.func private" if rng.random() < 0.7 else "func.func")
-        self.helpers.append(Helper(name, body, names, arg_types, [r.name for r in results],
-                                   [r.type for r in results], text))
+        text = self.render(
+            name, body, names, arg_types, results, "func.func private" if rng.random() < 0.7 else "func.func"
+        )
+        self.helpers.append(
+            Helper(name, body, names, arg_types, [r.name for r in results], [r.type for r in results], text)
+        )
 
     def render(self, name, body: Fn, arg_names, arg_types, results, keyword="func.func") -> str:
-        params = ", ".join(f"%{n}: {tstr(t)}" for n, t in zip(arg_names, arg_types))
+        params = ", ".join(f"%{n}: {tstr(t)}" for n, t in zip(arg_names, arg_types, strict=True))
         rtypes = ", ".join(tstr(r.type) for r in results)
-        return "\n".join([f"{keyword} @{name}({params}) -> ({rtypes}) {{"] + body.lines +
-                         [f"  return {', '.join('%' + r.name for r in results)} : {rtypes}", "}"]) + "\n"
+        return (
+            "\n".join(
+                [f"{keyword} @{name}({params}) -> ({rtypes}) {{"]
+                + body.lines
+                + [f"  return {', '.join('%' + r.name for r in results)} : {rtypes}", "}"]
+            )
+            + "\n"
+        )
 
     def build(self) -> Case:
         rng = self.rng
         use_call = rng.random() < 0.4
         if use_call:
-            if rng.random() < 0.25:   # @g calls @h
+            if rng.random() < 0.25:  # @g calls @h
                 self.make_helper("h")
             self.make_helper("g")
         arg_types = [rng.choice(ARG_TYPES) for _ in range(rng.randint(1, 4))]
@@ -1111,9 +1316,9 @@ class Program:
         else:
             results = list(leaves[-3:]) or [body.pool[-1]]
             if rng.random() < 0.1:
-                results.append(body.pool[0])        # an argument, returned as is
+                results.append(body.pool[0])  # an argument, returned as is
             if rng.random() < 0.1:
-                results.append(results[0])          # a value returned twice
+                results.append(results[0])  # a value returned twice
             fixed = []
             for r in results:
                 if r.type == ():
@@ -1121,16 +1326,26 @@ class Program:
                 fixed.append(r)
             results = fixed
             scalars = [v for v in body.pool if v.type == S]
-            if "int-args" in self.extras and scalars:   # an integer result
+            if "int-args" in self.extras and scalars:  # an integer result
                 x = rng.choice(scalars)
-                results.insert(rng.randrange(len(results) + 1), body.emit1(
-                    f"arith.fptosi %{x.name} : f64 to i64", "i64", np.trunc, [x], pool=False))
+                results.insert(
+                    rng.randrange(len(results) + 1),
+                    body.emit1(f"arith.fptosi %{x.name} : f64 to i64", "i64", np.trunc, [x], pool=False),
+                )
         text = "".join(h.text for h in self.helpers) + self.render("f", body, names, arg_types, results)
         index_values = dict(body.dynamic_indices)
-        inputs = [index_values[n] if t == "index" else body.env[n] if t != S else float(body.env[n])
-                  for n, t in zip(names, arg_types)]
-        return Case(text, inputs, [body.env[r.name] for r in results], scalar_output, arg_types,
-                    [r.type for r in results])
+        inputs = [
+            index_values[n] if t == "index" else body.env[n] if t != S else float(body.env[n])
+            for n, t in zip(names, arg_types, strict=True)
+        ]
+        return Case(
+            text,
+            inputs,
+            [body.env[r.name] for r in results],
+            scalar_output,
+            arg_types,
+            [r.type for r in results],
+        )
 
     def finish_scalar(self, body: Fn, leaves):
         """Sum all leaves (weighted by constants) into one f64, the last pool value."""
@@ -1149,6 +1364,7 @@ class Program:
 
 
 # -- linear functions, for lintra.transpose -------------------------------------
+
 
 class LinearFn(Fn):
     """The body of a function linear in its `{lintra.linear}` arguments.
@@ -1248,7 +1464,7 @@ class LinearFn(Fn):
         name = self.rng.choice(["arith.addf", "arith.subf"])
         a, b = self.pick_lin(t), self.pick_lin(t)
         if a is b:
-            name = "arith.addf"   # not a - a = 0
+            name = "arith.addf"  # not a - a = 0
         return self.emit1(f"{name} %{a.name}, %{b.name} : {tstr(t)}", t, BINARY[name], [a, b])
 
     def lop_scale(self):
@@ -1261,8 +1477,7 @@ class LinearFn(Fn):
         t = self.linear_type()
         x = self.pick_lin(t)
         den = self.nonlinear(lambda: self.one_plus_square(self.pick_nl(t, const_ok=False)))
-        return self.emit1(f"arith.divf %{x.name}, %{den.name} : {tstr(t)}", t, lambda p, q: p / q,
-                          [x, den])
+        return self.emit1(f"arith.divf %{x.name}, %{den.name} : {tstr(t)}", t, lambda p, q: p / q, [x, den])
 
     def lop_select(self):
         rng = self.rng
@@ -1280,6 +1495,7 @@ class LinearFn(Fn):
         def fn(a, b, u, v):
             gap(a, b)
             return np.where(CMP[predicate](a, b), u, v)
+
         return self.emit1(f"arith.select {cond}, %{x.name}, %{y.name} : {types}", t, fn, [p, q, x, y])
 
     def lop_nonlinear(self):
@@ -1311,9 +1527,9 @@ class LinearFn(Fn):
     def build_region(self, arg_names, env, count: int, sizes=None):
         if self.nl_mode:
             return super().build_region(arg_names, env, count, sizes)
-        flags = [v.lin for v in self.top_picks[:len(arg_names)]]
+        flags = [v.lin for v in self.top_picks[: len(arg_names)]]
         body = LinearFn(self.p, self.indent + "  ", region=True)
-        for name, lin in zip(arg_names, flags):
+        for name, lin in zip(arg_names, flags, strict=True):
             body.pool.append(Value(name, S, "arg", lin))
         body.env.update(env)
         made = 0
@@ -1321,7 +1537,7 @@ class LinearFn(Fn):
             if made >= count:
                 break
             kind = self.rng.choices(LINEAR_REGION_OPS, LINEAR_REGION_WEIGHTS)[0]
-            if body.attempt(lambda: getattr(body, kind)()):
+            if body.attempt(lambda kind=kind: getattr(body, kind)()):
                 made += 1
         return body
 
@@ -1336,24 +1552,47 @@ class LinearFn(Fn):
 
 
 LINEAR_OPS = {
-    "lop_addsub": 3, "lop_scale": 3, "lop_div": 1, "lop_select": 1, "lop_nonlinear": 2, "op_negf": 0.4,
-    "op_extract": 0.8, "op_insert": 0.7, "op_build": 0.6, "op_extract_slice": 0.8, "op_insert_slice": 0.8,
-    "op_reshape": 0.5, "op_concat": 0.7, "op_pad": 0.6, "op_cast": 0.3, "op_fill": 0.3, "op_copy": 0.3,
-    "op_transpose": 0.6, "op_broadcast": 0.8, "lop_reduce": 1.5, "lop_contraction": 2,
+    "lop_addsub": 3,
+    "lop_scale": 3,
+    "lop_div": 1,
+    "lop_select": 1,
+    "lop_nonlinear": 2,
+    "op_negf": 0.4,
+    "op_extract": 0.8,
+    "op_insert": 0.7,
+    "op_build": 0.6,
+    "op_extract_slice": 0.8,
+    "op_insert_slice": 0.8,
+    "op_reshape": 0.5,
+    "op_concat": 0.7,
+    "op_pad": 0.6,
+    "op_cast": 0.3,
+    "op_fill": 0.3,
+    "op_copy": 0.3,
+    "op_transpose": 0.6,
+    "op_broadcast": 0.8,
+    "lop_reduce": 1.5,
+    "lop_contraction": 2,
     "lop_structured": 2.5,
 }
-LINEAR_REGION_WEIGHTS_BY_OP = {"lop_addsub": 3, "lop_scale": 3, "lop_div": 1, "lop_select": 1,
-                               "lop_nonlinear": 2, "op_negf": 0.4}
+LINEAR_REGION_WEIGHTS_BY_OP = {
+    "lop_addsub": 3,
+    "lop_scale": 3,
+    "lop_div": 1,
+    "lop_select": 1,
+    "lop_nonlinear": 2,
+    "op_negf": 0.4,
+}
 LINEAR_REGION_OPS = list(LINEAR_REGION_WEIGHTS_BY_OP)
 LINEAR_REGION_WEIGHTS = list(LINEAR_REGION_WEIGHTS_BY_OP.values())
 
 
 @dataclass
 class LinearCase:
-    text: str             # func.func @L(nonlinear args..., linear args {lintra.linear}...)
-    nonlinear: list       # inputs of the non-linear arguments
-    linear: list          # inputs of the linear arguments
-    expected: list        # @L's results at those inputs
+    text: str  # func.func @L(nonlinear args..., linear args {lintra.linear}...)
+    nonlinear: list  # inputs of the non-linear arguments
+    linear: list  # inputs of the linear arguments
+    expected: list  # @L's results at those inputs
     nonlinear_types: list
     linear_types: list
     result_types: list
@@ -1379,29 +1618,49 @@ class LinearProgram(Program):
             if made >= n_steps:
                 break
             kind = rng.choices(kinds, weights)[0]
-            if body.attempt(lambda: getattr(body, kind)()):
+            if body.attempt(lambda kind=kind: getattr(body, kind)()):
                 made += 1
         linear = [v for v in body.pool if v.lin]
         leaves = [v for v in linear if v.kind == "op" and v.name not in body.used]
         results = leaves[-3:] or [linear[-1]]
-        if rng.random() < 0.1:   # a zero result
+        if rng.random() < 0.1:  # a zero result
             results.append(body.zeros(rng.choice([(3,), (2, 3)])))
         if rng.random() < 0.1:
             results.append(rng.choice([v for v in body.pool if v.kind == "arg" and v.lin]))
         results = [body.extract(r) if r.type == () else r for r in results]
-        params = ", ".join(f"%{n}: {tstr(t)}" + (" {lintra.linear}" if i >= len(nl_types) else "")
-                           for i, (n, t) in enumerate(zip(names, nl_types + lin_types)))
+        params = ", ".join(
+            f"%{n}: {tstr(t)}" + (" {lintra.linear}" if i >= len(nl_types) else "")
+            for i, (n, t) in enumerate(zip(names, nl_types + lin_types, strict=True))
+        )
         rtypes = ", ".join(tstr(r.type) for r in results)
-        text = "\n".join([f"func.func @L({params}) -> ({rtypes}) {{"] + body.lines +
-                         [f"  return {', '.join('%' + r.name for r in results)} : {rtypes}", "}"]) + "\n"
-        inputs = [body.env[n] if t != S else float(body.env[n]) for n, t in zip(names, nl_types + lin_types)]
-        return LinearCase(text, inputs[:len(nl_types)], inputs[len(nl_types):],
-                          [body.env[r.name] for r in results], nl_types, lin_types, [r.type for r in results])
+        text = (
+            "\n".join(
+                [f"func.func @L({params}) -> ({rtypes}) {{"]
+                + body.lines
+                + [f"  return {', '.join('%' + r.name for r in results)} : {rtypes}", "}"]
+            )
+            + "\n"
+        )
+        inputs = [
+            body.env[n] if t != S else float(body.env[n])
+            for n, t in zip(names, nl_types + lin_types, strict=True)
+        ]
+        return LinearCase(
+            text,
+            inputs[: len(nl_types)],
+            inputs[len(nl_types) :],
+            [body.env[r.name] for r in results],
+            nl_types,
+            lin_types,
+            [r.type for r in results],
+        )
 
 
 def parse_error(text: str) -> str | None:
     from mlir import ir
+
     from lintra.dialect import make_context
+
     with make_context():
         try:
             module = ir.Module.parse(text)
@@ -1412,8 +1671,7 @@ def parse_error(text: str) -> str | None:
     return None
 
 
-def random_case(seed: int, attempts: int = 50, avoid=frozenset(), steps=(5, 15),
-                extras=frozenset()) -> Case:
+def random_case(seed: int, attempts: int = 50, avoid=frozenset(), steps=(5, 15), extras=frozenset()) -> Case:
     """The program of `seed`, with inputs and the expected results (deterministic).
 
     `avoid` leaves out features, to look for bugs past known ones:

@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-
 from fuzz_programs import S, dense, fmt, tstr
 
 
@@ -45,14 +44,15 @@ def reduce_to_scalar(lines: list, value: str, type_, weight, tag: str) -> str:
         lines.append(f"  %p{tag} = tensor.extract %m{tag}[] : {t}")
         return f"%p{tag}"
     dims = ", ".join(str(d) for d in range(rank))
-    lines += [f"  %z{tag} = arith.constant dense<0.0> : tensor<f64>",
-              f"  %s{tag} = linalg.reduce ins(%m{tag} : {t}) outs(%z{tag} : tensor<f64>) "
-              f"dimensions = [{dims}]",
-              f"    (%a{tag}: f64, %b{tag}: f64) {{",
-              f"      %c{tag} = arith.addf %a{tag}, %b{tag} : f64",
-              f"      linalg.yield %c{tag} : f64",
-              "    }",
-              f"  %p{tag} = tensor.extract %s{tag}[] : tensor<f64>"]
+    lines += [
+        f"  %z{tag} = arith.constant dense<0.0> : tensor<f64>",
+        f"  %s{tag} = linalg.reduce ins(%m{tag} : {t}) outs(%z{tag} : tensor<f64>) dimensions = [{dims}]",
+        f"    (%a{tag}: f64, %b{tag}: f64) {{",
+        f"      %c{tag} = arith.addf %a{tag}, %b{tag} : f64",
+        f"      linalg.yield %c{tag} : f64",
+        "    }",
+        f"  %p{tag} = tensor.extract %s{tag}[] : tensor<f64>",
+    ]
     return f"%p{tag}"
 
 
@@ -64,9 +64,10 @@ def scalarized_text(case, rng: np.random.Generator) -> str:
     args = ", ".join(f"%x{i}" for i in range(len(arg_types)))
     n = len(result_types)
     lhs = f"%r:{n}" if n > 1 else "%r"
-    lines = [f"func.func @f({params}) -> f64 {{",
-             f"  {lhs} = call @f_vector({args}) : ({', '.join(arg_types)}) -> "
-             f"({', '.join(result_types)})"]
+    lines = [
+        f"func.func @f({params}) -> f64 {{",
+        f"  {lhs} = call @f_vector({args}) : ({', '.join(arg_types)}) -> ({', '.join(result_types)})",
+    ]
     total = None
     for k, type_ in enumerate(case.result_types):
         if type_ not in (S,) and not isinstance(type_, tuple):
@@ -88,32 +89,50 @@ def scalarized_text(case, rng: np.random.Generator) -> str:
 
 # -- ops without a rule ------------------------------------------------------------
 
+
 @dataclass
 class Unruled:
-    text: str        # the program, @f holding the unruled ops
-    op_name: str     # the op lintra must report
-    line: int        # the line (1-based) of that op in `text`
+    text: str  # the program, @f holding the unruled ops
+    op_name: str  # the op lintra must report
+    line: int  # the line (1-based) of that op in `text`
 
 
 # name -> (op the error names, lines laundering %a into %lz; for f64 or for tensor T).
 SCALAR_LAUNDERING = {
-    "complex": ("complex.create", ["%lz_c = complex.create %a, %a : complex<f64>",
-                                   "%lz = complex.re %lz_c : complex<f64>"]),
-    "vector": ("vector.broadcast", ["%lz_v = vector.broadcast %a : f64 to vector<2xf64>",
-                                    "%lz = vector.extract %lz_v[0] : f64 from vector<2xf64>"]),
+    "complex": (
+        "complex.create",
+        ["%lz_c = complex.create %a, %a : complex<f64>", "%lz = complex.re %lz_c : complex<f64>"],
+    ),
+    "vector": (
+        "vector.broadcast",
+        [
+            "%lz_v = vector.broadcast %a : f64 to vector<2xf64>",
+            "%lz = vector.extract %lz_v[0] : f64 from vector<2xf64>",
+        ],
+    ),
     "cbrt": ("math.cbrt", ["%lz = math.cbrt %a : f64"]),
     "remf": ("arith.remf", ["%lz_k = arith.constant 7.5 : f64", "%lz = arith.remf %a, %lz_k : f64"]),
-    "cast": ("builtin.unrealized_conversion_cast",
-             ["%lz_i = builtin.unrealized_conversion_cast %a : f64 to i64",
-              "%lz = builtin.unrealized_conversion_cast %lz_i : i64 to f64"]),
+    "cast": (
+        "builtin.unrealized_conversion_cast",
+        [
+            "%lz_i = builtin.unrealized_conversion_cast %a : f64 to i64",
+            "%lz = builtin.unrealized_conversion_cast %lz_i : i64 to f64",
+        ],
+    ),
 }
 TENSOR_LAUNDERING = {
-    "unranked": ("tensor.cast", ["%lz_u = tensor.cast %a : T to tensor<*xf64>",
-                                 "%lz = tensor.cast %lz_u : tensor<*xf64> to T"]),
-    "memory": ("bufferization.to_buffer", ["%lz_m = bufferization.to_buffer %a : T to M",
-                                           "%lz = bufferization.to_tensor %lz_m : M to T"]),
-    "bitcast": ("tensor.bitcast", ["%lz_i = tensor.bitcast %a : T to I",
-                                   "%lz = tensor.bitcast %lz_i : I to T"]),
+    "unranked": (
+        "tensor.cast",
+        ["%lz_u = tensor.cast %a : T to tensor<*xf64>", "%lz = tensor.cast %lz_u : tensor<*xf64> to T"],
+    ),
+    "memory": (
+        "bufferization.to_buffer",
+        ["%lz_m = bufferization.to_buffer %a : T to M", "%lz = bufferization.to_tensor %lz_m : M to T"],
+    ),
+    "bitcast": (
+        "tensor.bitcast",
+        ["%lz_i = tensor.bitcast %a : T to I", "%lz = tensor.bitcast %lz_i : I to T"],
+    ),
     "cbrt": ("math.cbrt", ["%lz = math.cbrt %a : T"]),
     "remf": ("arith.remf", ["%lz_k = arith.constant dense<7.5> : T", "%lz = arith.remf %a, %lz_k : T"]),
 }
@@ -140,7 +159,7 @@ def unruled_variant(case, rng: random.Random) -> Unruled:
             line = re.sub(rf"\b{key}\b", value, line)
         inserted.append("  " + line.replace("%lz", f"%lz{arg}"))
     end = next(i for i in range(header + 1, len(lines)) if lines[i] == "}")
-    body = [re.sub(rf"%{arg}\b", f"%lz{arg}", line) for line in lines[header + 1:end]]
-    text = "\n".join(lines[:header + 1] + inserted + body + lines[end:]) + "\n"
+    body = [re.sub(rf"%{arg}\b", f"%lz{arg}", line) for line in lines[header + 1 : end]]
+    text = "\n".join(lines[: header + 1] + inserted + body + lines[end:]) + "\n"
     first = next(i for i, line in enumerate(inserted) if f" {op_name} " in line)
     return Unruled(text, op_name, header + 2 + first)

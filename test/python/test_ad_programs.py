@@ -5,8 +5,8 @@ as jvp".
 
 import numpy as np
 import pytest
-
 from ad_harness import DerivativeChecker, expand
+
 from lintra.runtime import compile_function
 
 MLP = """
@@ -79,18 +79,24 @@ func.func @f(%x: tensor<4xf64>, %s: f64) -> tensor<4xf64> {
 def test_program_jvp_and_vjp(program):
     rng = np.random.default_rng(21)
     checker = DerivativeChecker(program)
-    inputs = [np.asarray(rng.standard_normal(
-        [int(d) for d in t[len("tensor<"):-1].split("x")[:-1]])) if t.startswith("tensor") else 0.7
-        for t in checker.ins]
+    inputs = [
+        np.asarray(rng.standard_normal([int(d) for d in t[len("tensor<") : -1].split("x")[:-1]]))
+        if t.startswith("tensor")
+        else 0.7
+        for t in checker.ins
+    ]
     checker.check(inputs, rng)
 
 
 def test_calls_generate_each_derived_function_once():
-    text = expand(CALLS + """
+    text = expand(
+        CALLS
+        + """
 func.func @df(%x: tensor<4xf64>, %s: f64, %ct: tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, f64) {
   %r:3 = "lintra.vjp"(%x, %s, %ct) {callee = @f} : (tensor<4xf64>, f64, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, f64)
   return %r#0, %r#1, %r#2 : tensor<4xf64>, tensor<4xf64>, f64
-}""")
+}"""
+    )
     assert text.count("func.func private @g_fwd(") == 1
     assert text.count("func.func private @g_lin_transpose(") == 1
     assert text.count("call @g_lin_transpose(") == 2
@@ -168,8 +174,10 @@ def test_grad_of_grad_hessian_vector_product(grad_programs):
 
 def test_linearize_gives_the_same_tangents_as_jvp():
     from mlir import ir
+
     from lintra.dialect import make_context
     from lintra.passes import PASSES
+
     with make_context(), ir.Location.unknown():
         module = ir.Module.parse(MLP)
         PASSES["lintra-linearize"](functions="f").run(module.operation)

@@ -35,7 +35,9 @@ func.func @f(%x: tensor<3xf64>, %s: f64, %flag: i1) -> (tensor<3xf64>, f64, i1, 
 
 def test_unknown_backend_lists_known_ones():
     for make in (lambda: lintra.jit(lnp.sin, backend="tpu"), lambda: backends.resolve("tpu")):
-        with pytest.raises(ValueError, match="unknown lintra backend 'tpu': expected one of iree-cpu, mlir-cpu"):
+        with pytest.raises(
+            ValueError, match="unknown lintra backend 'tpu': expected one of iree-cpu, mlir-cpu"
+        ):
             make()
     with pytest.raises(ValueError, match="iree-cpu, mlir-cpu"):
         lintra.grad(lambda x: lnp.sum(x), backend="tpu")(np.ones(2))
@@ -65,13 +67,14 @@ def test_backends_agree_with_numpy_on_scalars_bools_and_f64_libm():
         np.testing.assert_allclose(y, np.sin(x) * s, rtol=1e-15)
         np.testing.assert_allclose(t, np.tanh(s), rtol=1e-15)
         assert t.shape == () and n.dtype == np.bool_ and not n and x_out.dtype == np.float64
-        x_out[0] = 7.0                                  # outputs are the caller's own arrays
+        x_out[0] = 7.0  # outputs are the caller's own arrays
         assert x[0] == 0.25
 
 
 def test_grad_matches_between_backends_and_is_cached_per_backend():
     def loss(w, x):
         return lnp.sum(lnp.tanh(x @ w) ** 2)
+
     w, x = np.linspace(-1, 1, 6).reshape(3, 2), np.linspace(0, 1, 12).reshape(4, 3)
     grads = {name: lintra.grad(loss, backend=name)(w, x) for name in backends.names()}
     np.testing.assert_allclose(grads["iree-cpu"], grads["mlir-cpu"], rtol=1e-12)
@@ -82,8 +85,9 @@ def test_grad_matches_between_backends_and_is_cached_per_backend():
 
 def _run(script: str, cache_dir, backend="iree-cpu") -> str:
     env = dict(os.environ, LINTRA_CACHE_DIR=str(cache_dir), LINTRA_BACKEND=backend)
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -110,9 +114,9 @@ def test_second_process_compiles_nothing_and_damaged_entries_are_recompiled(tmp_
     for data in damaged:
         entry.write_bytes(data)
         result = _run(PROGRAM, tmp_path).split()
-        assert result[-2:] == ["0", "1"], data[:16]          # detected, recompiled, not a hit
+        assert result[-2:] == ["0", "1"], data[:16]  # detected, recompiled, not a hit
         np.testing.assert_allclose(eval(" ".join(result[:-2])), expected, rtol=1e-14)
-        assert entry.read_bytes() == good                    # rewritten intact
+        assert entry.read_bytes() == good  # rewritten intact
 
 
 def test_cache_can_be_turned_off_and_moved(tmp_path):
@@ -148,7 +152,10 @@ def test_iree_compile_errors_name_the_function():
 
 def test_settings_from_the_environment():
     from lintra.settings import Config
-    config = Config({"LINTRA_BACKEND": "mlir-cpu", "LINTRA_CACHE_DIR": "/x/y", "LINTRA_PERSISTENT_CACHE": "off"})
+
+    config = Config(
+        {"LINTRA_BACKEND": "mlir-cpu", "LINTRA_CACHE_DIR": "/x/y", "LINTRA_PERSISTENT_CACHE": "off"}
+    )
     assert (config.backend, str(config.cache_dir), config.persistent_cache) == ("mlir-cpu", "/x/y", False)
     config = Config({"XDG_CACHE_HOME": "/c"})
     assert str(config.cache_dir) == "/c/lintra" and config.persistent_cache and config.backend is None
@@ -157,6 +164,7 @@ def test_settings_from_the_environment():
 def test_compiler_worker_is_restarted_after_dying():
     from lintra.backends import iree_cpu
     from lintra.backends.iree_entry import wrap_for_iree
+
     text = wrap_for_iree(SCALAR_MODULE, "f")[0]
     worker = iree_cpu.compiler_worker()
     first = iree_cpu.compile_vmfb(text)
@@ -168,11 +176,13 @@ def test_compiler_worker_is_restarted_after_dying():
 
 def test_small_functions_run_in_the_calling_thread_and_large_ones_on_the_thread_pool():
     from lintra.backends.iree_cpu import SYNC_BYTES
-    n = SYNC_BYTES // 8                      # in and out: twice SYNC_BYTES
+
+    n = SYNC_BYTES // 8  # in and out: twice SYNC_BYTES
     x = np.linspace(-3.0, 3.0, n)
     for size, driver in ((4, "local-sync"), (n, "local-task")):
-        executable = backends.compile(SCALAR_MODULE.replace("tensor<3xf64>", f"tensor<{size}xf64>"), "f",
-                                      backend="iree-cpu")
+        executable = backends.compile(
+            SCALAR_MODULE.replace("tensor<3xf64>", f"tensor<{size}xf64>"), "f", backend="iree-cpu"
+        )
         assert executable.driver == driver
         y = executable(x[:size], 2.0, False)[0]
         np.testing.assert_allclose(y, 2.0 * np.sin(x[:size]), rtol=1e-15)
@@ -180,12 +190,19 @@ def test_small_functions_run_in_the_calling_thread_and_large_ones_on_the_thread_
 
 def test_modules_iree_rejects_are_compiled_again_pre_fused():
     from pathlib import Path
+
     from lintra.backends.iree_entry import pre_fused, wrap_for_iree
-    reproducer = Path(__file__).resolve().parent.parent / "regressions" / "iree-softmax-workgroup-distribution.mlir"
+
+    reproducer = (
+        Path(__file__).resolve().parent.parent / "regressions" / "iree-softmax-workgroup-distribution.mlir"
+    )
     wrapped = wrap_for_iree(reproducer.read_text(), "softmax")[0]
     executable = backends.compile(reproducer.read_text(), "softmax", backend="iree-cpu")
     assert executable.lowered_text == pre_fused(wrapped) != wrapped
-    assert backends.compile(SCALAR_MODULE, "f", backend="iree-cpu").lowered_text == wrap_for_iree(SCALAR_MODULE, "f")[0]
+    assert (
+        backends.compile(SCALAR_MODULE, "f", backend="iree-cpu").lowered_text
+        == wrap_for_iree(SCALAR_MODULE, "f")[0]
+    )
     x = np.array([[0, 0, 0, 0], [1, 2, 3, 4], [0, 0, 0, 50]], np.float32)
     expected = np.exp(x - x.max(axis=1, keepdims=True))
     np.testing.assert_allclose(executable(x)[0], expected / expected.sum(axis=1, keepdims=True), rtol=1e-6)

@@ -9,11 +9,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from ad_harness import DerivativeChecker, random_like
 from mlir import ir
 
 import lintra
 import lintra.numpy as lnp
-from ad_harness import DerivativeChecker, random_like
 from lintra.dialect import make_context
 from lintra.passes.core.contractions import view_of
 from lintra.passes.core.structured import DEFAULT_CONTRACTION_MAPS
@@ -100,9 +100,11 @@ def contractions_reading_views(module_text: str, user: str = "f") -> list[str]:
             def visit(op):
                 op = op.operation
                 if op.name in DEFAULT_CONTRACTION_MAPS and any(
-                        view_of(v) is not None for v in list(op.operands)[:2]):
+                    view_of(v) is not None for v in list(op.operands)[:2]
+                ):
                     found.append(str(op))
                 return ir.WalkResult.ADVANCE
+
             function.walk(visit)
     return found
 
@@ -132,7 +134,7 @@ def test_gradient_of_sum_of_matmul_chain_does_three_matmuls_as_jax():
     assert count(text, "linalg.matmul") == 3
     assert count(text, "linalg.reduce") == 2
     assert contractions_reading_views(text) == []
-    assert "func.func private @" + "f(" not in text   # no dead primal
+    assert "func.func private @" + "f(" not in text  # no dead primal
     expected = jax.grad(chain(jnp), argnums=(0, 1, 2))(a, b, c)
     for got, want in zip(grad(a, b, c), expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
@@ -141,6 +143,7 @@ def test_gradient_of_sum_of_matmul_chain_does_three_matmuls_as_jax():
 def mlp(m):
     def loss(w1, w2, x, y):
         return m.mean((m.tanh(x @ w1) @ w2 - y) ** 2)
+
     return loss
 
 
@@ -152,7 +155,7 @@ def test_mlp_gradient_has_no_transposes_and_matches_jax():
     # 2 forward, 3 backward (dx of the first layer is not needed).
     assert count(text, "linalg.matmul") == 5
     assert count(text, "linalg.transpose") == 0
-    assert text.count("func.func") == 3   # grad_loss, loss_fwd, loss_lin_transpose
+    assert text.count("func.func") == 3  # grad_loss, loss_fwd, loss_lin_transpose
     expected = jax.grad(mlp(jnp), argnums=(0, 1))(*args)
     for got, want in zip(grad(*args), expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
@@ -162,8 +165,10 @@ def test_runtime_compiles_the_function_once():
     x = np.linspace(0.0, 1.0, 4)
     lowered = lintra.jit(lintra.grad(lambda v: lnp.sum(lnp.sin(v) * v))).lower(x)
     functions = re.findall(r"llvm\.func (?:\w+ )?@(\w+)", lowered.as_text(stage="llvm"))
-    assert sorted(f for f in functions if f not in ("malloc", "free")) == \
-        ["__lintra_entry", "_mlir_ciface___lintra_entry"]
+    assert sorted(f for f in functions if f not in ("malloc", "free")) == [
+        "__lintra_entry",
+        "_mlir_ciface___lintra_entry",
+    ]
 
 
 def transposes(m):
@@ -175,7 +180,7 @@ def test_transposes_around_matmuls_become_indexing_maps():
     x, w = rng.standard_normal((5, 3)), rng.standard_normal((5, 4))
     grad = lintra.grad(transposes(lnp), argnums=(0, 1))
     text = lintra.jit(grad).lower(x, w).as_text(stage="ad")
-    backward = text[re.search(r"func.func private @\w+_lin_transpose", text).start():]
+    backward = text[re.search(r"func.func private @\w+_lin_transpose", text).start() :]
     assert count(backward, "linalg.matmul") == 4
     # The residuals x.T and w.T are not materialized either: x and w are passed.
     assert count(text, "linalg.transpose") == 0

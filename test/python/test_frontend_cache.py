@@ -27,13 +27,13 @@ def test_cache_is_bounded_least_recently_used_first(small_cache):
     x1, x2, x3 = np.ones(1), np.ones(2), np.ones(3)
     f(x1)
     f(x2)
-    f(x1)                      # hit: x1 becomes the most recently used
+    f(x1)  # hit: x1 becomes the most recently used
     assert f.cache_info().hits == 1 and f.cache_info().misses == 2
-    f(x3)                      # evicts x2's entry
+    f(x3)  # evicts x2's entry
     assert lintra.cache_info().currsize == 2
     f(x1)
     assert f.cache_info().hits == 2
-    f(x2)                      # compiled again
+    f(x2)  # compiled again
     assert f.cache_info().misses == 4
     np.testing.assert_array_equal(f(x2), [2.0, 2.0])
 
@@ -44,7 +44,7 @@ def test_a_dropped_function_frees_its_engines():
         return lambda x: lnp.sin(x) * scale
 
     fun = make()
-    jitted, grad = lintra.jit(fun), lintra.jit(lintra.grad(lambda x: lnp.sum(fun(x))))
+    jitted, grad = lintra.jit(fun), lintra.jit(lintra.grad(lambda x: lnp.sum(fun(x))))  # noqa: F821 (del below)
     before = set(map(id, compiled_entries()))
     jitted(np.ones(3))
     grad(np.ones(3))
@@ -65,7 +65,7 @@ def test_live_functions_keep_their_entries():
     lintra.jit(double)(np.ones(2))
     before = lintra.cache_info()
     gc.collect()
-    lintra.jit(double)(np.ones(2))          # a new jit object, same function: a hit
+    lintra.jit(double)(np.ones(2))  # a new jit object, same function: a hit
     assert lintra.cache_info().hits == before.hits + 1
 
 

@@ -12,15 +12,16 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def run_example(name: str) -> str:
-    result = subprocess.run([sys.executable, str(EXAMPLES / name)], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def test_mlp_loss_falls():
     losses = [float(v) for v in re.findall(r"loss ([0-9.]+)", run_example("mlp.py"))]
-    assert len(losses) >= 5 and all(a > b for a, b in zip(losses, losses[1:]))
+    assert len(losses) >= 5 and all(a > b for a, b in zip(losses, losses[1:], strict=True))
 
 
 def test_linear_regression_matches_least_squares():
@@ -35,8 +36,15 @@ def walkthrough_output() -> str:
     return run_example("linearize_walkthrough.py")
 
 
-@pytest.mark.parametrize("expected", ["func.func private @f_fwd", "func.func private @f_lin(",
-                                      "{lintra.linear}", "func.func private @f_lin_transpose"])
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "func.func private @f_fwd",
+        "func.func private @f_lin(",
+        "{lintra.linear}",
+        "func.func private @f_lin_transpose",
+    ],
+)
 def test_linearize_walkthrough_prints_both_halves_and_the_transpose(expected):
     assert expected in walkthrough_output()
 

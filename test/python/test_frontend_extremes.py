@@ -22,12 +22,43 @@ import lintra.nn as lnn  # noqa: E402
 import lintra.numpy as lnp  # noqa: E402
 
 inf = np.inf
-POINTS = np.array([-inf, -1000.0, -800.0, -710.0, -50.0, -1.0, -1e-8, -0.0, 0.0, 1e-8, 0.5, 1.0, 50.0,
-                   710.0, 800.0, 1000.0, inf])
+POINTS = np.array(
+    [
+        -inf,
+        -1000.0,
+        -800.0,
+        -710.0,
+        -50.0,
+        -1.0,
+        -1e-8,
+        -0.0,
+        0.0,
+        1e-8,
+        0.5,
+        1.0,
+        50.0,
+        710.0,
+        800.0,
+        1000.0,
+        inf,
+    ]
+)
 PAIR_POINTS = np.array([-inf, -1000.0, -1.0, 0.0, 1.0, 1000.0, inf])
-ROWS = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, -1.0], [-1.0, -1.0, 1.0], [1000.0, -1000.0, 0.0],
-                 [-1000.0, -1000.0, -1000.0], [1000.0, 1000.0, -1000.0], [-inf, 0.0, 1.0],
-                 [-inf, -inf, 0.0], [-inf, -inf, -inf], [inf, 0.0, 1.0], [1e-8, -1e-8, 0.0]])
+ROWS = np.array(
+    [
+        [0.0, 0.0, 0.0],
+        [1.0, 1.0, -1.0],
+        [-1.0, -1.0, 1.0],
+        [1000.0, -1000.0, 0.0],
+        [-1000.0, -1000.0, -1000.0],
+        [1000.0, 1000.0, -1000.0],
+        [-inf, 0.0, 1.0],
+        [-inf, -inf, 0.0],
+        [-inf, -inf, -inf],
+        [inf, 0.0, 1.0],
+        [1e-8, -1e-8, 0.0],
+    ]
+)
 
 UNARY = {  # name -> f(numpy module, nn module, x)
     "nn.relu": lambda m, n, x: n.relu(x),
@@ -35,18 +66,42 @@ UNARY = {  # name -> f(numpy module, nn module, x)
     "nn.softplus": lambda m, n, x: n.softplus(x),
     "nn.log_sigmoid": lambda m, n, x: n.log_sigmoid(x),
     "nn.silu": lambda m, n, x: n.silu(x),
-    **{name: (lambda name: lambda m, n, x: getattr(m, name)(x))(name) for name in (
-        "exp", "exp2", "expm1", "log", "log2", "log1p", "sqrt", "tanh", "sinh", "cosh", "sin", "cos",
-        "tan", "arctan", "abs", "sign", "square", "reciprocal", "negative", "floor", "ceil", "round")},
+    **{
+        name: lambda m, n, x, name=name: getattr(m, name)(x)
+        for name in (
+            "exp",
+            "exp2",
+            "expm1",
+            "log",
+            "log2",
+            "log1p",
+            "sqrt",
+            "tanh",
+            "sinh",
+            "cosh",
+            "sin",
+            "cos",
+            "tan",
+            "arctan",
+            "abs",
+            "sign",
+            "square",
+            "reciprocal",
+            "negative",
+            "floor",
+            "ceil",
+            "round",
+        )
+    },
     "logaddexp(x, 0)": lambda m, n, x: m.logaddexp(x, 0.0),
     "logaddexp(1, x)": lambda m, n, x: m.logaddexp(1.0, x),
     "maximum(x, 0)": lambda m, n, x: m.maximum(x, 0.0),
     "minimum(x, 1)": lambda m, n, x: m.minimum(x, 1.0),
     "clip(x, -1, 1)": lambda m, n, x: m.clip(x, -1.0, 1.0),
     "where(x > 0, x, 2x)": lambda m, n, x: m.where(x > 0, x, 2 * x),
-    "x ** 2": lambda m, n, x: x ** 2,
-    "x ** 3": lambda m, n, x: x ** 3,
-    "x ** -1": lambda m, n, x: x ** -1,
+    "x ** 2": lambda m, n, x: x**2,
+    "x ** 3": lambda m, n, x: x**3,
+    "x ** -1": lambda m, n, x: x**-1,
     "power(x, 0.5)": lambda m, n, x: m.power(x, 0.5),
     "isfinite": lambda m, n, x: m.where(m.isfinite(x), x, 0.0),
     "isinf": lambda m, n, x: m.where(m.isinf(x), 0.0, x),
@@ -100,11 +155,13 @@ IREE_MATH_DEVIATIONS = {"sinh", "cosh", "power", "power(x, 0.5)"}
 @pytest.fixture
 def backend_for(request):
     """Switch lintra's default backend to mlir-cpu for the IREE_MATH_DEVIATIONS."""
+
     def select(name):
         if name in IREE_MATH_DEVIATIONS:
             previous = lintra.config.backend
             lintra.config.update("backend", "mlir-cpu")
             request.addfinalizer(lambda: lintra.config.update("backend", previous))
+
     return select
 
 
@@ -113,8 +170,9 @@ def test_iree_math_deviations_at_extremes():
         assert np.isinf(lintra.jit(lnp.sinh, backend="iree-cpu")(np.array([710.0])))[0]
         assert np.isinf(lintra.jit(lnp.cosh, backend="iree-cpu")(np.array([710.0])))[0]
         assert np.isnan(lintra.jit(lnp.power, backend="iree-cpu")(np.array([-1.0]), np.array([2.0])))[0]
-        np.testing.assert_allclose(lintra.jit(lnp.sinh, backend="mlir-cpu")(np.array([710.0])),
-                                   np.sinh(710.0), rtol=1e-12)
+        np.testing.assert_allclose(
+            lintra.jit(lnp.sinh, backend="mlir-cpu")(np.array([710.0])), np.sinh(710.0), rtol=1e-12
+        )
 
 
 def assert_matches(ours, reference, what, points):
@@ -123,9 +181,10 @@ def assert_matches(ours, reference, what, points):
     ours, reference = np.atleast_1d(ours), np.atleast_1d(reference)
     assert ours.shape == reference.shape, what
     close = np.isclose(ours, reference, rtol=1e-9, atol=1e-12, equal_nan=True)
-    bad = sorted({index[0] for index in zip(*np.nonzero(~close))})
+    bad = sorted({index[0] for index in zip(*np.nonzero(~close), strict=True)})
     assert not bad, f"{what} differs from JAX at " + "; ".join(
-        f"{points[i]}: {ours[i]} != {reference[i]}" for i in bad[:8])
+        f"{points[i]}: {ours[i]} != {reference[i]}" for i in bad[:8]
+    )
 
 
 def second_order(compute):
@@ -172,13 +231,19 @@ def test_binary_function_matches_jax(name, backend_for):
     ours_first, ours_second = binary_derivatives(lintra.grad, lnp.sum, ours_f)
     jax_first, jax_second = binary_derivatives(jax.grad, jnp.sum, jax_f)
     with np.errstate(all="ignore"):
-        pairs = [f"({x}, {y})" for x, y in zip(a, b)]
+        pairs = [f"({x}, {y})" for x, y in zip(a, b, strict=True)]
         assert_matches(lintra.jit(ours_f)(a, b), jax_f(a, b), name, pairs)
-        for order, ours, reference in ((1, ours_first(a, b), jax_first(a, b)),
-                                       (2, second_order(lambda: ours_second(a, b)), jax_second(a, b))):
-            for k, (x, y) in enumerate(zip(ours, reference)):
-                assert_matches(x[keep], y[keep], f"derivative {k} of order {order} of {name}",
-                               [p for p, kept in zip(pairs, keep) if kept])
+        for order, ours, reference in (
+            (1, ours_first(a, b), jax_first(a, b)),
+            (2, second_order(lambda: ours_second(a, b)), jax_second(a, b)),
+        ):
+            for k, (x, y) in enumerate(zip(ours, reference, strict=True)):
+                assert_matches(
+                    x[keep],
+                    y[keep],
+                    f"derivative {k} of order {order} of {name}",
+                    [p for p, kept in zip(pairs, keep, strict=True) if kept],
+                )
 
 
 def reduction_derivatives(grad, m, f, weights):
@@ -202,7 +267,9 @@ def test_reduction_matches_jax(name):
         rows = [str(row) for row in inputs]
         assert_matches(lintra.jit(ours_f)(inputs), value, name, rows)
         assert_matches(ours_first(inputs), jax_first(inputs), f"gradient of {name}", rows)
-        for k, (x, y) in enumerate(zip(second_order(lambda: ours_second(inputs)), jax_second(inputs))):
+        for k, (x, y) in enumerate(
+            zip(second_order(lambda: ours_second(inputs)), jax_second(inputs), strict=True)
+        ):
             assert_matches(x, y, f"Hessian column {k} of {name}", rows)
 
 

@@ -6,10 +6,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from test_frontend_support import assert_close
 
 import lintra
 import lintra.numpy as lnp
-from test_frontend_support import assert_close
 
 
 def poly(x, y):
@@ -26,7 +26,7 @@ def test_second_call_with_the_same_signature_hits_the_cache():
     assert lintra.cache_info().misses == before.misses and lintra.cache_info().hits == before.hits + 1
     assert_close(first[1], x.T)
     assert_close(second[0], np.sum((x + 1) * y + np.sin(x + 1)))
-    f(np.ones((3, 3)), np.ones((3, 3)))            # new shape: new compile
+    f(np.ones((3, 3)), np.ones((3, 3)))  # new shape: new compile
     f(x.astype(np.float32), y.astype(np.float32))  # new dtype: new compile
     assert f.cache_info().misses == 3
 
@@ -43,7 +43,7 @@ def test_cache_is_shared_by_equal_transformations():
 def test_weak_scalar_arguments_are_part_of_the_signature():
     f = lintra.jit(lambda x, s: x * s)
     x = np.ones(2, np.float32)
-    assert f(x, 2.0).dtype == np.float32        # weak Python float keeps float32
+    assert f(x, 2.0).dtype == np.float32  # weak Python float keeps float32
     assert f(x, np.float64(2.0)).dtype == np.float64
     assert f.cache_info().misses == 2
 
@@ -77,7 +77,7 @@ def test_lower_shows_each_stage():
 
 
 def test_static_arguments_and_keyword_arguments():
-    f = lintra.jit(lambda x, n, scale=1.0: lnp.sum(x ** n) * scale, static_argnums=1)
+    f = lintra.jit(lambda x, n, scale=1.0: lnp.sum(x**n) * scale, static_argnums=1)
     x = np.array([1.0, 2.0])
     assert f(x, 2) == 5.0 and f(x, 3) == 9.0 and f(x, 3, scale=2.0) == 18.0
     assert f.cache_info().misses == 3
@@ -106,22 +106,37 @@ def test_bool_arrays_cross_the_boundary():
 
 
 PROMOTION_CASES = {
-    "f32*weak": lambda m, a: a["f32"] * 2.0, "f32+f64": lambda m, a: a["f32"] + a["f64"],
-    "i32*weak_float": lambda m, a: a["i32"] * 1.5, "i64+f32": lambda m, a: a["i64"] + a["f32"],
-    "i32+weak_int": lambda m, a: a["i32"] + 1, "i32+i64": lambda m, a: a["i32"] + a["i64"],
-    "bool+i32": lambda m, a: a["b"] + a["i32"], "bool*weak_float": lambda m, a: a["b"] * 1.5,
-    "sin(i32)": lambda m, a: m.sin(a["i32"]), "sin(bool)": lambda m, a: m.sin(a["b"]),
-    "mean(i32)": lambda m, a: m.mean(a["i32"]), "sum(i32)": lambda m, a: m.sum(a["i32"]),
-    "sum(bool)": lambda m, a: m.sum(a["b"]), "i32/i32": lambda m, a: a["i32"] / a["i32"],
-    "where_mixed": lambda m, a: m.where(a["b"], a["f32"], 0), "f32*np_f64": lambda m, a: a["f32"] * np.float64(2),
-    "i32**2": lambda m, a: a["i32"] ** 2, "f32**weak": lambda m, a: a["f32"] ** 1.5,
-    "concat_mixed": lambda m, a: m.concatenate([a["f32"], a["i64"]]), "full_int": lambda m, a: m.full((2,), 3) + a["i32"],
+    "f32*weak": lambda m, a: a["f32"] * 2.0,
+    "f32+f64": lambda m, a: a["f32"] + a["f64"],
+    "i32*weak_float": lambda m, a: a["i32"] * 1.5,
+    "i64+f32": lambda m, a: a["i64"] + a["f32"],
+    "i32+weak_int": lambda m, a: a["i32"] + 1,
+    "i32+i64": lambda m, a: a["i32"] + a["i64"],
+    "bool+i32": lambda m, a: a["b"] + a["i32"],
+    "bool*weak_float": lambda m, a: a["b"] * 1.5,
+    "sin(i32)": lambda m, a: m.sin(a["i32"]),
+    "sin(bool)": lambda m, a: m.sin(a["b"]),
+    "mean(i32)": lambda m, a: m.mean(a["i32"]),
+    "sum(i32)": lambda m, a: m.sum(a["i32"]),
+    "sum(bool)": lambda m, a: m.sum(a["b"]),
+    "i32/i32": lambda m, a: a["i32"] / a["i32"],
+    "where_mixed": lambda m, a: m.where(a["b"], a["f32"], 0),
+    "f32*np_f64": lambda m, a: a["f32"] * np.float64(2),
+    "i32**2": lambda m, a: a["i32"] ** 2,
+    "f32**weak": lambda m, a: a["f32"] ** 1.5,
+    "concat_mixed": lambda m, a: m.concatenate([a["f32"], a["i64"]]),
+    "full_int": lambda m, a: m.full((2,), 3) + a["i32"],
 }
 
 
 def test_dtype_promotion_matches_jax():
-    arrays = {"f32": np.array([1.5, -2.0], np.float32), "f64": np.array([0.5, 3.0]),
-              "i32": np.array([1, 4], np.int32), "i64": np.array([2, -3]), "b": np.array([True, False])}
+    arrays = {
+        "f32": np.array([1.5, -2.0], np.float32),
+        "f64": np.array([0.5, 3.0]),
+        "i32": np.array([1, 4], np.int32),
+        "i64": np.array([2, -3]),
+        "b": np.array([True, False]),
+    }
     actual = lintra.jit(lambda a: {k: f(lnp, a) for k, f in PROMOTION_CASES.items()})(arrays)
     jax_arrays = jax.tree_util.tree_map(jnp.asarray, arrays)
     for name, function in PROMOTION_CASES.items():
@@ -158,5 +173,8 @@ def test_keyword_arguments_of_transformed_functions_are_not_differentiated():
     f = lambda x, scale=1.0: lnp.sum(lnp.sin(x) * scale)  # noqa: E731
     x = np.array([0.1, 0.2])
     np.testing.assert_allclose(lintra.grad(f)(x, scale=3.0), 3.0 * np.cos(x), rtol=1e-12)
-    np.testing.assert_allclose(lintra.jacrev(lambda x, scale: lnp.sin(x) * scale)(x, scale=np.ones(2)),
-                               np.diag(np.cos(x)), rtol=1e-12)
+    np.testing.assert_allclose(
+        lintra.jacrev(lambda x, scale: lnp.sin(x) * scale)(x, scale=np.ones(2)),
+        np.diag(np.cos(x)),
+        rtol=1e-12,
+    )

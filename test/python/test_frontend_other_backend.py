@@ -3,11 +3,11 @@ against JAX) run again on the backend that is not the default, so both
 backends stay tested; the whole frontend suite runs on the default backend."""
 
 import pytest
+from test_frontend_jit import *  # noqa: F401,F403  (the tests are collected here again)
+from test_frontend_transforms import *  # noqa: F401,F403
 
 import lintra
 from lintra import backends
-from test_frontend_jit import *  # noqa: F401,F403  (the tests are collected here again)
-from test_frontend_transforms import *  # noqa: F401,F403
 
 OTHER_BACKEND = next(name for name in backends.names() if name != backends.resolve())
 

@@ -21,16 +21,21 @@ class Box:
         self.value, self.scale = value, scale
 
 
-tree_util.register_pytree_node(Box, lambda box: ((box.value,), box.scale),
-                               lambda scale, children: Box(children[0], scale))
+tree_util.register_pytree_node(
+    Box, lambda box: ((box.value,), box.scale), lambda scale, children: Box(children[0], scale)
+)
 
 
-@pytest.mark.parametrize("tree", [
-    {"b": 1, "a": (2, None, [3, 4])},
-    Pair(1, (2, 3)),
-    [None, (), {"x": Pair(5, 6)}],
-    collections.OrderedDict([("z", 1), ("a", 2)]),
-], ids=["dict", "namedtuple", "nested", "ordereddict"])
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"b": 1, "a": (2, None, [3, 4])},
+        Pair(1, (2, 3)),
+        [None, (), {"x": Pair(5, 6)}],
+        collections.OrderedDict([("z", 1), ("a", 2)]),
+    ],
+    ids=["dict", "namedtuple", "nested", "ordereddict"],
+)
 def test_flatten_matches_jax(tree):
     leaves, treedef = lintra.tree_flatten(tree)
     assert leaves == jax.tree_util.tree_leaves(tree)

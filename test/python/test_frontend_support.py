@@ -18,8 +18,10 @@ import lintra.numpy as lnp
 
 jax.config.update("jax_enable_x64", True)
 
-TOLERANCE = {np.dtype(np.float32): dict(rtol=1e-4, atol=1e-5),
-             np.dtype(np.float64): dict(rtol=1e-8, atol=1e-12)}
+TOLERANCE = {
+    np.dtype(np.float32): dict(rtol=1e-4, atol=1e-5),
+    np.dtype(np.float64): dict(rtol=1e-8, atol=1e-12),
+}
 FLOAT_DTYPES = [np.float32, np.float64]
 
 
@@ -45,10 +47,18 @@ def make_inputs(dtype, seed: int = 0) -> dict:
     M (4x3), A (3x3), B (2x3x4), C (2x4x3), S (a 0-d scalar)."""
     rng = np.random.default_rng(seed)
     uniform = lambda low, high, shape: rng.uniform(low, high, shape).astype(dtype)  # noqa: E731
-    return {"X": uniform(-1, 1, (3, 4)), "Y": uniform(-1, 1, (3, 4)), "P": uniform(0.5, 2, (3, 4)),
-            "V": uniform(-1, 1, (4,)), "W": uniform(-1, 1, (4,)), "M": uniform(-1, 1, (4, 3)),
-            "A": uniform(-1, 1, (3, 3)), "B": uniform(-1, 1, (2, 3, 4)), "C": uniform(-1, 1, (2, 4, 3)),
-            "S": np.asarray(rng.uniform(0.2, 0.9), dtype=dtype)}
+    return {
+        "X": uniform(-1, 1, (3, 4)),
+        "Y": uniform(-1, 1, (3, 4)),
+        "P": uniform(0.5, 2, (3, 4)),
+        "V": uniform(-1, 1, (4,)),
+        "W": uniform(-1, 1, (4,)),
+        "M": uniform(-1, 1, (4, 3)),
+        "A": uniform(-1, 1, (3, 3)),
+        "B": uniform(-1, 1, (2, 3, 4)),
+        "C": uniform(-1, 1, (2, 4, 3)),
+        "S": np.asarray(rng.uniform(0.2, 0.9), dtype=dtype),
+    }
 
 
 def assert_close(actual, expected, dtype=None, check_dtype: bool = True) -> None:
@@ -56,7 +66,7 @@ def assert_close(actual, expected, dtype=None, check_dtype: bool = True) -> None
     actual_leaves, actual_tree = jax.tree_util.tree_flatten(actual)
     expected_leaves, expected_tree = jax.tree_util.tree_flatten(expected)
     assert actual_tree == expected_tree, f"tree {actual_tree} != {expected_tree}"
-    for got, want in zip(actual_leaves, expected_leaves):
+    for got, want in zip(actual_leaves, expected_leaves, strict=True):
         got, want = np.asarray(got), np.asarray(want)
         assert got.shape == want.shape, f"shape {got.shape} != {want.shape}"
         if check_dtype:
@@ -77,7 +87,7 @@ class ChunkedResults:
     """
 
     def __init__(self, names, compute, size: int = 12):
-        self.chunks = [list(names[i:i + size]) for i in range(0, len(names), size)]
+        self.chunks = [list(names[i : i + size]) for i in range(0, len(names), size)]
         self.compute = compute
         self.results = {}
 

@@ -46,13 +46,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-
-from mlir import ir
-from mlir.passmanager import PassManager
-
 from ad_harness import DerivativeChecker, expand, signature, wrapper
 from fuzz_programs import S, random_case, random_linear_case, tstr
 from fuzz_variants import scalarized_text, unruled_variant
+from mlir import ir
+from mlir.passmanager import PassManager
+
 from lintra.dialect import make_context
 from lintra.passes.diagnostics import LintraError
 from lintra.runtime import compile_function
@@ -71,8 +70,8 @@ LINEAR_SEEDS = list(range(10))
 # Programs fed through an op without a JVP rule (fuzz_variants.unruled_variant).
 UNRULED_SEEDS = list(range(10))
 
-FD_EPS = 1e-6       # as DerivativeChecker
-HVP_EPS = 1e-5      # step of the finite differences of the compiled gradient
+FD_EPS = 1e-6  # as DerivativeChecker
+HVP_EPS = 1e-5  # step of the finite differences of the compiled gradient
 FD_TOL = 1e-6
 DOT_TOL = 1e-10
 
@@ -99,8 +98,11 @@ class Checker(DerivativeChecker):
 
     def __init__(self, module_text: str, name: str = "f"):
         self.ins, self.outs, self.float_ins, self.float_outs = signature(module_text, name)
-        text = module_text + wrapper("jvp", name, self.ins, self.outs, self.float_ins, self.float_outs) \
+        text = (
+            module_text
+            + wrapper("jvp", name, self.ins, self.outs, self.float_ins, self.float_outs)
             + wrapper("vjp", name, self.ins, self.outs, self.float_ins, self.float_outs)
+        )
         self.expanded = expand(text)
         self.f = compile_only(self.expanded, name)
         self.jvp = compile_only(self.expanded, f"jvp_{name}")
@@ -116,18 +118,26 @@ def hessian_text(case) -> str:
     tl = ", ".join(types)
 
     def results(name, count):
-        return (f"%{name}:{count}", [f"%{name}#{i}" for i in range(count)]) if count > 1 \
+        return (
+            (f"%{name}:{count}", [f"%{name}#{i}" for i in range(count)])
+            if count > 1
             else (f"%{name}", [f"%{name}"])
+        )
+
     g_lhs, g_vals = results("g", n)
     j_lhs, j_vals = results("j", 2 * n)
     k_lhs, k_vals = results("k", 2 * n)
-    hess_params = ", ".join([f"%x{i}: {t}" for i, t in enumerate(types)] +
-                            [f"%v{i}: {t}" for i, t in enumerate(types)] +
-                            [f"%c{i}: {t}" for i, t in enumerate(types)])
+    hess_params = ", ".join(
+        [f"%x{i}: {t}" for i, t in enumerate(types)]
+        + [f"%v{i}: {t}" for i, t in enumerate(types)]
+        + [f"%c{i}: {t}" for i, t in enumerate(types)]
+    )
     vs = ", ".join(f"%v{i}" for i in range(n))
     cs = ", ".join(f"%c{i}" for i in range(n))
     returned = j_vals[:n] + j_vals[n:] + k_vals[n:]
-    return case.text + f"""
+    return (
+        case.text
+        + f"""
 func.func @grad_f({params}) -> ({tl}) {{
   {g_lhs} = "lintra.grad"({xs}) {{callee = @f}} : ({tl}) -> ({tl})
   return {", ".join(g_vals)} : {tl}
@@ -138,6 +148,7 @@ func.func @hess({hess_params}) -> ({", ".join(types * 3)}) {{
   return {", ".join(returned)} : {", ".join(types * 3)}
 }}
 """
+    )
 
 
 def random_vector(rng, t):
@@ -145,7 +156,10 @@ def random_vector(rng, t):
 
 
 def shifted(xs, vs, scale):
-    return [x + scale * v if isinstance(x, float) else np.asarray(x + scale * v) for x, v in zip(xs, vs)]
+    return [
+        x + scale * v if isinstance(x, float) else np.asarray(x + scale * v)
+        for x, v in zip(xs, vs, strict=True)
+    ]
 
 
 def check_hessian(case, checker, rng) -> None:
@@ -157,10 +171,10 @@ def check_hessian(case, checker, rng) -> None:
     vs = [random_vector(rng, t) for t in case.arg_types]
     cts = [random_vector(rng, t) for t in case.arg_types]
     out = hess(*xs, *vs, *cts)
-    grad, hv, hct = out[:n], out[n:2 * n], out[2 * n:]
+    grad, hv, hct = out[:n], out[n : 2 * n], out[2 * n :]
     if checker is not None:  # the gradient is the VJP with a unit cotangent
         vjp_grad = checker.vjp(*xs, 1.0)[1:]
-        for got, want in zip(grad, vjp_grad):
+        for got, want in zip(grad, vjp_grad, strict=True):
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     # Fourth-order central differences of the gradient (error O(eps^4)): second
     # derivatives of these programs reach 1e3, where the second-order stencil
@@ -169,8 +183,8 @@ def check_hessian(case, checker, rng) -> None:
     for i, got in enumerate(hv):
         fd = (8 * (grads[1][i] - grads[-1][i]) - (grads[2][i] - grads[-2][i])) / (12 * HVP_EPS)
         np.testing.assert_allclose(got, fd, rtol=FD_TOL, atol=FD_TOL)
-    lhs = sum(float(np.sum(c * h)) for c, h in zip(cts, hv))
-    rhs = sum(float(np.sum(h * v)) for h, v in zip(hct, vs))
+    lhs = sum(float(np.sum(c * h)) for c, h in zip(cts, hv, strict=True))
+    rhs = sum(float(np.sum(h * v)) for h, v in zip(hct, vs, strict=True))
     assert abs(lhs - rhs) <= DOT_TOL * max(1.0, abs(lhs)), (lhs, rhs)
 
 
@@ -178,7 +192,7 @@ def check_seed(seed: int) -> None:
     case = random_case(seed)
     checker = Checker(case.text)
     primal = checker.f(*case.inputs)
-    for got, want in zip(primal, case.expected):
+    for got, want in zip(primal, case.expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
     rng = np.random.default_rng(seed)
     checker.check(list(case.inputs), rng, eps=FD_EPS, fd_tol=FD_TOL, dot_tol=DOT_TOL)
@@ -219,16 +233,20 @@ def transpose_text(case) -> str:
     nl = [tstr(t) for t in case.nonlinear_types]
     lin = [tstr(t) for t in case.linear_types]
     outs = [tstr(t) for t in case.result_types]
-    params = ", ".join([f"%r{i}: {t}" for i, t in enumerate(nl)] +
-                       [f"%c{i}: {t}" for i, t in enumerate(outs)])
+    params = ", ".join(
+        [f"%r{i}: {t}" for i, t in enumerate(nl)] + [f"%c{i}: {t}" for i, t in enumerate(outs)]
+    )
     operands = ", ".join([f"%r{i}" for i in range(len(nl))] + [f"%c{i}" for i in range(len(outs))])
     lhs, values = (f"%t:{len(lin)}", [f"%t#{i}" for i in range(len(lin))]) if len(lin) > 1 else ("%t", ["%t"])
-    return case.text + f"""
+    return (
+        case.text
+        + f"""
 func.func @Lt({params}) -> ({", ".join(lin)}) {{
   {lhs} = "lintra.transpose"({operands}) {{callee = @L}} : ({", ".join(nl + outs)}) -> ({", ".join(lin)})
   return {", ".join(values)} : {", ".join(lin)}
 }}
 """
+    )
 
 
 def check_linear_seed(seed: int) -> None:
@@ -237,17 +255,17 @@ def check_linear_seed(seed: int) -> None:
     expanded = expand(transpose_text(case))
     forward, transposed = compile_only(expanded, "L"), compile_only(expanded, "Lt")
     r = list(case.nonlinear)
-    for got, want in zip(forward(*r, *case.linear), case.expected):
+    for got, want in zip(forward(*r, *case.linear), case.expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
     rng = np.random.default_rng(seed)
     t1 = [random_vector(rng, t) for t in case.linear_types]
     t2 = [random_vector(rng, t) for t in case.linear_types]
-    combined = forward(*r, *[0.75 * a - 1.5 * b for a, b in zip(t1, t2)])
-    for got, y1, y2 in zip(combined, forward(*r, *t1), forward(*r, *t2)):
+    combined = forward(*r, *[0.75 * a - 1.5 * b for a, b in zip(t1, t2, strict=True)])
+    for got, y1, y2 in zip(combined, forward(*r, *t1), forward(*r, *t2), strict=True):
         np.testing.assert_allclose(got, 0.75 * y1 - 1.5 * y2, rtol=1e-10, atol=1e-10)
     cts = [random_vector(rng, t) for t in case.result_types]
-    lhs = sum(float(np.sum(c * y)) for c, y in zip(cts, forward(*r, *t1)))
-    rhs = sum(float(np.sum(g * t)) for g, t in zip(transposed(*r, *cts), t1))
+    lhs = sum(float(np.sum(c * y)) for c, y in zip(cts, forward(*r, *t1), strict=True))
+    rhs = sum(float(np.sum(g * t)) for g, t in zip(transposed(*r, *cts), t1, strict=True))
     assert abs(lhs - rhs) <= DOT_TOL * max(1.0, abs(lhs)), (lhs, rhs)
 
 
@@ -262,8 +280,13 @@ def run_many(start: int, stop: int, timeout: float = 120.0) -> dict:
     began = time.time()
     for seed in range(start, stop):
         try:
-            proc = subprocess.run([sys.executable, __file__, "--one", str(seed)], capture_output=True,
-                                  text=True, timeout=timeout, cwd=os.path.dirname(os.path.abspath(__file__)))
+            proc = subprocess.run(
+                [sys.executable, __file__, "--one", str(seed)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd=os.path.dirname(os.path.abspath(__file__)),
+            )
             ok, detail = proc.returncode == 0, (proc.stdout + proc.stderr).strip()
             if not ok and proc.returncode < 0:
                 detail = f"killed by signal {-proc.returncode}\n" + detail

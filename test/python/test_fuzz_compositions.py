@@ -24,9 +24,9 @@ import time
 import jax
 import numpy as np
 import pytest
+from fuzz_compositions import input_sets, random_composition
 
 import lintra
-from fuzz_compositions import random_composition, input_sets
 
 jax.config.update("jax_enable_x64", True)
 
@@ -46,8 +46,7 @@ def compare(got, want, what: str) -> None:
     assert got.shape == want.shape, (what, got.shape, want.shape)
     finite = np.isfinite(want)
     scale = max(1.0, float(np.max(np.abs(want[finite]), initial=0.0)))
-    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-7, atol=1e-9 * scale,
-                               err_msg=what)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-7, atol=1e-9 * scale, err_msg=what)
 
 
 def check_composition(seed: int, exclude=frozenset()) -> list[str]:
@@ -58,8 +57,10 @@ def check_composition(seed: int, exclude=frozenset()) -> list[str]:
     transformations = {
         "value": (lintra.jit(comp.lintra), comp.jax),
         "grad": (lintra.grad(comp.lintra, argnums=(0, 1)), jax.grad(comp.jax, argnums=(0, 1))),
-        "hvp": (lambda x, y: lintra.jvp(lintra.grad(comp.lintra, argnums=(0, 1)), (x, y), v)[1],
-                lambda x, y: jax.jvp(jax.grad(comp.jax, argnums=(0, 1)), (x, y), v)[1]),
+        "hvp": (
+            lambda x, y: lintra.jvp(lintra.grad(comp.lintra, argnums=(0, 1)), (x, y), v)[1],
+            lambda x, y: jax.jvp(jax.grad(comp.jax, argnums=(0, 1)), (x, y), v)[1],
+        ),
         "hessian": (lintra.hessian(comp.lintra), jax.hessian(comp.jax)),
     }
     failures = []
@@ -69,7 +70,7 @@ def check_composition(seed: int, exclude=frozenset()) -> list[str]:
             want = theirs(x, y)
             try:
                 got = ours(x, y)
-                for g, w in zip(*(t if isinstance(t, tuple) else (t,) for t in (got, want))):
+                for g, w in zip(*(t if isinstance(t, tuple) else (t,) for t in (got, want)), strict=True):
                     compare(g, w, what)
             except AssertionError as error:
                 failures.append(str(error))

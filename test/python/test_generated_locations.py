@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import pytest
 from mlir import ir
+from test_rule_tables import CORPUS
 
 from lintra.dialect import make_context
 from lintra.passes.core.ad_state import AdState
 from lintra.passes.core.expand import expand_all
 from lintra.passes.core.linearize import linearize_function
 from lintra.passes.core.transpose import transpose_function
-from test_rule_tables import CORPUS
 
 
 def file_line(location: ir.Location):
@@ -51,6 +51,7 @@ def unlocated_ops(module) -> list[str]:
             owner = owner.parent
         found.append(f"{op.name} at {op.location}")
         return ir.WalkResult.ADVANCE
+
     module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
     return found
 

@@ -50,7 +50,7 @@ def import_targets(node: ast.AST, module: str, is_package: bool) -> list[str]:
         anchor = module.split(".")
         if not is_package:
             anchor.pop()
-        anchor = anchor[:len(anchor) - (node.level - 1)]
+        anchor = anchor[: len(anchor) - (node.level - 1)]
         base = ".".join(anchor + ([node.module] if node.module else []))
     else:
         base = node.module
@@ -117,9 +117,13 @@ def test_no_function_local_imports(directory, package):
 def test_machinery_never_imports_the_rules():
     """`lintra.passes.core` reads the rule tables; only the top layer fills them."""
     graph = import_graph("passes", "lintra.passes")
-    offending = [f"{module} -> {target}" for module, targets in graph.items()
-                 if module.startswith("lintra.passes.core") for target in targets
-                 if target.startswith("lintra.passes.rules")]
+    offending = [
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if module.startswith("lintra.passes.core")
+        for target in targets
+        if target.startswith("lintra.passes.rules")
+    ]
     assert not offending
 
 
@@ -129,8 +133,12 @@ def test_passes_and_dialect_never_import_the_frontend(directory):
     the other way round."""
     package = {"passes": "lintra.passes", "dialect": "lintra.dialect"}[directory]
     names = absolute_imports(directory, package)
-    frontend = sorted(n for n in names if n == "lintra" or (
-        n.startswith("lintra.") and not n.startswith(("lintra.passes", "lintra.dialect"))))
+    frontend = sorted(
+        n
+        for n in names
+        if n == "lintra"
+        or (n.startswith("lintra.") and not n.startswith(("lintra.passes", "lintra.dialect")))
+    )
     assert not frontend
 
 

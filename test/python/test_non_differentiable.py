@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from ad_harness import expand
 from mlir import ir
 
-from ad_harness import expand
 from lintra.dialect import make_context
 from lintra.passes import PASSES
-from lintra.passes.diagnostics import LintraError
 from lintra.passes.core.tables import JVP_RULES, NON_DIFFERENTIABLE, defzero
+from lintra.passes.diagnostics import LintraError
 from lintra.runtime import compile_function
 
 # -- (a) the list, on purpose ------------------------------------------------------
@@ -64,7 +64,7 @@ def zero_rule_code():
         defzero("scratch.op", reason="test")
         return JVP_RULES["scratch.op"].__code__
     finally:
-        for table, old in zip((JVP_RULES, NON_DIFFERENTIABLE), saved):
+        for table, old in zip((JVP_RULES, NON_DIFFERENTIABLE), saved, strict=True):
             table.clear()
             table.update(old)
 
@@ -85,35 +85,62 @@ func.func @g(%a: {T}) -> {T} {{
 
 # name -> (op expected in the message, argument type, body of @f(%x) -> f64).
 UNRULED = {
-    "complex numbers": ("complex.create", "f64", """
+    "complex numbers": (
+        "complex.create",
+        "f64",
+        """
   %z = complex.create %x, %x : complex<f64>
   %e = complex.exp %z : complex<f64>
-  %0 = complex.re %e : complex<f64>"""),
-    "vectors": ("vector.broadcast", "f64", """
+  %0 = complex.re %e : complex<f64>""",
+    ),
+    "vectors": (
+        "vector.broadcast",
+        "f64",
+        """
   %v = vector.broadcast %x : f64 to vector<4xf64>
-  %0 = vector.reduction <add>, %v : vector<4xf64> into f64"""),
-    "memory": ("bufferization.to_buffer", "tensor<4xf64>", """
+  %0 = vector.reduction <add>, %v : vector<4xf64> into f64""",
+    ),
+    "memory": (
+        "bufferization.to_buffer",
+        "tensor<4xf64>",
+        """
   %m = bufferization.to_buffer %x : tensor<4xf64> to memref<4xf64>
   %t = bufferization.to_tensor %m : memref<4xf64> to tensor<4xf64>
   %c = arith.constant 0 : index
-  %0 = tensor.extract %t[%c] : tensor<4xf64>"""),
-    "an integer result": ("llvm.fptosi", "f64", """
+  %0 = tensor.extract %t[%c] : tensor<4xf64>""",
+    ),
+    "an integer result": (
+        "llvm.fptosi",
+        "f64",
+        """
   %i = llvm.fptosi %x : f64 to i32
-  %0 = math.fpowi %x, %i : f64, i32"""),
-    "a math op without a rule": ("math.cbrt", "f64", """
-  %0 = math.cbrt %x : f64"""),
-    "an arith op without a rule": ("arith.remf", "f64", """
+  %0 = math.fpowi %x, %i : f64, i32""",
+    ),
+    "a math op without a rule": (
+        "math.cbrt",
+        "f64",
+        """
+  %0 = math.cbrt %x : f64""",
+    ),
+    "an arith op without a rule": (
+        "arith.remf",
+        "f64",
+        """
   %c = arith.constant 2.0 : f64
-  %0 = arith.remf %x, %c : f64"""),
-    "an unrealized cast": ("builtin.unrealized_conversion_cast", "f64", """
+  %0 = arith.remf %x, %c : f64""",
+    ),
+    "an unrealized cast": (
+        "builtin.unrealized_conversion_cast",
+        "f64",
+        """
   %i = builtin.unrealized_conversion_cast %x : f64 to i64
-  %0 = arith.sitofp %i : i64 to f64"""),
+  %0 = arith.sitofp %i : i64 to f64""",
+    ),
 }
 
 
 def program(arg_type: str, body: str) -> str:
-    return (f"func.func @f(%x: {arg_type}) -> f64 {{{body}\n  return %0 : f64\n}}"
-            + GRAD.format(T=arg_type))
+    return f"func.func @f(%x: {arg_type}) -> f64 {{{body}\n  return %0 : f64\n}}" + GRAD.format(T=arg_type)
 
 
 @pytest.mark.parametrize("case", sorted(UNRULED))
@@ -124,8 +151,7 @@ def test_op_without_a_rule_on_an_active_path_is_an_error(case):
         module = ir.Module.parse(program(arg_type, body))
         with pytest.raises(LintraError) as error:
             PASSES["lintra-ad"]().run(module.operation)
-    assert error.value.message == (f"'{op_name}' op is not supported by lintra: "
-                                   f"no JVP rule for '{op_name}'")
+    assert error.value.message == (f"'{op_name}' op is not supported by lintra: no JVP rule for '{op_name}'")
     assert "-" in str(error.value.location)  # a file location (parsed text), not unknown
 
 
@@ -140,6 +166,7 @@ def test_op_without_a_rule_off_the_active_path_is_fine():
 
 
 # -- (c) zero derivatives, numerically ------------------------------------------------
+
 
 def test_listed_ops_contribute_zero_derivatives():
     """d/dx [floor(x) + fptosi(x) + x * (x > 0)] = (x > 0)."""

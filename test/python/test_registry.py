@@ -44,9 +44,7 @@ def test_pass_has_a_description(argument):
 @pytest.mark.parametrize("argument", ARGUMENTS)
 def test_pass_module_has_a_docstring(argument):
     module = importlib.import_module(PASSES[argument].__module__)
-    assert module.__doc__ and module.__doc__.strip(), (
-        f"module {module.__name__} needs a docstring"
-    )
+    assert module.__doc__ and module.__doc__.strip(), f"module {module.__name__} needs a docstring"
 
 
 @pytest.mark.parametrize("argument", ARGUMENTS)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from ad_harness import DerivativeChecker, random_like
+
 from lintra.runtime import compile_function
 
 REGRESSIONS = Path(__file__).resolve().parent.parent / "regressions"
@@ -35,6 +35,7 @@ def test_fused_generic_reading_its_init_lowers_correctly():
 def test_hessian_vector_product_of_a_product():
     program = (REGRESSIONS / "grad-of-grad-product-reduce.mlir").read_text()
     from ad_harness import expand
+
     hvp = compile_function(expand(program), "hvp")
     x, v = np.array([0.5, -2.0, 3.0]), np.array([1.0, 0.25, -0.5])
     hessian = np.array([[0.0, x[2], x[1]], [x[2], 0.0, x[0]], [x[1], x[0], 0.0]])
@@ -55,6 +56,7 @@ func.func @f() -> tensor<f64> {
 
 def transposed(name: str):
     from ad_harness import expand
+
     return compile_function(expand((REGRESSIONS / name).read_text()), "Lt")
 
 
@@ -77,6 +79,7 @@ def test_transpose_ignores_an_overwritten_linear_init():
 def test_hessian_vector_product_through_a_mask_lowers():
     """jvp(grad(sum(relu(x)^2))): the mask x > 0 is a residual of @f_fwd; H v = 2 (x > 0) v."""
     from ad_harness import expand
+
     program = (REGRESSIONS / "second-order-mask-residual-lowering.mlir").read_text()
     hvp = compile_function(expand(program), "hvp")
     x, v = np.array([1.5, -2.0, 0.25]), np.array([1.0, 3.0, -0.5])
@@ -94,19 +97,23 @@ func.func @jvp(%x: f64, %y: f64, %dx: f64, %dy: f64) -> f64 {
 }"""
 
 
-@pytest.mark.parametrize("op, x, y, expected", [
-    ("maxnumf", 2.0, np.nan, 3.0),      # maxnumf(x, nan) = x: x's tangent
-    ("minnumf", np.nan, 2.0, 5.0),      # minnumf(nan, y) = y: y's tangent
-    ("maximumf", 2.0, np.nan, 0.0),     # a NaN result: zero tangent, as JAX's maximum
-    ("minimumf", np.nan, 2.0, 0.0),
-    ("maximumf", 1.5, 1.5, 4.0),        # a tie splits the tangents evenly
-    ("maximumf", -0.0, 0.0, 4.0),       # signed zeros are equal: a tie too
-])
+@pytest.mark.parametrize(
+    "op, x, y, expected",
+    [
+        ("maxnumf", 2.0, np.nan, 3.0),  # maxnumf(x, nan) = x: x's tangent
+        ("minnumf", np.nan, 2.0, 5.0),  # minnumf(nan, y) = y: y's tangent
+        ("maximumf", 2.0, np.nan, 0.0),  # a NaN result: zero tangent, as JAX's maximum
+        ("minimumf", np.nan, 2.0, 0.0),
+        ("maximumf", 1.5, 1.5, 4.0),  # a tie splits the tangents evenly
+        ("maximumf", -0.0, 0.0, 4.0),  # signed zeros are equal: a tie too
+    ],
+)
 def test_max_min_tangent_follows_the_operand_equal_to_the_result(op, x, y, expected):
     """Found by the composition fuzzer (extreme inputs, seeds 207 and 220): the
     tangent of max/min went to the second operand whenever the first did not
     win, even when the second was NaN (maxnumf) or the result was NaN."""
     from ad_harness import expand
+
     jvp = compile_function(expand(MAX_MIN.replace("OP", op)), "jvp")
     assert float(jvp(x, y, 3.0, 5.0)[0]) == expected
 
@@ -117,6 +124,7 @@ def test_constant_zero_tangent_is_a_symbolic_zero():
     arguments it does not differentiate) multiplied it by expm1'(inf) = inf,
     so the tangent of min(x, expm1(y)) was nan instead of dx."""
     from ad_harness import expand
+
     program = """
 func.func @f(%x: f64, %y: f64) -> f64 {
   %e = math.expm1 %y : f64

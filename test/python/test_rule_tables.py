@@ -16,16 +16,16 @@
 from __future__ import annotations
 
 import pytest
-from mlir import ir
-
 import test_ad_programs as programs
 import test_rules_elementwise as elementwise
 import test_rules_structured as structured
+from mlir import ir
+
 from lintra.dialect import make_context
 from lintra.passes import PASSES
 from lintra.passes.core.ad_state import linear_arg_positions
-from lintra.passes.diagnostics import LintraError
 from lintra.passes.core.tables import JVP_RULES, TRANSPOSE_RULES
+from lintra.passes.diagnostics import LintraError
 
 # -- the corpus ------------------------------------------------------------------
 
@@ -35,9 +35,8 @@ from lintra.passes.core.tables import JVP_RULES, TRANSPOSE_RULES
 EXTRA = {
     "negf select cmpf": elementwise.binary_module("arith.subf", "f64").replace(
         "%0 = arith.subf %x, %y : f64",
-        "%n = arith.negf %x : f64\n"
-        "  %c = arith.cmpf olt, %x, %y : f64\n"
-        "  %0 = arith.select %c, %n, %y : f64"),
+        "%n = arith.negf %x : f64\n  %c = arith.cmpf olt, %x, %y : f64\n  %0 = arith.select %c, %n, %y : f64",
+    ),
     "casts and fpowi": """
 func.func @f(%x: f32, %n: i32, %y: f64) -> f64 {
   %0 = arith.extf %x : f32 to f64
@@ -102,8 +101,14 @@ def corpus() -> dict[str, tuple[str, str]]:
             cases[f"{op} {type_}"] = (elementwise.binary_module(op, type_), "f")
     for name, text in structured.CASES.items():
         cases[name] = (text, "f")
-    for combiner in ("arith.addf", "arith.mulf", "arith.maximumf", "arith.minimumf",
-                     "arith.maxnumf", "arith.minnumf"):
+    for combiner in (
+        "arith.addf",
+        "arith.mulf",
+        "arith.maximumf",
+        "arith.minimumf",
+        "arith.maxnumf",
+        "arith.minnumf",
+    ):
         cases[f"linalg.reduce {combiner}"] = (structured.REDUCE.replace("COMBINER", combiner), "f")
     for name in ("MLP", "SOFTMAX", "CALLS", "GRAD"):
         cases[f"program {name}"] = (getattr(programs, name), "f")
@@ -123,6 +128,7 @@ def walk(op: ir.Operation, visit) -> None:
     def callback(inner):
         visit(inner)
         return ir.WalkResult.ADVANCE
+
     op.walk(callback, ir.WalkOrder.PRE_ORDER)
 
 
@@ -162,8 +168,9 @@ def linear_ops(function: ir.Operation) -> list[str]:
             reads = [v for v in op.operands if v in linear]
             captured = []
 
-            def note_captured(inner):
+            def note_captured(inner, captured=captured):
                 captured.extend(v for v in inner.operands if v in linear)
+
             for region in op.regions:
                 for nested in region.blocks:
                     for inner in nested.operations:
@@ -176,7 +183,9 @@ def linear_ops(function: ir.Operation) -> list[str]:
             for region in op.regions:
                 for nested in region.blocks:
                     if len(nested.arguments) == len(op.operands):
-                        linear.update(a for a, v in zip(nested.arguments, op.operands) if v in linear)
+                        linear.update(
+                            a for a, v in zip(nested.arguments, op.operands, strict=True) if v in linear
+                        )
                     visit_block(nested)
 
     visit_block(entry)
@@ -192,14 +201,18 @@ def linearize(text: str, name: str):
         if "lintra." in text:
             PASSES["lintra-ad"]().run(module.operation)
         PASSES["lintra-linearize"](functions=name).run(module.operation)
-        functions = [op.operation for op in module.body.operations
-                     if op.operation.name == "func.func"
-                     and function_name(op.operation).endswith("_lin")
-                     and linear_arg_positions(op.operation)]
+        functions = [
+            op.operation
+            for op in module.body.operations
+            if op.operation.name == "func.func"
+            and function_name(op.operation).endswith("_lin")
+            and linear_arg_positions(op.operation)
+        ]
     return module, context, functions
 
 
 # -- (a) every tangent-side op has a transpose rule ------------------------------
+
 
 def test_corpus_covers_every_jvp_rule():
     seen = set()
@@ -220,7 +233,8 @@ def test_tangent_ops_have_transpose_rules(case):
             missing = sorted({op for op in ops if op not in TRANSPOSE_RULES} - CONSTANT_LIKE)
             assert not missing, (
                 f"@{function_name(function)} applies ops without a transpose rule to linear "
-                f"values: {missing}\n{function}")
+                f"values: {missing}\n{function}"
+            )
         # And the linear functions really transpose.
         names = ",".join(function_name(f) for f in functions)
         PASSES["lintra-transpose"](functions=names).run(module.operation)
@@ -233,8 +247,13 @@ def test_tangent_ops_include_the_structured_ones():
     """The walk sees into regions: the linear ops found over the corpus include
     the linalg ops and the scalar ops of their bodies."""
     seen = set()
-    for case in ("linalg.map", "linalg.generic broadcast, transpose, reduction", "linalg.matmul",
-                 "linalg.reduce arith.maximumf", "program CALLS"):
+    for case in (
+        "linalg.map",
+        "linalg.generic broadcast, transpose, reduction",
+        "linalg.matmul",
+        "linalg.reduce arith.maximumf",
+        "program CALLS",
+    ):
         text, name = CORPUS[case]
         _, context, functions = linearize(text, name)
         with context:
@@ -251,20 +270,53 @@ def test_tangent_ops_include_the_structured_ones():
 # padding value is zero, reduce when its body adds, generic/map when their body
 # is linear, and func.call in the callee's {lintra.linear} arguments.
 LINEAR_OPS = {
-    "arith.addf", "arith.subf", "arith.negf", "arith.select", "arith.extf", "arith.truncf",
-    "arith.mulf", "arith.divf",
-    "tensor.extract_slice", "tensor.insert_slice", "tensor.extract", "tensor.insert",
-    "tensor.from_elements", "tensor.splat", "tensor.collapse_shape", "tensor.expand_shape",
-    "tensor.cast", "tensor.concat", "tensor.pad",
-    "linalg.fill", "linalg.copy", "linalg.transpose", "linalg.broadcast", "linalg.reduce",
-    "linalg.generic", "linalg.map",
-    "linalg.matmul", "linalg.batch_matmul", "linalg.matvec", "linalg.vecmat", "linalg.dot",
+    "arith.addf",
+    "arith.subf",
+    "arith.negf",
+    "arith.select",
+    "arith.extf",
+    "arith.truncf",
+    "arith.mulf",
+    "arith.divf",
+    "tensor.extract_slice",
+    "tensor.insert_slice",
+    "tensor.extract",
+    "tensor.insert",
+    "tensor.from_elements",
+    "tensor.splat",
+    "tensor.collapse_shape",
+    "tensor.expand_shape",
+    "tensor.cast",
+    "tensor.concat",
+    "tensor.pad",
+    "linalg.fill",
+    "linalg.copy",
+    "linalg.transpose",
+    "linalg.broadcast",
+    "linalg.reduce",
+    "linalg.generic",
+    "linalg.map",
+    "linalg.matmul",
+    "linalg.batch_matmul",
+    "linalg.matvec",
+    "linalg.vecmat",
+    "linalg.dot",
     "func.call",
 }
 
-NON_LINEAR_ARITH = {"arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf",
-                    "arith.cmpf", "arith.constant", "arith.sitofp", "arith.uitofp",
-                    "arith.fptosi", "arith.fptoui", "arith.bitcast"}
+NON_LINEAR_ARITH = {
+    "arith.maximumf",
+    "arith.minimumf",
+    "arith.maxnumf",
+    "arith.minnumf",
+    "arith.cmpf",
+    "arith.constant",
+    "arith.sitofp",
+    "arith.uitofp",
+    "arith.fptosi",
+    "arith.fptoui",
+    "arith.bitcast",
+}
 
 
 def test_transpose_rules_are_only_linear_ops():
@@ -290,29 +342,43 @@ def test_every_linear_op_is_differentiable():
 # Ops with a transpose rule that are linear in some operands only: used in a
 # non-linear way, lintra-transpose must reject them (naming the op).
 NON_LINEAR_USES = {
-    "divf by a linear value": ("arith.divf", """
+    "divf by a linear value": (
+        "arith.divf",
+        """
 func.func @g(%a: f64, %t: f64 {lintra.linear}) -> f64 {
   %0 = arith.divf %a, %t : f64
   return %0 : f64
-}"""),
-    "mulf of two linear values": ("arith.mulf", """
+}""",
+    ),
+    "mulf of two linear values": (
+        "arith.mulf",
+        """
 func.func @g(%a: f64 {lintra.linear}, %t: f64 {lintra.linear}) -> f64 {
   %0 = arith.mulf %a, %t : f64
   return %0 : f64
-}"""),
-    "matmul of two linear values": ("linalg.matmul", """
+}""",
+    ),
+    "matmul of two linear values": (
+        "linalg.matmul",
+        """
 func.func @g(%a: tensor<2x2xf64> {lintra.linear}, %b: tensor<2x2xf64> {lintra.linear}) -> tensor<2x2xf64> {
   %z = arith.constant dense<0.0> : tensor<2x2xf64>
   %0 = linalg.matmul ins(%a, %b : tensor<2x2xf64>, tensor<2x2xf64>) outs(%z : tensor<2x2xf64>) -> tensor<2x2xf64>
   return %0 : tensor<2x2xf64>
-}"""),
-    "addf of a non-zero constant": ("arith.addf", """
+}""",
+    ),
+    "addf of a non-zero constant": (
+        "arith.addf",
+        """
 func.func @g(%t: f64 {lintra.linear}) -> f64 {
   %c = arith.constant 1.0 : f64
   %0 = arith.addf %t, %c : f64
   return %0 : f64
-}"""),
-    "pad with a non-zero value": ("tensor.pad", """
+}""",
+    ),
+    "pad with a non-zero value": (
+        "tensor.pad",
+        """
 func.func @g(%x: tensor<2xf64> {lintra.linear}) -> tensor<4xf64> {
   %one = arith.constant 1.0 : f64
   %0 = tensor.pad %x low[1] high[1] {
@@ -320,8 +386,11 @@ func.func @g(%x: tensor<2xf64> {lintra.linear}) -> tensor<4xf64> {
     tensor.yield %one : f64
   } : tensor<2xf64> to tensor<4xf64>
   return %0 : tensor<4xf64>
-}"""),
-    "reduce with a max body": ("linalg.reduce", """
+}""",
+    ),
+    "reduce with a max body": (
+        "linalg.reduce",
+        """
 func.func @g(%x: tensor<3xf64> {lintra.linear}) -> tensor<f64> {
   %init = arith.constant dense<0.0> : tensor<f64>
   %0 = linalg.reduce ins(%x : tensor<3xf64>) outs(%init : tensor<f64>) dimensions = [0]
@@ -330,8 +399,11 @@ func.func @g(%x: tensor<3xf64> {lintra.linear}) -> tensor<f64> {
       linalg.yield %r : f64
     }
   return %0 : tensor<f64>
-}"""),
-    "generic with a non-linear body": ("math.tanh", """
+}""",
+    ),
+    "generic with a non-linear body": (
+        "math.tanh",
+        """
 func.func @g(%x: tensor<3xf64> {lintra.linear}) -> tensor<3xf64> {
   %e = tensor.empty() : tensor<3xf64>
   %0 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
@@ -342,12 +414,16 @@ func.func @g(%x: tensor<3xf64> {lintra.linear}) -> tensor<3xf64> {
     linalg.yield %s : f64
   } -> tensor<3xf64>
   return %0 : tensor<3xf64>
-}"""),
-    "maximumf of a linear value": ("arith.maximumf", """
+}""",
+    ),
+    "maximumf of a linear value": (
+        "arith.maximumf",
+        """
 func.func @g(%a: f64, %t: f64 {lintra.linear}) -> f64 {
   %0 = arith.maximumf %a, %t : f64
   return %0 : f64
-}"""),
+}""",
+    ),
 }
 
 
@@ -366,11 +442,11 @@ def test_non_linear_uses_are_rejected(case):
 
 SUPPORTED = {
     "arith": "addf subf mulf divf negf maximumf minimumf maxnumf minnumf select cmpf constant "
-             "sitofp uitofp extf truncf",
+    "sitofp uitofp extf truncf",
     "math": "sin cos tan tanh exp exp2 expm1 log log1p log2 sqrt rsqrt powf fpowi absf erf atan "
-            "atan2 sinh cosh floor ceil round",
+    "atan2 sinh cosh floor ceil round",
     "tensor": "empty extract_slice insert_slice extract insert from_elements splat collapse_shape "
-              "expand_shape concat pad cast",
+    "expand_shape concat pad cast",
     "linalg": "fill copy transpose broadcast reduce map matmul batch_matmul matvec vecmat dot generic",
     "func": "call",
 }
@@ -389,8 +465,10 @@ def test_supported_op_has_a_jvp_rule(op):
 
 def test_rule_counts():
     jvp, transpose = len(JVP_RULES), len(TRANSPOSE_RULES)
-    print(f"\nJVP rules: {jvp}; transpose rules: {transpose}; "
-          f"JVP-only (non-linear or zero-tangent) ops: {jvp - transpose}")
+    print(
+        f"\nJVP rules: {jvp}; transpose rules: {transpose}; "
+        f"JVP-only (non-linear or zero-tangent) ops: {jvp - transpose}"
+    )
     for dialect in SUPPORTED:
         j = sorted(n for n in JVP_RULES if n.startswith(dialect + "."))
         t = sorted(n for n in TRANSPOSE_RULES if n.startswith(dialect + "."))

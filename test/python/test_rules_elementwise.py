@@ -7,16 +7,45 @@ identity (see ad_harness.DerivativeChecker).
 
 import numpy as np
 import pytest
-
 from ad_harness import DerivativeChecker, random_like
 
 TYPES = ["f64", "tensor<2x3xf64>"]
 
-UNARY_MATH = ["sin", "cos", "tan", "tanh", "exp", "exp2", "expm1", "sqrt", "rsqrt", "log", "log1p",
-              "log2", "absf", "erf", "atan", "sinh", "cosh", "floor", "ceil", "round"]
+UNARY_MATH = [
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "exp",
+    "exp2",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "log",
+    "log1p",
+    "log2",
+    "absf",
+    "erf",
+    "atan",
+    "sinh",
+    "cosh",
+    "floor",
+    "ceil",
+    "round",
+]
 POSITIVE = {"sqrt", "rsqrt", "log", "log2", "log1p"}
-BINARY = ["arith.addf", "arith.subf", "arith.mulf", "arith.divf", "arith.maximumf", "arith.minimumf",
-          "arith.maxnumf", "arith.minnumf", "math.powf", "math.atan2"]
+BINARY = [
+    "arith.addf",
+    "arith.subf",
+    "arith.mulf",
+    "arith.divf",
+    "arith.maximumf",
+    "arith.minimumf",
+    "arith.maxnumf",
+    "arith.minnumf",
+    "math.powf",
+    "math.atan2",
+]
 
 
 def unary_module(op: str, type_: str) -> str:

@@ -6,7 +6,6 @@ so the rule composes with others); see ad_harness.DerivativeChecker.
 
 import numpy as np
 import pytest
-
 from ad_harness import DerivativeChecker, random_like
 
 T = "tensor"
@@ -192,8 +191,10 @@ def test_structured_op(name):
     checker.check([random_like(rng, t) for t in checker.ins], rng)
 
 
-@pytest.mark.parametrize("combiner", ["arith.addf", "arith.mulf", "arith.maximumf", "arith.minimumf",
-                                      "arith.maxnumf", "arith.minnumf"])
+@pytest.mark.parametrize(
+    "combiner",
+    ["arith.addf", "arith.mulf", "arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf"],
+)
 def test_linalg_reduce(combiner):
     rng = np.random.default_rng(12)
     checker = DerivativeChecker(REDUCE.replace("COMBINER", combiner))

@@ -30,6 +30,7 @@ def ttype(shape, element="f64"):
 
 # ----------------------------------------------------------------- scalars, results
 
+
 def test_scalars_in_and_out():
     source = """
     func.func @f(%a: f64, %b: f32, %c: i32, %d: i64, %e: index, %p: i1)
@@ -50,7 +51,7 @@ def test_scalars_in_and_out():
     outputs = exe(1.5, np.float32(2.25), 7, np.int64(-3), 41, True)
     expected = [2.25, 4.5, 49, 0, 42, False]
     dtypes = [np.float64, np.float32, np.int32, np.int64, np.int64, np.bool_]
-    for output, value, dtype in zip(outputs, expected, dtypes):
+    for output, value, dtype in zip(outputs, expected, dtypes, strict=True):
         assert output.shape == () and output.dtype == dtype and output == value
     assert exe(0.0, 0.0, 0, 0, 0, np.bool_(False))[5] == True  # noqa: E712
 
@@ -101,14 +102,25 @@ def test_tensor_ranks(dtype, shape):
 _erf = np.vectorize(math.erf)
 UNARY = {
     # op: (numpy reference, low, high)
-    "sin": (np.sin, -3, 3), "cos": (np.cos, -3, 3), "tan": (np.tan, -1.2, 1.2),
-    "tanh": (np.tanh, -3, 3), "exp": (np.exp, -3, 3), "exp2": (np.exp2, -3, 3),
-    "expm1": (np.expm1, -1e-5, 1e-5), "log": (np.log, 0.01, 5),
-    "log1p": (np.log1p, -1e-5, 1e-5), "log2": (np.log2, 0.01, 5),
-    "sqrt": (np.sqrt, 0, 5), "rsqrt": (lambda x: 1 / np.sqrt(x), 0.1, 5),
-    "absf": (np.abs, -3, 3), "erf": (lambda x: _erf(x).astype(x.dtype), -2, 2),
-    "atan": (np.arctan, -4, 4), "sinh": (np.sinh, -3, 3), "cosh": (np.cosh, -3, 3),
-    "floor": (np.floor, -3, 3), "ceil": (np.ceil, -3, 3),
+    "sin": (np.sin, -3, 3),
+    "cos": (np.cos, -3, 3),
+    "tan": (np.tan, -1.2, 1.2),
+    "tanh": (np.tanh, -3, 3),
+    "exp": (np.exp, -3, 3),
+    "exp2": (np.exp2, -3, 3),
+    "expm1": (np.expm1, -1e-5, 1e-5),
+    "log": (np.log, 0.01, 5),
+    "log1p": (np.log1p, -1e-5, 1e-5),
+    "log2": (np.log2, 0.01, 5),
+    "sqrt": (np.sqrt, 0, 5),
+    "rsqrt": (lambda x: 1 / np.sqrt(x), 0.1, 5),
+    "absf": (np.abs, -3, 3),
+    "erf": (lambda x: _erf(x).astype(x.dtype), -2, 2),
+    "atan": (np.arctan, -4, 4),
+    "sinh": (np.sinh, -3, 3),
+    "cosh": (np.cosh, -3, 3),
+    "floor": (np.floor, -3, 3),
+    "ceil": (np.ceil, -3, 3),
     "round": (lambda x: np.sign(x) * np.floor(np.abs(x) + 0.5), -3, 3),
 }
 BINARY = {
@@ -380,7 +392,9 @@ def test_bad_functions():
     with pytest.raises(ValueError, match="unsupported element type 'f16'"):
         compile_function("func.func @f(%x: f16) -> f16 { return %x : f16 }", "f")
     with pytest.raises(ValueError, match="static shape"):
-        compile_function("func.func @f(%x: tensor<?xf32>) -> f32 { %c = arith.constant 0.0 : f32\n return %c : f32 }", "f")
+        compile_function(
+            "func.func @f(%x: tensor<?xf32>) -> f32 { %c = arith.constant 0.0 : f32\n return %c : f32 }", "f"
+        )
     with pytest.raises(TypeError):
         compile_function(42, "f")
 
@@ -446,18 +460,28 @@ def test_i1_memref_storage_workaround():
     lowering succeeds, the workaround can go; the i1 scalar result below shows the
     runtime's side of it (stored through an i8 memref)."""
     mlir_opt = Path(list(mlir.__path__)[0]) / "bin" / "mlir-opt"
-    result = subprocess.run([str(mlir_opt), "--finalize-memref-to-llvm", "-"], input=I1_MEMREF_PROGRAM,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(mlir_opt), "--finalize-memref-to-llvm", "-"],
+        input=I1_MEMREF_PROGRAM,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and "getWidth() >= 8" in result.stderr
-    flags = run("func.func @f(%x: f64) -> i1 {\n  %z = arith.constant 0.0 : f64\n"
-                "  %b = arith.cmpf ogt, %x, %z : f64\n  return %b : i1\n}", 2.0)
+    flags = run(
+        "func.func @f(%x: f64) -> i1 {\n  %z = arith.constant 0.0 : f64\n"
+        "  %b = arith.cmpf ogt, %x, %z : f64\n  return %b : i1\n}",
+        2.0,
+    )
     assert flags[0].dtype == np.bool_ and flags[0][()]
 
 
 # ----------------------------------------------------------------- memory
 
+
 def test_buffer_larger_than_the_memory_available_is_a_memory_error(monkeypatch):
     import lintra.runtime
+
     monkeypatch.setattr(lintra.runtime, "available_memory", lambda: 4000)
     source = """
     func.func @f(%x: tensor<f64>) -> tensor<f64> {
@@ -471,9 +495,12 @@ def test_buffer_larger_than_the_memory_available_is_a_memory_error(monkeypatch):
         }
       return %s : tensor<f64>
     }"""
-    with pytest.raises(MemoryError, match=r"@f: 'memref.alloc' op needs a buffer of 8000 bytes "
-                                          r"\(memref<1000xf64>\), more than the 4000 bytes of memory "
-                                          r"available \(at \S+:3:\d+\)"):
+    with pytest.raises(
+        MemoryError,
+        match=r"@f: 'memref.alloc' op needs a buffer of 8000 bytes "
+        r"\(memref<1000xf64>\), more than the 4000 bytes of memory "
+        r"available \(at \S+:3:\d+\)",
+    ):
         compile_function(source, "f")
     monkeypatch.setattr(lintra.runtime, "available_memory", lambda: 8000)
     assert run(source, np.array(0.5))[0] == 500.0
@@ -485,13 +512,16 @@ def test_huge_intermediate_is_a_memory_error_not_a_crash():
     its address space limited to 32 GB, so the buffer is too large on any machine."""
     import subprocess
     import sys
-    program = ("import resource\n"
-               "resource.setrlimit(resource.RLIMIT_AS, (32 << 30, resource.RLIM_INFINITY))\n"
-               "import lintra, lintra.numpy as lnp\n"
-               "try:\n"
-               "    lintra.jit(lambda x: lnp.sum(lnp.broadcast_to(x, (100000, 100000))))(1.0)\n"
-               "except MemoryError as error:\n"
-               "    print('MemoryError:', error)\n")
+
+    program = (
+        "import resource\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (32 << 30, resource.RLIM_INFINITY))\n"
+        "import lintra, lintra.numpy as lnp\n"
+        "try:\n"
+        "    lintra.jit(lambda x: lnp.sum(lnp.broadcast_to(x, (100000, 100000))))(1.0)\n"
+        "except MemoryError as error:\n"
+        "    print('MemoryError:', error)\n"
+    )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "MemoryError: @lambda: 'memref.alloc' op needs a buffer of 80000000000 bytes" in done.stdout

@@ -22,10 +22,14 @@ jax.config.update("jax_enable_x64", True)
 # name -> (lintra function, the same in JAX); scalar-valued, of one vector.
 FUNCTIONS = {
     "relu": (lambda x: lnp.sum(lnn.relu(x) ** 2), lambda x: jnp.sum(jax.nn.relu(x) ** 2)),
-    "where": (lambda x: lnp.sum(lnp.where(x > 0, x * x, lnp.sin(x))),
-              lambda x: jnp.sum(jnp.where(x > 0, x * x, jnp.sin(x)))),
-    "maximum": (lambda x: lnp.sum(lnp.maximum(x, 0.5 * x) * x),
-                lambda x: jnp.sum(jnp.maximum(x, 0.5 * x) * x)),
+    "where": (
+        lambda x: lnp.sum(lnp.where(x > 0, x * x, lnp.sin(x))),
+        lambda x: jnp.sum(jnp.where(x > 0, x * x, jnp.sin(x))),
+    ),
+    "maximum": (
+        lambda x: lnp.sum(lnp.maximum(x, 0.5 * x) * x),
+        lambda x: jnp.sum(jnp.maximum(x, 0.5 * x) * x),
+    ),
     "abs": (lambda x: lnp.sum(lnp.abs(x) * x), lambda x: jnp.sum(jnp.abs(x) * x)),
 }
 
@@ -38,7 +42,7 @@ def test_jvp_of_grad(name):
     f, jf = FUNCTIONS[name]
     got = lintra.jvp(lintra.grad(f), (X,), (V,))
     want = jax.jvp(jax.grad(jf), (X,), (V,))
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
 
 
@@ -54,6 +58,7 @@ def test_jvp_of_vjp_and_vjp_of_grad(name):
 
     def pullback(g):
         return lambda x: g(x)[1](1.0)[0]
+
     got = lintra.jvp(pullback(lambda x: lintra.vjp(f, x)), (X,), (V,))[1]
     want = jax.jvp(pullback(lambda x: jax.vjp(jf, x)), (X,), (V,))[1]
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
@@ -67,7 +72,7 @@ def test_jvp_of_jvp(name):
     f, jf = FUNCTIONS[name]
     got = lintra.jvp(lambda x: lintra.jvp(f, (x,), (V,))[1], (X,), (V[::-1].copy(),))
     want = jax.jvp(lambda x: jax.jvp(jf, (x,), (V,))[1], (X,), (V[::-1].copy(),))
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
 
 
@@ -75,8 +80,7 @@ def test_grad_of_grad_of_a_scalar_relu():
     f = lambda x: lnn.relu(x) ** 3  # noqa: E731
     jf = lambda x: jax.nn.relu(x) ** 3  # noqa: E731
     for x in (2.0, -1.0):
-        np.testing.assert_allclose(lintra.grad(lintra.grad(f))(x), jax.grad(jax.grad(jf))(x),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(lintra.grad(lintra.grad(f))(x), jax.grad(jax.grad(jf))(x), rtol=1e-12)
 
 
 def test_hessian_with_an_infinite_other_argument():
@@ -89,4 +93,5 @@ def test_hessian_with_an_infinite_other_argument():
 
     def jf(x, y):
         return jnp.sum(jnp.arctan(jnp.minimum(jnp.tanh(x), jnp.expm1(y))))
+
     np.testing.assert_array_equal(lintra.hessian(f)(x, y), jax.hessian(jf)(x, y))

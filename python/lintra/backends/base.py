@@ -7,8 +7,9 @@ function, and runs it on numpy arrays:
     executable = backend.compile(module_text, "f")
     outputs = executable(*arrays)        # a tuple of numpy arrays, one per result
     executable.compile_seconds           # wall time spent compiling (0 when found on disk)
-    executable.cache                     # None (compiled now) or "disk" (loaded from the persistent cache)
-    executable.lowered_text              # the backend's last MLIR: LLVM dialect (mlir-cpu), IREE's input (iree-cpu)
+    executable.cache                     # None (compiled now) or "disk" (from the persistent cache)
+    executable.lowered_text              # the backend's last MLIR: LLVM dialect (mlir-cpu),
+                                         # IREE's input (iree-cpu)
 
 Arguments are numpy arrays (0-d for scalars) of the function's exact element
 types, or Python/numpy scalars for scalar arguments. Compile errors are

@@ -31,8 +31,9 @@ STATS = {"disk_hits": 0, "disk_misses": 0, "disk_corrupt": 0}
 
 def cache_key(**parts) -> str:
     """The hex SHA-256 of the parts (str/bytes/list values), order-independent in names."""
-    encoded = json.dumps({k: v.hex() if isinstance(v, bytes) else v for k, v in sorted(parts.items())},
-                         sort_keys=True)
+    encoded = json.dumps(
+        {k: v.hex() if isinstance(v, bytes) else v for k, v in sorted(parts.items())}, sort_keys=True
+    )
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
@@ -57,9 +58,12 @@ def load(key: str, suffix: str) -> bytes | None:
         STATS["disk_misses"] += 1
         return None
     payload = data[_HEADER:]
-    length = int.from_bytes(data[len(MAGIC):len(MAGIC) + 8], "little") if len(data) >= _HEADER else -1
-    if (not data.startswith(MAGIC) or length != len(payload)
-            or hashlib.sha256(payload).digest() != data[len(MAGIC) + 8:_HEADER]):
+    length = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 8], "little") if len(data) >= _HEADER else -1
+    if (
+        not data.startswith(MAGIC)
+        or length != len(payload)
+        or hashlib.sha256(payload).digest() != data[len(MAGIC) + 8 : _HEADER]
+    ):
         STATS["disk_corrupt"] += 1
         STATS["disk_misses"] += 1
         try:

@@ -47,8 +47,9 @@ def main() -> None:
         session = sessions[flags]
         invocation = session.invocation()
         payload = b""
-        compiled = bool(invocation.parse_source(api.Source.wrap_buffer(session, text))) and \
-            bool(invocation.execute())
+        compiled = bool(invocation.parse_source(api.Source.wrap_buffer(session, text))) and bool(
+            invocation.execute()
+        )
         if compiled:
             output = api.Output.open_membuffer()
             invocation.output_vm_bytecode(output)

@@ -63,8 +63,10 @@ def iree_tool(name: str) -> str:
         return str(beside)
     found = shutil.which(name)
     if found is None:
-        raise RuntimeError(f"{name} not found beside {sys.executable} or on PATH: install "
-                           "iree-base-compiler (a dependency of lintra)")
+        raise RuntimeError(
+            f"{name} not found beside {sys.executable} or on PATH: install "
+            "iree-base-compiler (a dependency of lintra)"
+        )
     return found
 
 
@@ -81,8 +83,10 @@ def host_cpu() -> str:
 
 @functools.cache
 def tool_versions() -> str:
-    return " ".join(f"{package}={importlib.metadata.version(package)}"
-                    for package in ("iree-base-compiler", "iree-base-runtime"))
+    return " ".join(
+        f"{package}={importlib.metadata.version(package)}"
+        for package in ("iree-base-compiler", "iree-base-runtime")
+    )
 
 
 @functools.cache
@@ -117,9 +121,12 @@ class CompilerWorker:
         with self.lock:
             try:
                 if self.process is None or self.process.poll() is not None:
-                    self.process = subprocess.Popen([sys.executable, str(self.SCRIPT)],
-                                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                    stderr=subprocess.DEVNULL)
+                    self.process = subprocess.Popen(
+                        [sys.executable, str(self.SCRIPT)],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                    )
                 request = b""
                 for block in ("\0".join(flags).encode(), text.encode()):
                     request += struct.pack("<Q", len(block)) + block
@@ -166,8 +173,9 @@ def compile_with_fallback(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME
 
 def compile_with_tool(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> bytes:
     """`iree-compile` of `text`; ValueError with its diagnostics on failure."""
-    process = subprocess.run([iree_tool("iree-compile"), *flags, "-", "-o", "-"], input=text.encode(),
-                             capture_output=True)
+    process = subprocess.run(
+        [iree_tool("iree-compile"), *flags, "-", "-o", "-"], input=text.encode(), capture_output=True
+    )
     if process.returncode != 0:
         message = process.stderr.decode(errors="replace").strip()
         raise ValueError(f"iree-compile failed for @{name}:\n{message[:4000]}")
@@ -175,8 +183,9 @@ def compile_with_tool(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) ->
 
 
 class IreeCpuExecutable(Executable):
-    def __init__(self, name: str, vmfb: bytes, inputs, results, compile_seconds: float, cache,
-                 lowered_text: str):
+    def __init__(
+        self, name: str, vmfb: bytes, inputs, results, compile_seconds: float, cache, lowered_text: str
+    ):
         data_bytes = sum(slot.dtype.itemsize * int(np.prod(slot.shape)) for slot in (*inputs, *results))
         self.driver = "local-sync" if data_bytes <= SYNC_BYTES else "local-task"
         iree_runtime, config = runtime_config(self.driver)
@@ -195,17 +204,21 @@ class IreeCpuExecutable(Executable):
         if len(args) != len(self.inputs):
             raise TypeError(f"@{self.name} takes {len(self.inputs)} arguments, got {len(args)}")
         arrays = []
-        for index, (arg, slot, is_bool) in enumerate(zip(args, self.inputs, self._bools_in)):
+        for index, (arg, slot, is_bool) in enumerate(zip(args, self.inputs, self._bools_in, strict=True)):
             array = np.asarray(arg, slot.dtype)
             if array.shape != slot.shape:
-                raise ValueError(f"@{self.name} argument #{index} must have shape {slot.shape} for "
-                                 f"{slot.type_text}, got {array.shape}")
+                raise ValueError(
+                    f"@{self.name} argument #{index} must have shape {slot.shape} for "
+                    f"{slot.type_text}, got {array.shape}"
+                )
             arrays.append(array.astype(np.int8) if is_bool else array)
         outputs = self._function(*arrays)
         if not isinstance(outputs, tuple):
             outputs = () if outputs is None else (outputs,)
-        return tuple(output.to_host().astype(np.bool_) if is_bool else output.to_host()
-                     for output, is_bool in zip(outputs, self._bools_out))
+        return tuple(
+            output.to_host().astype(np.bool_) if is_bool else output.to_host()
+            for output, is_bool in zip(outputs, self._bools_out, strict=True)
+        )
 
 
 class IreeCpuBackend(Backend):
@@ -215,8 +228,9 @@ class IreeCpuBackend(Backend):
 
     def compile(self, text: str, entry: str) -> Executable:
         wrapped, inputs, results = wrap_for_iree(text, entry)
-        key = disk_cache.cache_key(backend=self.name, text=wrapped, flags=list(self.flags), cpu=host_cpu(),
-                                   versions=tool_versions())
+        key = disk_cache.cache_key(
+            backend=self.name, text=wrapped, flags=list(self.flags), cpu=host_cpu(), versions=tool_versions()
+        )
         vmfb = disk_cache.load(key, "vmfb")
         if vmfb is not None:
             return IreeCpuExecutable(entry, vmfb, inputs, results, 0.0, "disk", wrapped)

@@ -35,8 +35,15 @@ from mlir.passmanager import PassManager
 from lintra.dialect import make_context
 
 ENTRY_NAME = "__lintra_entry"
-_DTYPES = {"f32": np.float32, "f64": np.float64, "i1": np.bool_, "i8": np.int8, "i32": np.int32,
-           "i64": np.int64, "index": np.int64}
+_DTYPES = {
+    "f32": np.float32,
+    "f64": np.float64,
+    "i1": np.bool_,
+    "i8": np.int8,
+    "i32": np.int32,
+    "i64": np.int64,
+    "index": np.int64,
+}
 _BOUNDARY_ELEMENT = {"i1": "i8", "index": "i64"}
 PRE_FUSION = "builtin.module(func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops))"
 
@@ -44,6 +51,7 @@ PRE_FUSION = "builtin.module(func.func(convert-elementwise-to-linalg,linalg-fuse
 @dataclass(frozen=True)
 class Slot:
     """An argument or result: its type in @name, and dtype/shape at the boundary."""
+
     type_text: str
     dtype: np.dtype
     shape: tuple
@@ -137,9 +145,9 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
         entry = func.FuncOp(ENTRY_NAME, (in_types, out_types), ip=ir.InsertionPoint(module.body))
         block = entry.add_entry_block()
         with ir.InsertionPoint(block):
-            arguments = [_to_inner(a, t) for a, t in zip(block.arguments, function_type.inputs)]
+            arguments = [_to_inner(a, t) for a, t in zip(block.arguments, function_type.inputs, strict=True)]
             call = func.CallOp(list(function_type.results), ir.FlatSymbolRefAttr.get(name), arguments)
-            func.ReturnOp([_to_boundary(r, t) for r, t in zip(call.results, out_types)])
+            func.ReturnOp([_to_boundary(r, t) for r, t in zip(call.results, out_types, strict=True)])
         return str(module), inputs, results
 
 

@@ -84,11 +84,13 @@ def _tool_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pass-pipeline", dest="pipeline")
     parser.add_argument("--irdl-file", dest="irdl_files", action="append", default=[])
     parser.add_argument("--split-input-file", dest="split_marker")
-    for flag, attribute in (("--mlir-print-ir-after-all", "print_ir_after_all"),
-                            ("--mlir-print-ir-before-all", "print_ir_before_all"),
-                            ("--mlir-print-op-generic", "print_generic"),
-                            ("--mlir-print-debuginfo", "print_debuginfo"),
-                            ("--allow-unregistered-dialect", "allow_unregistered")):
+    for flag, attribute in (
+        ("--mlir-print-ir-after-all", "print_ir_after_all"),
+        ("--mlir-print-ir-before-all", "print_ir_before_all"),
+        ("--mlir-print-op-generic", "print_generic"),
+        ("--mlir-print-debuginfo", "print_debuginfo"),
+        ("--allow-unregistered-dialect", "allow_unregistered"),
+    ):
         parser.add_argument(flag, dest=attribute, action="store_true")
     parser.add_argument("-h", "--help", dest="help", action="store_true")
     return parser
@@ -99,15 +101,23 @@ def parse_args(argv: list[str]) -> Options:
     xdsl_opt_main: unknown options are pass flags, in command-line order)."""
     # As in mlir-opt, --split-input-file takes a marker only after `=`: a bare
     # flag must not swallow the input file that follows it.
-    argv = [f"--split-input-file={DEFAULT_SPLIT_MARKER}" if arg == "--split-input-file" else arg
-            for arg in argv]
+    argv = [
+        f"--split-input-file={DEFAULT_SPLIT_MARKER}" if arg == "--split-input-file" else arg for arg in argv
+    ]
     parsed, unknown = _tool_parser().parse_known_args(argv)
     positional = list(parsed.inputs)
-    options = Options(output=parsed.output, pipeline=parsed.pipeline, irdl_files=parsed.irdl_files,
-                      split_marker=parsed.split_marker, print_ir_after_all=parsed.print_ir_after_all,
-                      print_ir_before_all=parsed.print_ir_before_all, print_generic=parsed.print_generic,
-                      print_debuginfo=parsed.print_debuginfo, allow_unregistered=parsed.allow_unregistered,
-                      help=parsed.help)
+    options = Options(
+        output=parsed.output,
+        pipeline=parsed.pipeline,
+        irdl_files=parsed.irdl_files,
+        split_marker=parsed.split_marker,
+        print_ir_after_all=parsed.print_ir_after_all,
+        print_ir_before_all=parsed.print_ir_before_all,
+        print_generic=parsed.print_generic,
+        print_debuginfo=parsed.print_debuginfo,
+        allow_unregistered=parsed.allow_unregistered,
+        help=parsed.help,
+    )
     for arg in unknown:
         if arg == "-" or not arg.startswith("-"):
             positional.append(arg)
@@ -228,9 +238,15 @@ def load_extra_dialects(context: ir.Context, irdl_sources: list[tuple[str, str]]
                 raise UsageError(f"cannot load IRDL file '{path}': {error}") from None
 
 
-def process_chunk(options: Options, pipeline: str, source: str, first_line: int,
-                  display_name: str, parse_path: str | None,
-                  irdl_sources: list[tuple[str, str]]) -> str | None:
+def process_chunk(
+    options: Options,
+    pipeline: str,
+    source: str,
+    first_line: int,
+    display_name: str,
+    parse_path: str | None,
+    irdl_sources: list[tuple[str, str]],
+) -> str | None:
     """The printed result of one chunk, or None after printing its errors.
 
     Raises PipelineError for a bad pipeline (the same for every chunk).
@@ -323,8 +339,15 @@ def run(options: Options) -> int:
     outputs, failed = [], False
     for first_line, source in chunks:
         try:
-            result = process_chunk(options, pipeline, source, first_line, display_name,
-                                   options.input if whole_file else None, irdl_sources)
+            result = process_chunk(
+                options,
+                pipeline,
+                source,
+                first_line,
+                display_name,
+                options.input if whole_file else None,
+                irdl_sources,
+            )
         except PipelineError as error:
             if options.pipeline is not None and error.column is not None:
                 sys.stderr.write(f"{PIPELINE_NAME}:1:{error.column}: error: {error.message}\n")

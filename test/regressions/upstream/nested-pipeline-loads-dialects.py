@@ -13,12 +13,12 @@ context = ir.Context()
 context.load_all_available_dialects()
 context.enable_multithreading(False)
 with context, ir.Location.unknown():
-    module = ir.Module.parse(
-        "func.func @f(%x: tensor<4xf64>) -> tensor<4xf64> { return %x : tensor<4xf64> }")
+    module = ir.Module.parse("func.func @f(%x: tensor<4xf64>) -> tensor<4xf64> { return %x : tensor<4xf64> }")
 
     def lower(op, pass_handle):
-        PassManager.parse("builtin.module(one-shot-bufferize{bufferize-function-boundaries},"
-                          "convert-to-llvm)").run(op)
+        PassManager.parse(
+            "builtin.module(one-shot-bufferize{bufferize-function-boundaries},convert-to-llvm)"
+        ).run(op)
 
     outer = PassManager("builtin.module")
     outer.add(lower, name="Lower", argument="lower")
