@@ -21,21 +21,13 @@ from lintra.passes.core.ad_state import AdState
 from lintra.passes.core.expand import expand_all
 from lintra.passes.core.linearize import linearize_function
 from lintra.passes.core.transpose import transpose_function
+from lintra.passes.diagnostics import innermost_location
 
 
 def file_line(location: ir.Location):
     """The line of the file location inside `location` (None if it has none)."""
-    while True:
-        if location.is_a_file():
-            return location.start_line
-        if location.is_a_name():
-            location = location.child_loc
-        elif location.is_a_callsite():
-            location = location.callee
-        elif location.is_a_fused() and location.locations:
-            location = location.locations[0]
-        else:
-            return None
+    inner = innermost_location(location)
+    return inner.start_line if inner.is_a_file() else None
 
 
 def unlocated_ops(module) -> list[str]:
