@@ -212,7 +212,17 @@ class IreeCpuExecutable(Executable):
                     f"{slot.type_text}, got {array.shape}"
                 )
             arrays.append(array.astype(np.int8) if is_bool else array)
-        outputs = self._function(*arrays)
+        try:
+            outputs = self._function(*arrays)
+        except RuntimeError as error:
+            # The IREE runtime reports a failed allocation (e.g. an intermediate
+            # larger than the memory available) as RESOURCE_EXHAUSTED.
+            if "RESOURCE_EXHAUSTED" in str(error):
+                raise MemoryError(
+                    f"@{self.name}: the IREE runtime could not allocate a buffer "
+                    f"(RESOURCE_EXHAUSTED: {str(error).splitlines()[0]})"
+                ) from None
+            raise
         if not isinstance(outputs, tuple):
             outputs = () if outputs is None else (outputs,)
         return tuple(
