@@ -39,7 +39,8 @@ def split_coefficients(b: Emitter, s, primal_inputs: list[bool]) -> list | None:
     operations = [op.operation for op in s.body.operations]
     body, terminator = operations[:-1], operations[-1]
     arguments = list(s.body.arguments)
-    linear = {a for a, primal in zip(arguments, primal_inputs, strict=True) if not primal}
+    # The block's arguments are its inputs' then its outputs'; primal_inputs covers the inputs.
+    linear = {a for a, primal in zip(arguments, primal_inputs, strict=False) if not primal}
     linear.update(arguments[s.n_in :])
     linear_ops = []
     for op in body:
