@@ -174,7 +174,8 @@ class ResidualPieces:
         """(outputs, residuals) for the flattened primals."""
         inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals, strict=True)]
         results = self.run("fwd", inputs)
-        outputs = [from_runtime(r, a) for r, a in zip(results, self.staged.out_avals, strict=True)]
+        n_out = self.n_out
+        outputs = [from_runtime(r, a) for r, a in zip(results[:n_out], self.staged.out_avals, strict=True)]
         return outputs, list(results[self.n_out :])
 
     def float_inputs(self) -> list[int]:

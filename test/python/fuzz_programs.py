@@ -43,6 +43,8 @@ Run `python fuzz_programs.py SEED` to print a program.
 
 from __future__ import annotations
 
+# zip(strict=False) throughout: the generators pair names with the values they
+# have, where regions hold more block arguments than the operands picked.
 import itertools
 import math
 import random
@@ -112,7 +114,7 @@ def expand_to(arr, dims, sizes) -> np.ndarray:
 
 
 def slices(offsets, sizes, strides):
-    return tuple(slice(o, o + s * st, st) for o, s, st in zip(offsets, sizes, strides, strict=True))
+    return tuple(slice(o, o + s * st, st) for o, s, st in zip(offsets, sizes, strides, strict=False))
 
 
 ERF = np.vectorize(math.erf, otypes=[np.float64])
@@ -230,7 +232,7 @@ class Fn:
         self.steps.append((outs, fn, [v.name for v in ins]))
         self.used.update(v.name for v in ins)
         result = []
-        for out, t, value in zip(outs, types, values, strict=True):
+        for out, t, value in zip(outs, types, values, strict=False):
             self.env[out] = value
             v = Value(out, t, kind, any(i.lin for i in ins))
             if pool:
@@ -252,7 +254,7 @@ class Fn:
         for outs, fn, ins in self.steps:
             values = fn(*[env[i] for i in ins])
             values = [values] if len(outs) == 1 else list(values)
-            for out, value in zip(outs, values, strict=True):
+            for out, value in zip(outs, values, strict=False):
                 env[out] = checked(value)
         return env
 
@@ -717,7 +719,7 @@ class Fn:
             + [f"{self.indent}}} : {tstr(src.type)} to {tstr(t)}"]
         )
         return self.emit1(
-            text, t, lambda x: np.pad(x, list(zip(low, high, strict=True)), constant_values=value), [src]
+            text, t, lambda x: np.pad(x, list(zip(low, high, strict=False)), constant_values=value), [src]
         )
 
     def op_pad(self):
@@ -905,7 +907,7 @@ class Fn:
         ins = [self.pick(t, const_ok=False) for _ in range(n_in)]
         args = [self.fresh("a") for _ in ins]
         out_arg = self.fresh("o")
-        example = {a: self.env[v.name] for a, v in zip(args, ins, strict=True)}
+        example = {a: self.env[v.name] for a, v in zip(args, ins, strict=False)}
         body = self.build_region(args, example, self.rng.randint(1, 3))
         result = self.yielded(body)
         init = self.empty(t)
@@ -922,7 +924,7 @@ class Fn:
         )
 
         def fn(*xs):
-            env = dict(zip(args, xs, strict=True))
+            env = dict(zip(args, xs, strict=False))
             body.replay(env)
             return np.broadcast_to(env[result.name], t).copy()
 
@@ -966,11 +968,11 @@ class Fn:
         args = [self.fresh("a") for _ in ins]
         outs = [self.fresh("o") for _ in range(n_out)]
         example = {
-            a: expand_to(self.env[v.name], m, sizes) for a, v, m in zip(args, ins, in_maps, strict=True)
+            a: expand_to(self.env[v.name], m, sizes) for a, v, m in zip(args, ins, in_maps, strict=False)
         }
         region_args = list(args)
         if reads_out:
-            for o, v in zip(outs, inits, strict=True):
+            for o, v in zip(outs, inits, strict=False):
                 example[o] = expand_to(self.env[v.name], out_dims, sizes)
             region_args += outs
         body = self.build_region(region_args, example, rng.randint(1, 4), sizes)
@@ -981,7 +983,7 @@ class Fn:
         extra = []
         if reduction:
             yielded = []
-            for o, r in zip(outs, results, strict=True):
+            for o, r in zip(outs, results, strict=False):
                 acc_sum = self.fresh("s")
                 pair = f"%{o}, %{r.name}" if rng.random() < 0.5 else f"%{r.name}, %{o}"
                 extra.append(f"{i}    %{acc_sum} = arith.addf {pair} : f64")
@@ -1013,16 +1015,16 @@ class Fn:
 
         def fn(*xs):
             xs_in, xs_init = xs[: len(ins)], xs[len(ins) :]
-            env = {a: expand_to(x, m, sizes) for a, x, m in zip(args, xs_in, in_maps, strict=True)}
+            env = {a: expand_to(x, m, sizes) for a, x, m in zip(args, xs_in, in_maps, strict=False)}
             if reads_out:
-                for o, x in zip(outs, xs_init, strict=True):
+                for o, x in zip(outs, xs_init, strict=False):
                     env[o] = expand_to(x, out_dims, sizes)
             body.replay(env)
             values = [np.broadcast_to(env[r.name], sizes) for r in results]
             if reduction:
                 kept = sorted(out_dims)
                 outputs = []
-                for value, init in zip(values, xs_init, strict=True):
+                for value, init in zip(values, xs_init, strict=False):
                     partial = value.sum(axis=tuple(reduced))
                     if out_dims:
                         partial = np.transpose(partial, [kept.index(d) for d in out_dims])
@@ -1137,7 +1139,7 @@ class Fn:
             outs = f"({outs})"
 
         def fn(*xs):
-            env = helper.body.replay(dict(zip(helper.arg_names, xs, strict=True)))
+            env = helper.body.replay(dict(zip(helper.arg_names, xs, strict=False)))
             values = [env[r] for r in helper.result_names]
             return values[0] if len(values) == 1 else tuple(values)
 
@@ -1279,7 +1281,7 @@ class Program:
         )
 
     def render(self, name, body: Fn, arg_names, arg_types, results, keyword="func.func") -> str:
-        params = ", ".join(f"%{n}: {tstr(t)}" for n, t in zip(arg_names, arg_types, strict=True))
+        params = ", ".join(f"%{n}: {tstr(t)}" for n, t in zip(arg_names, arg_types, strict=False))
         rtypes = ", ".join(tstr(r.type) for r in results)
         return (
             "\n".join(
@@ -1336,7 +1338,7 @@ class Program:
         index_values = dict(body.dynamic_indices)
         inputs = [
             index_values[n] if t == "index" else body.env[n] if t != S else float(body.env[n])
-            for n, t in zip(names, arg_types, strict=True)
+            for n, t in zip(names, arg_types, strict=False)
         ]
         return Case(
             text,
@@ -1529,7 +1531,7 @@ class LinearFn(Fn):
             return super().build_region(arg_names, env, count, sizes)
         flags = [v.lin for v in self.top_picks[: len(arg_names)]]
         body = LinearFn(self.p, self.indent + "  ", region=True)
-        for name, lin in zip(arg_names, flags, strict=True):
+        for name, lin in zip(arg_names, flags, strict=False):
             body.pool.append(Value(name, S, "arg", lin))
         body.env.update(env)
         made = 0
@@ -1630,7 +1632,7 @@ class LinearProgram(Program):
         results = [body.extract(r) if r.type == () else r for r in results]
         params = ", ".join(
             f"%{n}: {tstr(t)}" + (" {lintra.linear}" if i >= len(nl_types) else "")
-            for i, (n, t) in enumerate(zip(names, nl_types + lin_types, strict=True))
+            for i, (n, t) in enumerate(zip(names, nl_types + lin_types, strict=False))
         )
         rtypes = ", ".join(tstr(r.type) for r in results)
         text = (
@@ -1643,7 +1645,7 @@ class LinearProgram(Program):
         )
         inputs = [
             body.env[n] if t != S else float(body.env[n])
-            for n, t in zip(names, nl_types + lin_types, strict=True)
+            for n, t in zip(names, nl_types + lin_types, strict=False)
         ]
         return LinearCase(
             text,

@@ -32,13 +32,12 @@ jax.config.update("jax_enable_x64", True)
 
 SEEDS = list(range(8))
 
-# Functions whose derivatives at extreme inputs or kinks are known to differ
-# from JAX on this branch: issue 6 items 1 (sigmoid overflow; logsumexp,
-# softmax and log_softmax with infinite entries) and 2 (softplus kink), fixed
-# separately; the bounded test leaves them out until then. (Compositions 0-849
-# failed only through these, and once through cos(exp(40)), whose value at
-# an argument near 2e17 differs between libms.)
-KNOWN_DIVERGENT = frozenset({"sigmoid", "softplus"})
+# Functions left out of the bounded test because their derivatives at extreme
+# inputs or kinks are known to differ from JAX: none since issue 6's fixes of
+# sigmoid, softplus, logsumexp and softmax (compositions 0-849 had failed only
+# through these, and once through cos(exp(40)), whose value at an argument near
+# 2e17 differs between libms).
+KNOWN_DIVERGENT: frozenset = frozenset()
 
 
 def compare(got, want, what: str) -> None:
