@@ -185,7 +185,7 @@ class Staged:
             self.context, self.module = trace.context, trace.module
         self.name = traced.name
         self.out_tree, self.out_avals = out["tree"], out["avals"]
-        self._ad_text = None
+        self._ad_text = self._located_text = None
 
     def expand(self) -> str:
         """Run `lintra-ad` and `symbol-dce` on the module, in place and only the
@@ -200,11 +200,15 @@ class Staged:
                 # ones the expansion left uncalled (the primal of a grad) go.
                 PassManager.parse("builtin.module(symbol-dce)").run(self.module.operation)
                 self._ad_text = str(self.module)
+                # What the backend compiles keeps the user's source locations, so
+                # an error there points at the Python line that traced the op.
+                self._located_text = self.module.operation.get_asm(enable_debug_info=True)
         return self._ad_text
 
     def compile(self, backend: str | None = None) -> "Compiled":
+        self.expand()
         try:
-            executable = backends.compile(self.expand(), self.name, backend or self.backend)
+            executable = backends.compile(self._located_text, self.name, backend or self.backend)
         except LintraError as error:
             raise diagnostic_error(error) from None
         return Compiled(self, executable)

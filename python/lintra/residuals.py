@@ -152,7 +152,7 @@ class ResidualPieces:
                     PASSES["lintra-ad"]().run(module.operation)
                 except LintraError as error:
                     raise diagnostic_error(error) from None
-            self.text = str(module)
+            self.text = module.operation.get_asm(enable_debug_info=True)  # user locations kept
         self._executables = {}
 
     @staticmethod

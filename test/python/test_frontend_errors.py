@@ -204,3 +204,18 @@ def test_linear_transpose_rejects_a_cotangent_of_another_type():
         r"output, expected float64\[3\] but got int64\[3\]",
     ):
         transposed(np.ones(3, np.int64))
+
+
+def test_backend_errors_point_at_the_users_line(monkeypatch):
+    """What the backend compiles keeps the traced ops' Python locations, so an
+    error there (here mlir-cpu's buffer check) names the user's file and line."""
+    import lintra.runtime
+
+    monkeypatch.setattr(lintra.runtime, "available_memory", lambda: 4000)
+
+    def f(x):
+        return lnp.sum(lnp.broadcast_to(x, (1000,)))  # the 8000-byte buffer
+
+    line = f.__code__.co_firstlineno + 1
+    with pytest.raises(MemoryError, match=rf"at \S*test_frontend_errors.py:{line}:"):
+        lintra.jit(f, backend="mlir-cpu")(1.0)
