@@ -1148,15 +1148,8 @@ class Fn:
         )
 
 
-TOP_OPS = {
-    "op_binary": 3,
-    "op_divf": 1,
-    "op_negf": 0.4,
-    "op_minmax": 1,
-    "op_select": 1,
-    "op_unary": 3,
-    "op_powf": 0.6,
-    "op_math_extra": 1,
+# Weights of the tensor data-movement ops, shared by both generators (linear ops).
+DATA_MOVEMENT_OPS = {
     "op_extract": 0.8,
     "op_insert": 0.7,
     "op_build": 0.6,
@@ -1170,6 +1163,18 @@ TOP_OPS = {
     "op_copy": 0.3,
     "op_transpose": 0.6,
     "op_broadcast": 0.8,
+}
+
+TOP_OPS = {
+    "op_binary": 3,
+    "op_divf": 1,
+    "op_negf": 0.4,
+    "op_minmax": 1,
+    "op_select": 1,
+    "op_unary": 3,
+    "op_powf": 0.6,
+    "op_math_extra": 1,
+    **DATA_MOVEMENT_OPS,
     "op_reduce": 1.5,
     "op_map": 1,
     "op_matmul": 1,
@@ -1560,19 +1565,7 @@ LINEAR_OPS = {
     "lop_select": 1,
     "lop_nonlinear": 2,
     "op_negf": 0.4,
-    "op_extract": 0.8,
-    "op_insert": 0.7,
-    "op_build": 0.6,
-    "op_extract_slice": 0.8,
-    "op_insert_slice": 0.8,
-    "op_reshape": 0.5,
-    "op_concat": 0.7,
-    "op_pad": 0.6,
-    "op_cast": 0.3,
-    "op_fill": 0.3,
-    "op_copy": 0.3,
-    "op_transpose": 0.6,
-    "op_broadcast": 0.8,
+    **DATA_MOVEMENT_OPS,
     "lop_reduce": 1.5,
     "lop_contraction": 2,
     "lop_structured": 2.5,
