@@ -185,30 +185,42 @@ class Staged:
             self.context, self.module = trace.context, trace.module
         self.name = traced.name
         self.out_tree, self.out_avals = out["tree"], out["avals"]
+        self._expanded = False
         self._ad_text = self._located_text = None
 
     def expand(self) -> str:
-        """Run `lintra-ad` and `symbol-dce` on the module, in place and only the
-        first time; returns the module's text after them."""
+        """The module's text after `run_ad()`."""
+        self.run_ad()
         if self._ad_text is None:
-            with self.context, ir.Location.unknown():
-                try:
-                    PASSES["lintra-ad"]().run(self.module.operation)
-                except LintraError as error:
-                    raise diagnostic_error(error) from None
-                # Every private function here was traced for a transformation: the
-                # ones the expansion left uncalled (the primal of a grad) go.
-                PassManager.parse("builtin.module(symbol-dce)").run(self.module.operation)
-                self._ad_text = str(self.module)
-                # What the backend compiles keeps the user's source locations, so
-                # an error there points at the Python line that traced the op.
-                self._located_text = self.module.operation.get_asm(enable_debug_info=True)
+            self._ad_text = str(self.module)
         return self._ad_text
 
+    def located_text(self) -> str:
+        """`expand()`'s text with the user's source locations, which is what the
+        backend compiles: an error there points at the Python line that traced the op."""
+        self.run_ad()
+        if self._located_text is None:
+            self._located_text = self.module.operation.get_asm(enable_debug_info=True)
+        return self._located_text
+
+    def run_ad(self) -> None:
+        """Run `lintra-ad` and `symbol-dce` on the module, in place, the first time only."""
+        if self._expanded:
+            return
+        with self.context, ir.Location.unknown():
+            try:
+                PASSES["lintra-ad"]().run(self.module.operation)
+            except LintraError as error:
+                raise diagnostic_error(error) from None
+            # Every private function here was traced for a transformation: the
+            # ones the expansion left uncalled (the primal of a grad) go.
+            PassManager.parse("builtin.module(symbol-dce)").run(self.module.operation)
+        self._expanded = True
+
     def compile(self, backend: str | None = None) -> "Compiled":
-        self.expand()
+        text = self.located_text()
         try:
-            executable = backends.compile(self._located_text, self.name, backend or self.backend)
+            executable = backends.compile(text, self.name, backend or self.backend)
         except LintraError as error:
             raise diagnostic_error(error) from None
         return Compiled(self, executable)

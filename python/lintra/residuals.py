@@ -112,7 +112,7 @@ class ResidualPieces:
     def __init__(self, fun, avals, in_tree, mode: str, backend: str):
         staged = Staged(fun, avals, in_tree, function_name(fun), backend)
         self.staged, self.n_out = staged, len(staged.out_avals)
-        staged.expand()  # inner lintra ops, before lintra-linearize splits the function
+        staged.run_ad()  # inner lintra ops, before lintra-linearize splits the function
         module = staged.module
         with staged.context, ir.Location.unknown():
             before = set(_function_names(module))
@@ -174,8 +174,9 @@ class ResidualPieces:
         """(outputs, residuals) for the flattened primals."""
         inputs = [to_runtime(leaf, aval) for leaf, aval in zip(leaves, self.staged.in_avals, strict=True)]
         results = self.run("fwd", inputs)
-        n_out = self.n_out
-        outputs = [from_runtime(r, a) for r, a in zip(results[:n_out], self.staged.out_avals, strict=True)]
+        outputs = [
+            from_runtime(r, a) for r, a in zip(results[: self.n_out], self.staged.out_avals, strict=True)
+        ]
         return outputs, list(results[self.n_out :])
 
     def float_inputs(self) -> list[int]:
