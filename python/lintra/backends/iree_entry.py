@@ -34,6 +34,8 @@ from mlir.passmanager import PassManager
 
 from lintra.dialect import make_context
 
+from .iree_math import rewrite_log1p_expm1
+
 ENTRY_NAME = "__lintra_entry"
 _DTYPES = {
     "f32": np.float32,
@@ -129,6 +131,7 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
     """(module text with the public `@__lintra_entry`, argument slots, result slots)."""
     with _context(), ir.Location.unknown():
         module = ir.Module.parse(text)
+        rewrite_log1p_expm1(module)
         function = _find_function(module, name)
         if len(function.regions[0].blocks) == 0:
             raise ValueError(f"@{name} is only a declaration")
