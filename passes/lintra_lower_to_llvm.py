@@ -133,12 +133,13 @@ def add_c_interface(module: ir.Operation) -> None:
         op.attributes[C_INTERFACE_ATTR] = ir.UnitAttr.get(op.context)
 
 
-def route_to_libm(module: ir.Operation) -> None:
-    """Replace scalar f32/f64 ops of `LIBM_ROUTED` by calls to libm functions."""
+def route_to_libm(module: ir.Operation, where=None) -> None:
+    """Replace scalar f32/f64 ops of `LIBM_ROUTED` by calls to libm functions
+    (only the ops for which `where(op)` is true, if given)."""
     found = []
 
     def collect(op):
-        if op.name in LIBM_ROUTED:
+        if op.name in LIBM_ROUTED and (where is None or where(op)):
             found.append(op)
         return ir.WalkResult.ADVANCE
 

@@ -30,8 +30,8 @@ libmlir_c_runner_utils.so` (all three in the MLIR tools wheel; see `cuda_runtime
 
 Contract:
 - the tensor stages are lintra-lower-to-llvm's (`prepare_tensor_code`: C
-  interfaces, inlining, fused `linalg.generic`s); `math.expm1` is not routed to
-  libm (the kernels call libdevice's `__nv_expm1`);
+  interfaces, inlining, fused `linalg.generic`s); scalar `math.expm1` on the
+  host is routed to libm as there, in kernels it is libdevice's `__nv_expm1f`;
 - every linalg op becomes an `scf.parallel` over its parallel dimensions with
   its reduction dimensions as sequential `scf.for` loops inside: each thread
   computes whole output elements, so sums (matmuls, reductions of gradients)
@@ -77,6 +77,7 @@ from .lintra_lower_to_llvm import (
     PRE_PASSES,
     prepare_tensor_code,
     reject_i1_memrefs,
+    route_to_libm,
     run_pipeline,
 )
 
@@ -119,6 +120,16 @@ def tile_for_gpu(module: ir.Operation, threads_per_block: int) -> None:
     copy_in_globals(module)
     run_pipeline(module, LOOP_PASSES, TARGET)
     tile_loop_nests(module, threads_per_block)
+
+
+def on_host(op: ir.Operation) -> bool:
+    """Whether `op` runs on the host: it is not inside a `gpu.launch`."""
+    parent = op.parent
+    while parent is not None and parent.name != "func.func":
+        if parent.name == "gpu.launch":
+            return False
+        parent = parent.parent
+    return True
 
 
 def _reject_unmapped(module: ir.Operation) -> None:
@@ -167,6 +178,7 @@ class LintraLowerToNvvm(ModulePass):
         tile_for_gpu(module, self.threads_per_block)
         run_pipeline(module, MAP_PASSES, TARGET)
         _reject_unmapped(module)
+        route_to_libm(module, where=on_host)
         reject_i1_memrefs(module)
         allocate_on_gpu(module)
         run_pipeline(
