@@ -6,7 +6,7 @@
 // RUN: lintra-opt %S/../../examples/mlp_grad.mlir --lintra-ad --lintra-lower-to-nvvm \
 // RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_cuda_runtime,%mlir_runner_utils,%mlir_c_runner_utils > %t.gpu
 // RUN: FileCheck %s < %t.gpu
-// RUN: %PYTHON %S/Inputs/same_numbers.py %t.cpu %t.gpu | FileCheck %s --check-prefix=SAME
+// RUN: %PYTHON -m lintra.tools.nvvm_run compare %t.cpu %t.gpu | FileCheck %s --check-prefix=SAME
 
 // CHECK: rank = 2 offset = 0 sizes = [12, 20] strides = [20, 1] data =
 // CHECK: rank = 1 offset = 0 sizes = [20] strides = [1] data =

@@ -9,7 +9,9 @@
   count, at most `threads-per-block` threads, and each kernel of more than one
   thread reads its thread id in the PTX.
 - nvvm_program (the helper of scripts/gpu-check.sh) writes the lowered program
-  and skips running it (77) without a GPU.
+  and skips running it (77) without a GPU; `build` makes a folder that runs
+  without MLIR: built for the CPU it runs here and matches the reference, built
+  for the GPU its run.py skips (77) without an NVIDIA driver.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from lintra.passes.gpu_loops import thread_tile
 from lintra.passes.lintra_lower_to_llvm import LLVM_PASSES, run_pipeline
 from lintra.passes.lintra_lower_to_nvvm import cuda_runtime_libraries, tile_for_gpu
 from lintra.passes.pipeline import build_pass_manager
-from lintra.tools import nvvm_program
+from lintra.tools import nvvm_build, nvvm_program, nvvm_run
 
 ROOT = Path(__file__).resolve().parents[2]
 MLP = ROOT / "examples" / "mlp_grad.mlir"
@@ -156,3 +158,26 @@ def test_nvvm_program_reports_unmappable_code(tmp_path, capfd):
     assert nvvm_program.lower_file(source, tmp_path / "out.mlir") == 1
     assert "dynamic.mlir:1:1: error: 'func.func' op has a dynamically shaped buffer" in capfd.readouterr().err
     assert not (tmp_path / "out.mlir").exists()
+
+
+@pytest.mark.parametrize("target", ["cpu", "cuda"])
+def test_built_folder_runs_without_mlir(tmp_path, target):
+    folder = nvvm_build.build(MLP, tmp_path / "built", target=target, ad=True)
+    names = {path.name for path in folder.iterdir()}
+    assert {"program", "run.py", "reference.txt", "manifest.json", "libLLVM.so", "libMLIR.so"} <= names
+    assert sum(path.stat().st_size for path in folder.iterdir()) < 8 << 20  # far below 64 MiB
+    # run.py is standard library only: run it with this interpreter's -I (isolated) mode.
+    done = subprocess.run([sys.executable, "-I", str(folder / "run.py")], capture_output=True, text=True)
+    if target == "cpu":
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.startswith("nvvm: mlp_grad.mlir PASS (336 numbers, cpu")
+    else:  # PASS where there is an NVIDIA driver (test/gpu runs it), else skipped
+        assert done.returncode in (0, nvvm_run.SKIPPED), done.stdout + done.stderr
+        assert " PASS " in done.stdout or " SKIPPED (no NVIDIA driver" in done.stdout
+
+
+def test_compare_reports_the_first_difference():
+    printed = "base@ = 0x1234 rank = 1 data = [1, 2.5, -3e-2]"
+    assert nvvm_run.difference(printed, printed.replace("0x1234", "0xff")) is None
+    assert nvvm_run.difference(printed, printed.replace("2.5", "2.6")) == "number 2: expected 2.5, got 2.6"
+    assert "counts" in nvvm_run.difference(printed, printed + " 4")

@@ -3,17 +3,20 @@
     python -m lintra.tools.nvvm_program lower PROGRAM.mlir -o OUT.mlir [--chip sm_80] [--ad]
     python -m lintra.tools.nvvm_program run OUT.mlir [--mlir-lib DIR] [--runner PATH]
     python -m lintra.tools.nvvm_program command OUT.mlir
+    python -m lintra.tools.nvvm_program build PROGRAM.mlir -o DIR [--chip sm_80] [--ad] [--target cuda|cpu]
 
 `lower` runs (lintra-ad, if `--ad`, then) lintra-lower-to-nvvm on a program
 with a `@main() -> ()` and writes the result (errors are reported as
 lintra-opt reports them): LLVM-dialect host code and PTX, self-contained text
-that needs neither lintra nor the MLIR Python bindings afterwards. `run` executes it with `mlir-runner -e main
--entry-point-result=void` and the three runtime libraries
+that needs neither lintra nor the MLIR Python bindings afterwards. `run`
+executes it with `mlir-runner -e main -entry-point-result=void` and the three runtime libraries
 (`libmlir_cuda_runtime.so`, `libmlir_runner_utils.so`,
 `libmlir_c_runner_utils.so`), printing the program's output; it exits 77 (the
 "skipped" status of automake and meson) when mlir-runner or a library is
 missing, or when no NVIDIA driver (`libcuda.so.1`) can be loaded. `command`
-prints the `mlir-runner` command line `run` would use.
+prints the `mlir-runner` command line `run` would use. `build` compiles the
+program ahead of time into a folder that runs without MLIR (`python3 DIR/run.py`
+checks its numbers against the CPU's): see `lintra.tools.nvvm_build`.
 
 For scripts (e.g. scripts/gpu-check.sh): `lower_file`, `runner_command`,
 `run_lowered`. mlir-runner and the libraries come from the `mlir` package
@@ -31,7 +34,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lintra.tools import lintra_opt
+from lintra.tools import nvvm_build
 
 SKIPPED = 77
 RUNTIME_LIBRARIES = ("libmlir_cuda_runtime.so", "libmlir_runner_utils.so", "libmlir_c_runner_utils.so")
@@ -41,8 +44,7 @@ def lower_file(source: str | Path, output: str | Path, *, chip: str = "sm_80", a
     """Lower the program in `source` with lintra-lower-to-nvvm{chip=...} (after
     lintra-ad if `ad`) into `output`, as lintra-opt does: 0, or 1 with the
     located diagnostics on stderr (`output` is then not written)."""
-    pipeline = ("lintra-ad," if ad else "") + f"lintra-lower-to-nvvm{{chip={chip}}}"
-    return lintra_opt.main([str(source), f"--pass-pipeline=builtin.module({pipeline})", "-o", str(output)])
+    return nvvm_build.lower(Path(source), Path(output), chip=chip, ad=ad)
 
 
 def default_mlir_lib() -> Path | None:
@@ -94,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     lower.add_argument("-o", "--output", required=True)
     lower.add_argument("--chip", default="sm_80")
     lower.add_argument("--ad", action="store_true", help="run lintra-ad first")
+    build = verbs.add_parser("build", help="compile a program ahead of time into a folder (nvvm_build)")
+    build.add_argument("program")
+    build.add_argument("-o", "--output", required=True)
+    build.add_argument("--chip", default="sm_80")
+    build.add_argument("--ad", action="store_true", help="run lintra-ad first")
+    build.add_argument("--target", choices=sorted(nvvm_build.PIPELINES), default="cuda")
     for name in ("run", "command"):
         verb = verbs.add_parser(name, help=f"{name} a lowered program with mlir-runner")
         verb.add_argument("lowered")
@@ -102,6 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.verb == "lower":
         return lower_file(args.program, args.output, chip=args.chip, ad=args.ad)
+    if args.verb == "build":
+        try:
+            nvvm_build.build(args.program, args.output, target=args.target, chip=args.chip, ad=args.ad)
+        except nvvm_build.BuildError as error:
+            print(f"nvvm_program build: error: {error}", file=sys.stderr)
+            return 1
+        return 0
     mlir_lib = args.mlir_lib or default_mlir_lib()
     if args.verb == "command":
         print(" ".join(runner_command(args.lowered, mlir_lib, args.runner)))
