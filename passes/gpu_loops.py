@@ -7,12 +7,13 @@ Steps on bufferized code (memrefs, `scf.parallel` from convert-linalg-to-paralle
   `allocate_on_gpu`): memref arguments (the caller's host memory) and
   `memref.get_global` constants (host read-only data) are copied into fresh
   buffers at their definition;
-- `tile_loop_nests`: every top-level loop nest becomes a two-level
+- `tile_loop_nests`: every loop nest of host code (top-level, or inside host
+  control flow, which then launches kernels) becomes a two-level
   `scf.parallel` nest, blocks over threads, which gpu-map-parallel-loops maps
-  to the grid and the block. A top-level `scf.for` around an `scf.parallel`
-  (a reduction over outer dimensions, e.g. the bias gradient summing over a
-  batch) is interchanged first (`_hoist_parallel`); one without (a reduction to
-  a 0-d buffer) becomes a one-trip `scf.parallel`, so it runs on the GPU in one
+  to the grid and the block. An `scf.for` around an `scf.parallel` (a
+  reduction over outer dimensions, e.g. the bias gradient summing over a batch)
+  is interchanged first (`_hoist_parallel`); one without any (a reduction to a
+  0-d buffer) becomes a one-trip `scf.parallel`, so it runs on the GPU in one
   thread instead of on the host;
 - `allocate_on_gpu`: `memref.alloc`/`memref.dealloc` become
   `gpu.alloc host_shared`/`gpu.dealloc` (CUDA managed memory, readable by the
@@ -114,7 +115,7 @@ def thread_tile(sizes: list[int], threads: int) -> list[int]:
     return tile
 
 
-def _wrap_in_one_trip_parallel(op: ir.Operation) -> None:
+def _wrap_in_one_trip_parallel(op: ir.Operation) -> ir.Operation:
     """Put `op` (a top-level scf.for) inside `scf.parallel (%i) = (0) to (1) step (1)`."""
     with op.location:
         ip = ir.InsertionPoint(op)
@@ -124,32 +125,34 @@ def _wrap_in_one_trip_parallel(op: ir.Operation) -> None:
         block = loop.region.blocks.append(ir.IndexType.get())
         scf.ReduceOp([], 0, ip=ir.InsertionPoint(block))
     op.move_before(block.operations[0])
+    return loop.operation
 
 
-def _hoist_parallel(top: ir.Operation) -> bool:
+def _hoist_parallel(top: ir.Operation) -> ir.Operation | None:
     """Interchange `scf.for {... scf.for {scf.parallel {B}}}` (a perfect nest with
     constant bounds: reduction dims before parallel ones, as
     convert-linalg-to-parallel-loops emits them) into
     `scf.parallel {scf.for {... {B}}}`. Each parallel iteration then runs the
     same sequential loop over the same elements in the same order, so results are
-    unchanged. False (and no change) for another shape of nest."""
+    unchanged. Returns the new `scf.parallel`, or None (and no change) for
+    another shape of nest."""
     chain, op = [top], top
     while True:
         ops = list(op.regions[0].blocks[0].operations)
         if len(ops) != 2:
-            return False
+            return None
         inner = ops[0].operation
         if inner.name == "scf.for":
             chain.append(inner)
             op = inner
             continue
         if inner.name != "scf.parallel" or len(inner.results):
-            return False
+            return None
         break
     rank = _rank(inner)
     bounds = [_constant_index(v) for v in inner.operands]
     if len(bounds) != 3 * rank or any(b is None for b in bounds):
-        return False
+        return None
     index = ir.IndexType.get()
     with inner.location:
         ip = ir.InsertionPoint(top)
@@ -164,7 +167,7 @@ def _hoist_parallel(top: ir.Operation) -> bool:
     for nested in list(body.operations)[:-1]:
         nested.move_before(inner)
     inner.erase()
-    return True
+    return loop.operation
 
 
 def _tile(loop: ir.Operation, threads: int) -> None:
@@ -228,19 +231,47 @@ def _rank(loop: ir.Operation) -> int:
     return len(loop.regions[0].blocks[0].arguments)
 
 
+def _contains_parallel(op: ir.Operation) -> bool:
+    found = []
+
+    def visit(nested):
+        if nested.name == "scf.parallel":
+            found.append(nested)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    op.walk(visit)
+    return bool(found)
+
+
+def _map_block(block: ir.Block, threads: int) -> None:
+    """Tile the loop nests of a block of host code (see `tile_loop_nests`)."""
+    for op in list(block.operations):
+        op = op.operation
+        if op.name == "scf.parallel":
+            if len(op.results):
+                raise LintraError.at(op, "has reductions, which the GPU lowering does not map")
+            _tile(op, threads)
+            continue
+        if op.name == "scf.for" and not len(op.results):
+            loop = _hoist_parallel(op)
+            if loop is None and not _contains_parallel(op):
+                loop = _wrap_in_one_trip_parallel(op)
+            if loop is not None:
+                _tile(loop, threads)
+                continue
+        # Host control flow (or a loop launching kernels): map what is inside.
+        for region in op.regions:
+            for nested in region.blocks:
+                _map_block(nested, threads)
+
+
 def tile_loop_nests(module: ir.Operation, threads: int) -> None:
-    """Make every top-level loop nest of every function a blocks-over-threads nest."""
+    """Make every loop nest of every function a blocks-over-threads nest: the
+    top-level ones, and those inside host control flow (an `scf.for` carrying
+    buffers, an `scf.if`), which then launches kernels."""
     for function in _function_bodies(module):
-        for op in list(function.regions[0].blocks[0].operations):
-            op = op.operation
-            if op.name == "scf.for" and not _hoist_parallel(op):
-                _wrap_in_one_trip_parallel(op)
-        for op in list(function.regions[0].blocks[0].operations):
-            op = op.operation
-            if op.name == "scf.parallel":
-                if len(op.results):
-                    raise LintraError.at(op, "has reductions, which the GPU lowering does not map")
-                _tile(op, threads)
+        _map_block(function.regions[0].blocks[0], threads)
 
 
 def allocate_on_gpu(module: ir.Operation) -> None:
