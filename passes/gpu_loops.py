@@ -286,7 +286,7 @@ def allocate_on_gpu(module: ir.Operation) -> None:
         alloc.erase()
     for dealloc in _collect(module, "memref.dealloc"):
         # gpu-to-llvm lowers only an asynchronous gpu.dealloc: on a fresh stream,
-        # then waited for.
+        # then waited for (test/regressions/upstream/gpu-to-llvm-sync-dealloc.mlir).
         with dealloc.location:
             ip = ir.InsertionPoint(dealloc)
             token_type = gpu.AsyncTokenType.get()

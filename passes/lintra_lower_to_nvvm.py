@@ -2,7 +2,7 @@
 
 Input: what lintra-lower-to-llvm takes (func/arith/math/tensor/linalg on static
 tensors, e.g. lintra-ad's output). Output: a `gpu.container_module` whose
-kernels are one `gpu.binary` holding PTX for the chosen chip, and whose host
+kernels are `gpu.binary` ops holding PTX for the chosen chip, and whose host
 code is in the LLVM dialect, calling the CUDA wrappers of
 `libmlir_cuda_runtime.so` (`mgpuModuleLoad`, `mgpuLaunchKernel`,
 `mgpuMemAlloc`, ...). Before:
@@ -48,7 +48,9 @@ Contract:
   read-only host data) are copied into managed buffers on entry, so callers pass
   ordinary host memory and their buffers are never written. Tensor results are
   managed buffers owned by the caller (free them with `mgpuMemFree`); every
-  other buffer is freed before the function returns;
+  other buffer is freed before the function returns (by an asynchronous
+  `gpu.dealloc`, the only kind gpu-to-llvm lowers:
+  test/regressions/upstream/gpu-to-llvm-sync-dealloc.mlir);
 - math ops in kernels become libdevice functions (`__nv_tanhf`, ...), linked
   into the PTX from the libdevice embedded in the MLIR tools' libMLIR.so: no
   CUDA toolkit is needed. The PTX is made by LLVM's NVPTX backend
@@ -89,15 +91,17 @@ LOOP_PASSES = (
 )
 # After `tile_loop_nests`: outer loops to the grid, inner loops to the block.
 MAP_PASSES = "func.func(gpu-map-parallel-loops{mapping-policy=innermost-first},convert-parallel-loops-to-gpu)"
-LIBDEVICE = Path("nvvm") / "libdevice" / "libdevice.10.bc"
 
 
-def kernel_pipeline(chip: str, features: str, opt_level: int, index_bitwidth: int) -> str:
-    """Outlining, upstream's gpu-lower-to-nvvm-pipeline (PTX), then what host code is left."""
+def kernel_pipeline(chip: str, features: str, opt_level: int) -> str:
+    """Kernel outlining, then upstream's gpu-lower-to-nvvm-pipeline: kernels to
+    NVVM and PTX (`gpu-module-to-binary{format=isa}`), host code to LLVM. Its
+    `index-bitwidth` stays 64: other values fail in this MLIR (unrealized casts
+    left in the kernels, as the option's own help warns)."""
     return (
         "gpu-kernel-outlining,"
         f"gpu-lower-to-nvvm-pipeline{{cubin-chip={chip} cubin-features={features} cubin-format=isa"
-        f" opt-level={opt_level} index-bitwidth={index_bitwidth}}}"
+        f" opt-level={opt_level}}}"
     )
 
 
@@ -157,7 +161,6 @@ class LintraLowerToNvvm(ModulePass):
     chip: str = option("sm_80", "the NVIDIA GPU architecture of the PTX (sm_80, sm_90, ...)")
     features: str = option("", "PTX ISA version as an LLVM feature, e.g. +ptx80 (empty: the chip's minimum)")
     opt_level: int = option(3, "LLVM optimization level of the kernels (0-3)")
-    index_bitwidth: int = option(64, "bit width of `index` in host code")
     threads_per_block: int = option(256, "most threads of a block")
     nested_pipelines: ClassVar[tuple[str, ...]] = tuple(
         f"builtin.module({passes})"
@@ -167,7 +170,7 @@ class LintraLowerToNvvm(ModulePass):
             BUFFERIZE_PASS,
             LOOP_PASSES,
             MAP_PASSES,
-            kernel_pipeline("sm_80", "", 3, 64),
+            kernel_pipeline("sm_80", "", 3),
             LLVM_PASSES,
         )
     )
@@ -181,7 +184,5 @@ class LintraLowerToNvvm(ModulePass):
         route_to_libm(module, where=on_host)
         reject_i1_memrefs(module)
         allocate_on_gpu(module)
-        run_pipeline(
-            module, kernel_pipeline(self.chip, self.features, self.opt_level, self.index_bitwidth), TARGET
-        )
+        run_pipeline(module, kernel_pipeline(self.chip, self.features, self.opt_level), TARGET)
         run_pipeline(module, LLVM_PASSES, TARGET)
