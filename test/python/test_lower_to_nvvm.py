@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -160,6 +161,7 @@ def test_nvvm_program_reports_unmappable_code(tmp_path, capfd):
     assert not (tmp_path / "out.mlir").exists()
 
 
+@pytest.mark.skipif(shutil.which("cc") is None, reason="nvvm_build links with a C compiler (cc)")
 @pytest.mark.parametrize("target", ["cpu", "cuda"])
 def test_built_folder_runs_without_mlir(tmp_path, target):
     folder = nvvm_build.build(MLP, tmp_path / "built", target=target, ad=True)
