@@ -180,7 +180,10 @@ def _tile(loop: ir.Operation, threads: int) -> None:
     if len(loop.operands) != 3 * rank or any(v != 0 for v in lowers) or any(v != 1 for v in steps):
         return  # not a normalized loop: left to map one iteration per block
     if any(v is None for v in uppers):
-        raise LintraError.at(loop, "has a dynamic trip count; the GPU lowering needs static shapes")
+        raise LintraError(
+            "the loops of this op have a dynamic trip count; the GPU lowering needs static shapes",
+            loop.location,
+        )
     tile = thread_tile(uppers, threads)
     index = ir.IndexType.get()
     body = loop.regions[0].blocks[0]
