@@ -17,7 +17,9 @@ Every tool comes from the Python environment running lit, so a fresh
                     iree-cpu backend (llvm-cpu for the host, f64 kept, libm linked)
 
 Features: `jit` when mlir-runner exists, `iree` when iree-compile and
-iree-run-module exist, `gpu` when nvidia-smi exists.
+iree-run-module exist, `gpu` when nvidia-smi exists, `ptxas` (substitution
+%ptxas) when NVIDIA's PTX assembler is on PATH or in $CUDA_HOME/bin
+(default /usr/local/cuda).
 Tests are `.mlir` and `.py` files; test/python (pytest) is not a lit suite.
 Not lit tests (so they do not count as UNSUPPORTED): the reproducers of fuzzer
 finds directly in test/regressions, which test/python/test_regressions.py checks
@@ -128,6 +130,13 @@ if tools["mlir-runner"] is not None:
     config.available_features.add("jit")
 if tools["iree-compile"] is not None and tools["iree-run-module"] is not None:
     config.available_features.add("iree")
+# NVIDIA's PTX assembler, where a CUDA toolkit is installed (lintra needs none):
+# feature `ptxas`, substitution %ptxas.
+cuda_home = os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH") or "/usr/local/cuda"
+ptxas = shutil.which("ptxas") or os.path.join(cuda_home, "bin", "ptxas")
+if os.path.isfile(ptxas) and os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
 if shutil.which("nvidia-smi"):
     config.available_features.add("gpu")
 else:

@@ -128,11 +128,14 @@ def test_launches_cover_their_loops_with_thread_ids(threads):
             ]
     trips = {"sine_kernel": 1000, "scale_kernel": 33 * 70}
     assert set(launches) == set(trips)
+    assert set(nvvm_program.ptx_kernels(text)) == set(trips)
     for kernel, (blocks, block) in launches.items():
         assert block <= threads
         assert blocks * block >= trips[kernel]
         assert "%tid.x" in ptx[kernel] and "%ctaid" in ptx[kernel]
         assert ".target sm_80" in ptx[kernel]
+        # As extracted for ptxas: MLIR's string escapes decoded.
+        assert f"\n.visible .entry {kernel}(\n" in nvvm_program.ptx_kernels(text)[kernel]
 
 
 def test_nvvm_program_writes_the_lowered_program(tmp_path):

@@ -4,6 +4,7 @@
     python -m lintra.tools.nvvm_program run OUT.mlir [--mlir-lib DIR] [--runner PATH]
     python -m lintra.tools.nvvm_program command OUT.mlir
     python -m lintra.tools.nvvm_program build PROGRAM.mlir -o DIR [--chip sm_80] [--ad] [--target cuda|cpu]
+    python -m lintra.tools.nvvm_program ptx OUT.mlir [-o DIR] [--ptxas PATH --arch sm_90]
 
 `lower` runs (lintra-ad, if `--ad`, then) lintra-lower-to-nvvm on a program
 with a `@main() -> ()` and writes the result (errors are reported as
@@ -16,7 +17,11 @@ executes it with `mlir-runner -e main -entry-point-result=void` and the three ru
 missing, or when no NVIDIA driver (`libcuda.so.1`) can be loaded. `command`
 prints the `mlir-runner` command line `run` would use. `build` compiles the
 program ahead of time into a folder that runs without MLIR (`python3 DIR/run.py`
-checks its numbers against the CPU's): see `lintra.tools.nvvm_build`.
+checks its numbers against the CPU's): see `lintra.tools.nvvm_build`. `ptx`
+extracts the PTX of each kernel (`ptx_kernels`), writes `DIR/<kernel>.ptx` with
+`-o`, and with `--ptxas` assembles each for `--arch` with NVIDIA's assembler
+(where a CUDA toolkit is installed; the driver does the same when it loads the
+program), printing `N kernels assembled by ptxas for ARCH`.
 
 For scripts (e.g. scripts/gpu-check.sh): `lower_file`, `runner_command`,
 `run_lowered`. mlir-runner and the libraries come from the `mlir` package
@@ -30,8 +35,10 @@ from __future__ import annotations
 import argparse
 import ctypes
 import importlib.util
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from lintra.tools import nvvm_build
@@ -45,6 +52,33 @@ def lower_file(source: str | Path, output: str | Path, *, chip: str = "sm_80", a
     lintra-ad if `ad`) into `output`, as lintra-opt does: 0, or 1 with the
     located diagnostics on stderr (`output` is then not written)."""
     return nvvm_build.lower(Path(source), Path(output), chip=chip, ad=ad)
+
+
+BINARY = re.compile(r'gpu\.binary @(\w+)\s.*?assembly = "((?:[^"\\]|\\.)*)"', re.S)
+ESCAPE = re.compile(r"\\([0-9A-Fa-f]{2}|\\)")
+
+
+def ptx_kernels(lowered_text: str) -> dict[str, str]:
+    """Kernel (gpu.binary) name -> its PTX, from the text of a lowered module
+    (MLIR prints the PTX as a string with `\\XX` hex escapes)."""
+
+    def unescape(match):
+        code = match.group(1)
+        return "\\" if code == "\\" else chr(int(code, 16))
+
+    return {name: ESCAPE.sub(unescape, text) for name, text in BINARY.findall(lowered_text)}
+
+
+def assemble(kernels: dict[str, str], ptxas: str, arch: str, folder: Path) -> str | None:
+    """Assemble each kernel with `ptxas -arch=arch`; the first failure, else None."""
+    for name, ptx in kernels.items():
+        source = folder / f"{name}.ptx"
+        source.write_text(ptx)
+        command = [ptxas, f"-arch={arch}", str(source), "-o", str(folder / f"{name}.cubin")]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            return f"{name}: {done.stderr.strip()}"
+    return None
 
 
 def default_mlir_lib() -> Path | None:
@@ -88,6 +122,28 @@ def run_lowered(lowered, mlir_lib=None, runner=None) -> subprocess.CompletedProc
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
+def ptx_command(args) -> int:
+    kernels = ptx_kernels(Path(args.lowered).read_text())
+    if not kernels:
+        print(f"no gpu.binary with PTX in {args.lowered}", file=sys.stderr)
+        return 1
+    if args.output:
+        folder = Path(args.output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, ptx in kernels.items():
+            (folder / f"{name}.ptx").write_text(ptx)
+    if not args.ptxas:
+        print(f"{len(kernels)} kernels")
+        return 0
+    with tempfile.TemporaryDirectory() as scratch:
+        failure = assemble(kernels, args.ptxas, args.arch, Path(scratch))
+    if failure:
+        print(f"ptxas failed on {failure}", file=sys.stderr)
+        return 1
+    print(f"{len(kernels)} kernels assembled by ptxas for {args.arch}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nvvm_program", description=__doc__.split("\n\n")[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -102,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--chip", default="sm_80")
     build.add_argument("--ad", action="store_true", help="run lintra-ad first")
     build.add_argument("--target", choices=sorted(nvvm_build.PIPELINES), default="cuda")
+    ptx = verbs.add_parser("ptx", help="extract (and assemble) the PTX of each kernel")
+    ptx.add_argument("lowered")
+    ptx.add_argument("-o", "--output", default=None, help="folder for <kernel>.ptx")
+    ptx.add_argument("--ptxas", default=None, help="NVIDIA's PTX assembler, to check each kernel")
+    ptx.add_argument("--arch", default="sm_80")
     for name in ("run", "command"):
         verb = verbs.add_parser(name, help=f"{name} a lowered program with mlir-runner")
         verb.add_argument("lowered")
@@ -117,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"nvvm_program build: error: {error}", file=sys.stderr)
             return 1
         return 0
+    if args.verb == "ptx":
+        return ptx_command(args)
     mlir_lib = args.mlir_lib or default_mlir_lib()
     if args.verb == "command":
         print(" ".join(runner_command(args.lowered, mlir_lib, args.runner)))
