@@ -153,14 +153,13 @@ class IreeFunction:
         )
 
 
-def _where(path: str) -> str:
-    return path or "the arguments"
-
-
-def tree_flatten(tree, node, path: str = "") -> list:
-    """The leaves of `tree`, which must have the structure `node` (JSON, see the
-    module docstring); a TypeError naming the first place where it differs."""
+def tree_flatten(tree, node, what: str = "argument") -> list:
+    """[(path, leaf)] of `tree`, which must have the structure `node` (JSON, see the
+    module docstring); a TypeError naming (`what` and the path) the first place where it differs."""
     leaves = []
+
+    def _where(path):
+        return f"{what} {path}" if path else f"{what}s"
 
     def visit(value, node, path):
         if node == "*":
@@ -187,7 +186,7 @@ def tree_flatten(tree, node, path: str = "") -> list:
                 for index, (item, child) in enumerate(zip(value, children, strict=True)):
                     visit(item, child, f"{path}[{index}]")
 
-    visit(tree, node, path)
+    visit(tree, node, "")
     return leaves
 
 
@@ -243,7 +242,7 @@ class Exported:
         return zip(slots, self.signature[part], strict=True)
 
     def __call__(self, *args):
-        leaves = tree_flatten(args, self.in_tree)
+        leaves = tree_flatten(args, self.in_tree, f"{self.name} argument")
         if len(leaves) != len(self.in_slots):  # only if the signature itself is inconsistent
             raise ValueError(f"{self.name}: the signature lists {len(self.in_slots)} inputs")
         arrays = [
@@ -258,7 +257,7 @@ class Exported:
 
     def _check(self, path: str, leaf, slot: Slot):
         """`leaf` as an array of `slot`'s dtype; arrays must match it exactly, Python scalars are cast."""
-        what = f"{self.name} argument {_where(path)}"
+        what = f"{self.name} argument {path}"
         if isinstance(leaf, (bool, int, float)) and not slot.shape:
             return np.asarray(leaf, slot.dtype)
         if not isinstance(leaf, (np.ndarray, np.generic)):
