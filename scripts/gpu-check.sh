@@ -32,6 +32,18 @@ case "${1:-}" in
         --target "$DIR/site" "$DIR/$wheel" >&2
       export PYTHONPATH="$PWD/$DIR/site${PYTHONPATH:+:$PYTHONPATH}"
     fi
+    # IREE's cuda driver opens "libcuda.so" (no version suffix); where the driver is
+    # installed as libcuda.so.1 only, point a libcuda.so beside the wheel at it.
+    if ! ldconfig -p 2>/dev/null | grep -q 'libcuda\.so '; then
+      real=$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 .*x86-64/ {print $NF; exit}' || true)
+      for candidate in /usr/local/nvidia/lib64/libcuda.so.1 /usr/lib/x86_64-linux-gnu/libcuda.so.1; do
+        if [ -z "$real" ] && [ -e "$candidate" ]; then real=$candidate; fi
+      done
+      if [ -n "$real" ]; then
+        mkdir -p "$DIR/lib" && ln -sf "$real" "$DIR/lib/libcuda.so"
+        export LD_LIBRARY_PATH="$PWD/$DIR/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+      fi
+    fi
     PYTHONUNBUFFERED=1 "$PYTHON" scripts/gpu_check_run.py --dir "$DIR" "$@"
     ;;
   *)

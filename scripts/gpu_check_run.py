@@ -208,6 +208,12 @@ def main() -> None:
     folder = Path(options.dir)
     manifest = json.loads((folder / "manifest.json").read_text())
     exported = load_module("exported", folder / "exported.py")
+    if manifest["target"] == "cuda":
+        try:
+            exported.device_config("cuda", "gpu-check")
+        except RuntimeError as error:
+            print(f"gpu-check FAIL (cuda, {gpu_name()}): no CUDA device for IREE: {error}")
+            sys.exit(1)
     results, failed = {"checks": {}}, []
     for entry in manifest["checks"]:
         try:

@@ -67,8 +67,10 @@ def test_without_a_device_calls_fail_clearly_and_compiling_still_works(executabl
     with pytest.raises(RuntimeError, match=r"@f is compiled for IREE's 'cuda' driver, but no cuda device"):
         executable(np.ones(4, np.float32), np.ones(4), True)
     jitted = lintra.jit(lambda x: lnp.sin(x), backend="iree-cuda")
+    jitted.precompile(np.ones(4, np.float32))  # compiling only works
     with pytest.raises(RuntimeError, match="no cuda device can be used here"):
         jitted(np.ones(4, np.float32))
+    assert jitted.cache_info()[:2] == (1, 0)  # the call found the compiled function
 
 
 @requires_gpu
