@@ -1,7 +1,7 @@
 """Running compiled lintra functions with nothing but IREE's runtime and numpy.
 
-    import lintra                              # or, without lintra installed:
-    f = lintra.load("grad_f.vmfb")             #   exported = runpy/import of this file
+    f = lintra.load("grad_f.vmfb")             # with lintra installed
+    f = exported.load("grad_f.vmfb")           # without: this file copied as exported.py
     f(params, x)                               # pytrees of numpy arrays in and out
     f.signature["inputs"]                      # names, shapes, dtypes (see `lintra.export`)
 

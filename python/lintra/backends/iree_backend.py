@@ -74,18 +74,21 @@ class IreeBackend(Backend):
             cpu=self.target_identity(),
             versions=tool_versions(),
         )
-        record = dict(flags=flags, target=self.target)
-        vmfb = disk_cache.load(key, "vmfb")
-        if vmfb is not None:
-            return IreeExecutable(
-                entry, vmfb, self.driver(inputs, results), inputs, results,
-                compile_seconds=0.0, cache="disk", lowered_text=wrapped, **record,
-            )  # fmt: skip
-        start = time.perf_counter()
-        vmfb, compiled_text = compile_with_fallback(wrapped, flags, entry)
-        seconds = time.perf_counter() - start
-        disk_cache.store(key, "vmfb", vmfb)
+        vmfb, cache, seconds, compiled_text = disk_cache.load(key, "vmfb"), "disk", 0.0, wrapped
+        if vmfb is None:
+            start = time.perf_counter()
+            vmfb, compiled_text = compile_with_fallback(wrapped, flags, entry)
+            cache, seconds = None, time.perf_counter() - start
+            disk_cache.store(key, "vmfb", vmfb)
         return IreeExecutable(
-            entry, vmfb, self.driver(inputs, results), inputs, results,
-            compile_seconds=seconds, cache=None, lowered_text=compiled_text, **record,
-        )  # fmt: skip
+            entry,
+            vmfb,
+            self.driver(inputs, results),
+            inputs,
+            results,
+            compile_seconds=seconds,
+            cache=cache,
+            lowered_text=compiled_text,
+            flags=flags,
+            target=self.target,
+        )
