@@ -151,6 +151,9 @@ def test_cuda_export_needs_no_gpu(tmp_path):
     signature = json.loads(path.with_suffix(".json").read_text())
     assert signature["driver"] == "cuda" and signature["cuda_target"] == iree_cuda.DEFAULT_TARGET
     assert b"cuda-nvptx-fb" in path.read_bytes()
+    older = lintra.export(lnp.cos, X, target="cuda", cuda_target="sm_80", path=tmp_path / "sm80")
+    assert json.loads(older.with_suffix(".json").read_text())["cuda_target"] == "sm_80"
+    assert b".target sm_80" in older.read_bytes() and lintra.config.cuda_target is None
     loaded = lintra.load(path)  # loading reads files only; the device is opened at the first call
     if iree_cuda.cuda_available():
         np.testing.assert_allclose(loaded(X), np.sum(np.sin(X)), rtol=1e-12)
