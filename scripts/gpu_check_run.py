@@ -22,8 +22,9 @@ against `jax.grad` and timed the same way with JAX at full f32 precision
 ("highest", the arithmetic IREE does) and at its default precision (TF32
 matrix products on this GPU). Without JAX that part is skipped.
 
-Prints one summary line last; exits 1 when a check or a comparison fails.
-Details go to `<dir>/results.json`.
+Prints one summary line (stdout); a line per check and benchmark goes to
+stderr as it finishes, and everything to `<dir>/results.json`. Exits 1 when a
+check or a comparison fails.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def run_bench(manifest: dict, folder: Path, exported, results: dict) -> tuple[bo
     for entry in manifest["bench"]:
         passed, note, record = bench_one(entry, workloads[entry["name"]], folder, exported, jax)
         results.setdefault("bench", {})[entry["name"]] = record
-        print(f"{'BENCH' if passed else 'BENCH FAIL'} {note}", flush=True)
+        print(f"{'BENCH' if passed else 'BENCH FAIL'} {note}", file=sys.stderr, flush=True)
         ok &= passed
         notes.append(note)
     prefix = "bench lintra/JAX-f32:" if jax is not None else "bench (no JAX on a GPU here: not compared):"
@@ -221,7 +222,7 @@ def main() -> None:
         except Exception as error:  # a check that crashes fails; the others still run
             passed, detail = False, f"{type(error).__name__}: {str(error).strip()[:300]}"
         results["checks"][entry["name"]] = {"passed": passed, "detail": detail}
-        print(f"{'PASS' if passed else 'FAIL'} {entry['name']}: {detail}", flush=True)
+        print(f"{'PASS' if passed else 'FAIL'} {entry['name']}: {detail}", file=sys.stderr, flush=True)
         if not passed:
             failed.append(entry["name"])
     bench_ok, bench_notes = True, []

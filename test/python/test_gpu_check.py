@@ -41,7 +41,8 @@ def test_prepare_then_run_on_the_cpu(tmp_path):
     (out / "manifest.json").write_text(json.dumps(manifest))
     passed = run("gpu_check_run.py", "--dir", str(out))
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    summary = passed.stdout.strip().splitlines()[-1]
+    (summary,) = passed.stdout.strip().splitlines()  # one line; details on stderr
+    assert "PASS printed_numbers: max rel err" in passed.stderr
     assert summary.startswith("gpu-check PASS (cpu, ") and "checks 3/3 passed" in summary
 
     reference = out / "programs" / "hvp_f64.reference.npz"
@@ -51,5 +52,5 @@ def test_prepare_then_run_on_the_cpu(tmp_path):
     np.savez(reference, **leaves)
     failed = run("gpu_check_run.py", "--dir", str(out))
     assert failed.returncode == 1
-    assert "FAIL hvp_f64: max rel err 1.0e-03" in failed.stdout
+    assert "FAIL hvp_f64: max rel err 1.0e-03" in failed.stderr
     assert "gpu-check FAIL" in failed.stdout and "checks 2/3 passed (failed: hvp_f64)" in failed.stdout
