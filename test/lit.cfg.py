@@ -14,7 +14,8 @@ Every tool comes from the Python environment running lit, so a fresh
   * %irdl           dialect/lintra.irdl.mlir (for `mlir-opt --irdl-file=%irdl`)
   * iree-compile, iree-run-module   beside sys.executable (iree-base-compiler,
                     iree-base-runtime); %iree_cpu_flags: the flags of lintra's
-                    iree-cpu backend (llvm-cpu for the host, f64 kept, libm linked)
+                    iree-cpu backend (llvm-cpu for the host, f64 kept, libm linked);
+                    %iree_cuda_flags: those of iree-cuda (PTX for sm_89, f64 kept)
 
 Features: `jit` when mlir-runner exists, `iree` when iree-compile and
 iree-run-module exist, `gpu` when nvidia-smi exists, `ptxas` (substitution
@@ -118,6 +119,13 @@ config.substitutions.append(
                 "--iree-llvmcpu-link-embedded=false",
             ]
         ),
+    )
+)
+# The flags of lintra's iree-cuda backend at its default target (PTX for sm_89, f64 kept).
+config.substitutions.append(
+    (
+        "%iree_cuda_flags",
+        "--iree-hal-target-device=cuda --iree-cuda-target=sm_89 --iree-input-demote-f64-to-f32=false",
     )
 )
 config.substitutions.append(("%irdl", os.path.join(project_root, "dialect", "lintra.irdl.mlir")))
