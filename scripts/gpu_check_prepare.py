@@ -16,6 +16,11 @@ GPU machine accepts at most 64 MiB carried from the work tree):
   (batch 4096), matmul chain (4096²) and attention (4096×64), exported only:
   their inputs are made on the GPU machine from the seed in the manifest (they
   would not fit), and JAX checks and times them there;
+- `nvvm/<program>/`: each program of `NVVM_PROGRAMS` differentiated and
+  lowered with `lintra-lower-to-nvvm` and built ahead of time by
+  `lintra.tools.nvvm_build` (the program, the MLIR runtime libraries it needs,
+  the CPU's reference output and a standard-library `run.py`): the GPU
+  machine has no mlir-runner;
 - `exported.py`: a copy of the loader (python/lintra/exported.py);
 - `wheels/`: the iree-base-runtime wheel for the GPU machine's Python (3.12,
   abi3, manylinux x86_64), from `pip download`.
@@ -48,6 +53,7 @@ import lintra
 import lintra.nn
 import lintra.numpy as lnp
 from lintra import exported
+from lintra.tools import nvvm_build
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "test" / "gpu"), str(ROOT / "bench")]
@@ -55,6 +61,8 @@ from programs import PROGRAMS  # noqa: E402  (test/gpu and bench are not package
 from workloads import WORKLOADS  # noqa: E402
 
 LIMIT_BYTES = 60 * 2**20
+# Programs of the upstream GPU lowering (lintra-lower-to-nvvm), differentiated first.
+NVVM_PROGRAMS = ("examples/mlp_grad.mlir",)
 SEED = 0
 WHEEL = "iree-base-runtime==3.13.0"
 # The benchmark at GPU sizes: workload name -> keyword arguments of its `make`.
@@ -127,7 +135,20 @@ def prepare_bench(out: Path, target: str, small: bool = False) -> list[dict]:
     return entries
 
 
-PREPARERS = [prepare_programs]
+def prepare_nvvm(out: Path, target: str, only=()) -> list[dict]:
+    """Build `NVVM_PROGRAMS` with lintra-lower-to-nvvm (lintra-lower-to-llvm for the CPU
+    target) ahead of time, each into a folder that runs without MLIR."""
+    entries = []
+    for source in map(Path, NVVM_PROGRAMS):
+        name = f"nvvm-{source.stem}"
+        if only and name not in only:
+            continue
+        nvvm_build.build(ROOT / source, out / "nvvm" / source.stem, target=target, ad=True)
+        entries.append({"kind": "nvvm", "name": name, "folder": f"nvvm/{source.stem}"})
+    return entries
+
+
+PREPARERS = [prepare_programs, prepare_nvvm]
 
 
 def download_wheel(out: Path) -> str:
@@ -155,7 +176,7 @@ def main() -> None:
     options = parser.parse_args()
     jax.config.update("jax_enable_x64", True)
     out = Path(options.out)
-    for stale in ("programs", "bench"):
+    for stale in ("programs", "bench", "nvvm"):
         shutil.rmtree(out / stale, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

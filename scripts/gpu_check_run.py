@@ -12,7 +12,10 @@ runner of its `kind` (`RUNNERS`):
   (bool and integer leaves: equal);
 - `command`: run `argv` (paths relative to the folder) and compare the
   numbers it prints with those of the file `expected` (relative error
-  <= `rtol`; other words must be equal) — for checks of other tool chains.
+  <= `rtol`; other words must be equal) — for checks of other tool chains;
+- `nvvm`: a program of the upstream GPU lowering built ahead of time
+  (lintra.tools.nvvm_build): its own `run.py` runs it against the CPU's
+  reference and exits 0 when it matches (77, no NVIDIA driver, is a failure here).
 
 Then the benchmark (`bench`): each exported gradient of bench/workloads.py at
 GPU sizes, on inputs made from the manifest's seed, timed with its inputs
@@ -105,7 +108,14 @@ def run_command(entry: dict, folder: Path, exported) -> tuple[bool, str]:
     return worst <= entry["rtol"], f"max rel err {worst:.1e} (rtol {entry['rtol']:.0e})"
 
 
-RUNNERS = {"iree": run_iree, "command": run_command}
+def run_nvvm(entry: dict, folder: Path, exported) -> tuple[bool, str]:
+    done = subprocess.run(
+        [sys.executable, "run.py"], cwd=folder / entry["folder"], capture_output=True, text=True, timeout=300
+    )
+    return done.returncode == 0, (done.stdout.strip() or done.stderr.strip())[-300:]
+
+
+RUNNERS = {"iree": run_iree, "command": run_command, "nvvm": run_nvvm}
 
 
 def time_rounds(functions: dict, rounds: int = 7, calls: int = 10) -> dict:
