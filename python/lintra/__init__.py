@@ -8,6 +8,7 @@ that the passes (`lintra.passes`) expand:
     df = lintra.jit(lintra.grad(lambda x: lnp.sum(lnp.sin(x) * x)))
     df(np.linspace(0.0, 1.0, 4))
 
+`custom_jvp`, `custom_vjp` and `stop_gradient` give derivative rules as JAX's do.
 `lintra.config` holds process-wide settings (backend, persistent cache);
 `lintra.backends` the execution backends.
 """
@@ -15,6 +16,7 @@ that the passes (`lintra.passes`) expand:
 from . import backends, nn, numpy
 from . import pytree as tree_util
 from .compile_cache import cache_info, clear_cache, set_cache_size
+from .custom_derivatives import custom_jvp, custom_vjp, stop_gradient
 from .jacobians import hessian, jacfwd, jacrev
 from .jit import jit
 from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
@@ -34,6 +36,9 @@ __all__ = [
     "jacrev",
     "hessian",
     "eval_shape",
+    "custom_jvp",
+    "custom_vjp",
+    "stop_gradient",
     "numpy",
     "nn",
     "cache_info",
