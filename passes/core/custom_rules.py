@@ -267,9 +267,11 @@ def forward_stop_gradients(module: ir.Operation) -> None:
 
 def strip_custom_rules(module: ir.Operation) -> None:
     """Drop the `lintra.jvp` and `lintra.transpose` attributes of every function
-    (once nothing more is differentiated), so unused rule functions can go."""
+    (once nothing more is differentiated), so unused rule functions can go. A
+    declaration keeps its `lintra.transpose`: it marks the declaration as
+    not evaluable for `check_evaluable` (and is dropped with it when unused)."""
     for op in module.regions[0].blocks[0].operations:
         op = op.operation
         for attr in (JVP_ATTR, TRANSPOSE_ATTR):
-            if attr in op.attributes:
+            if attr in op.attributes and not transpose_only(op):
                 del op.attributes[attr]
