@@ -226,6 +226,28 @@ class custom_jvp(_CustomFunction):  # noqa: N801 - JAX's name
         self.jvp = jvp
         return jvp
 
+    def defjvps(self, *jvps) -> None:
+        """One rule per argument, `jvps[i](tangent_i, primal_out, *primals)` giving
+        that argument's contribution to the output tangent (None: none), as JAX's."""
+        if self.nondiff_argnums:
+            raise TypeError("Can't use ``defjvps`` with ``nondiff_argnums``.")
+
+        def jvp(primals, tangents):
+            out = self(*primals)
+            contributions = [
+                rule(tangent, out, *primals)
+                for rule, tangent in zip(jvps, tangents, strict=True)
+                if rule is not None
+            ]
+            if not contributions:
+                return out, tree_map(lambda leaf: leaf * 0.0, out)
+            total = contributions[0]
+            for contribution in contributions[1:]:
+                total = tree_map(lambda a, b: a + b, total, contribution)
+            return out, total
+
+        self.defjvp(jvp)
+
     def _rules_defined(self) -> bool:
         return self.jvp is not None
 

@@ -60,6 +60,20 @@ def custom_functions(T, m):
         (x, y), (dx, dy) = primals, tangents
         return scaled_sin(x, y), dx * m.sin(y) + x * m.cos(y) * dy
 
+    @T.custom_jvp
+    def sin_times(x, y):  # defjvps: one rule per argument
+        return m.sin(x) * y
+
+    sin_times.defjvps(
+        lambda x_dot, out, x, y: m.cos(x) * x_dot * y, lambda y_dot, out, x, y: m.sin(x) * y_dot
+    )
+
+    @functools.partial(T.custom_vjp, nondiff_argnums=(0,))
+    def app_vjp(f, x):
+        return f(x)
+
+    app_vjp.defvjp(lambda f, x: (f(x), x), lambda f, x, g: (5.0 * g,))
+
     @T.custom_vjp
     def clip_gradient(lo, hi, x):
         return x
@@ -85,7 +99,7 @@ def custom_functions(T, m):
         return ({"a": m.sum(g * res["t"]), "b": m.sum(g)}, g * res["a"] * (1.0 - res["t"] ** 2))
 
     scaled_tanh.defvjp(scaled_tanh_fwd, scaled_tanh_bwd)
-    return log1pexp, app, scaled_sin, clip_gradient, scaled_tanh
+    return log1pexp, app, scaled_sin, clip_gradient, scaled_tanh, sin_times, app_vjp
 
 
 X = np.array(1000.0)  # where exp(x) overflows: the naive derivative is inf / inf
@@ -94,7 +108,7 @@ W = np.array([0.5, -0.25, 1.0])
 
 
 def custom_jvp_program(T, m, x, v, w):
-    log1pexp, app, scaled_sin, _, _ = custom_functions(T, m)
+    log1pexp, app, scaled_sin, _, _, sin_times, _ = custom_functions(T, m)
 
     def loss(u):
         return m.sum(log1pexp(u) * u)
@@ -113,11 +127,13 @@ def custom_jvp_program(T, m, x, v, w):
         "app_jvp": T.jvp(lambda y: app(m.sin, y), (v,), (w,)),
         "two_args_grad_y": T.grad(lambda a, b: m.sum(scaled_sin(a, b)), argnums=1)(v, w),
         "two_args_hessian": T.hessian(lambda a, b: m.sum(scaled_sin(a, b) ** 2), argnums=(0, 1))(v, w),
+        "defjvps": T.jvp(sin_times, (v, w), (w, v)),
+        "defjvps_grad": T.grad(lambda a, b: m.sum(sin_times(a, b)), argnums=(0, 1))(v, w),
     }
 
 
 def custom_vjp_program(T, m, v, w):
-    _, _, _, clip_gradient, scaled_tanh = custom_functions(T, m)
+    _, _, _, clip_gradient, scaled_tanh, _, app_vjp = custom_functions(T, m)
 
     def clipped(u):
         return 3.0 * m.sum(clip_gradient(-0.75, 0.75, m.sin(u)))
@@ -135,6 +151,7 @@ def custom_vjp_program(T, m, v, w):
         "grad_grad": T.grad(lambda s: T.grad(lambda u: m.sin(clip_gradient(-0.5, 0.5, u)) * u)(s))(v[1]),
         "tree_grad": T.grad(tree_loss, argnums=(0, 1))(params, v),
         "tree_hessian": T.hessian(lambda u: tree_loss(params, u))(w),
+        "nondiff": T.grad(lambda u: m.sum(app_vjp(m.sin, u)))(v),
     }
 
 
