@@ -7,7 +7,8 @@
     lintra.grad(x) {callee=@f}          -> lintra.vjp(x, 1.0) without the primal results
     lintra.transpose(r, ct) {callee=@g} -> call @g_transpose(r, ct)
 
-vjp and grad are exactly linearize followed by transpose. Ops are expanded
+vjp and grad are exactly linearize followed by transpose; a callee's custom
+rules (`custom_rules.py`) take the place of its derivation. Ops are expanded
 innermost first: an op is expanded only once no function it reaches still holds
 a lintra op, so derivatives of functions that contain `lintra.grad` work.
 Operand and result types are checked against the callee's signature.

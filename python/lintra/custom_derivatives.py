@@ -173,7 +173,12 @@ class _CustomFunction:
 
             primal = self._trace(lambda *diff: self.fun(*merged(diff)), avals, in_tree, self.__name__)
             cache[key] = primal  # before the rules, which may call the function itself
-            self._trace_rules(primal, avals, in_tree, nondiff, merged)
+            try:
+                self._trace_rules(primal, avals, in_tree, nondiff, merged)
+            except Exception:
+                del cache[key]
+                primal.erase()
+                raise
         primal = cache[key]
         op = build(func.CallOp, [a.tensor_type() for a in primal.out_avals], primal.name, inputs)
         outputs = [wrap(r, a.weak) for r, a in zip(op.results, primal.out_avals, strict=True)]
