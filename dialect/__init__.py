@@ -23,6 +23,8 @@ from mlir import ir
 
 IRDL_PATH = Path(__file__).with_name("lintra.irdl.mlir")
 OP_NAMES = ("lintra.jvp", "lintra.vjp", "lintra.grad", "lintra.transpose")
+# Ops on values (no callee), which the passes differentiate rather than expand.
+VALUE_OP_NAMES = ("lintra.stop_gradient",)
 
 
 def make_context() -> ir.Context:
@@ -48,10 +50,11 @@ def unregistered_ops(module_op, allow_other_dialects: bool = False) -> list[tupl
 
     def visit(op):
         name = op.name
-        if name in OP_NAMES or context.is_registered_operation(name):
+        if name in OP_NAMES + VALUE_OP_NAMES or context.is_registered_operation(name):
             return ir.WalkResult.ADVANCE
         if name.startswith("lintra."):
-            found.append((op, f"unknown lintra op '{name}'; the lintra dialect has " + ", ".join(OP_NAMES)))
+            known = ", ".join(OP_NAMES + VALUE_OP_NAMES)
+            found.append((op, f"unknown lintra op '{name}'; the lintra dialect has {known}"))
         elif not allow_other_dialects:
             found.append(
                 (op, f"unregistered operation '{name}' (use --allow-unregistered-dialect to accept it)")

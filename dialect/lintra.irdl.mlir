@@ -21,6 +21,30 @@
 //
 // The counts above depend on @f's signature, which IRDL cannot see; the lintra
 // passes verify them and report mismatches at the op's location.
+//
+// Custom rules (passes/core/custom_rules.py), as function attributes:
+//   func.func @f(...) attributes {lintra.jvp = @f_jvp}
+//       @f_jvp(primals..., tangents...) -> (results..., result_tangents...),
+//       one tangent per float argument / float result of @f (lintra's own JVP
+//       signature), with a body. Differentiating @f (a lintra op's callee or a
+//       call of @f) inlines @f_jvp's body instead of differentiating @f's. Its
+//       primal results may not depend on the tangents; its tangent results
+//       must be linear in them (reverse mode transposes that part and reports
+//       an op that is not linear at its location).
+//   func.func @g(r..., l... {lintra.linear}) attributes {lintra.transpose = @g_t}
+//       @g_t(r..., cotangents of @g's float results...) -> (cotangents of l...)
+//       Transposing @g (a call of it in a linear function, or a
+//       "lintra.transpose" of it) calls @g_t; @g's body is not transposed and may
+//       be absent: a declaration is a linear map known only by its transpose
+//       (a custom VJP's linear part), and a call of it left in forward-mode
+//       code is an error.
+//   Bad attributes (not a symbol, missing, not a func.func, wrong signature)
+//   are errors located at the function carrying them.
+//
+//   "lintra.stop_gradient"(x) : (T) -> T
+//       the identity on values, with a zero derivative (any type; only float
+//       values carry derivatives). lintra-ad replaces it by its operand after
+//       differentiating.
 irdl.dialect @lintra {
   irdl.operation @jvp {
     %value = irdl.any
@@ -49,5 +73,11 @@ irdl.dialect @lintra {
     irdl.operands(operands: variadic %value)
     irdl.results(results: variadic %value)
     irdl.attributes {"callee" = %callee}
+  }
+  // Not an AD entry point: an op on values (see the header).
+  irdl.operation @stop_gradient {
+    %value = irdl.any
+    irdl.operands(operand: %value)
+    irdl.results(result: %value)
   }
 }

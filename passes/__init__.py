@@ -6,7 +6,8 @@
 Imports flow one way, bottom to top (checked by test/python/test_import_layering.py):
 
 1. `diagnostics`, `base`: errors and the pass protocol;
-2. `core/emit.py`, `core/structured.py`, `core/ad_state.py`: IR building and symbols;
+2. `core/emit.py`, `core/structured.py`, `core/ad_state.py`, `core/custom_rules.py`:
+   IR building, symbols, and the user's rules given as function attributes;
 3. `core/tables.py`: the rule tables (`JVP_RULES`, `TRANSPOSE_RULES`) and the
    `def*` helpers, empty until filled;
 4. `core/jvp.py`, `core/transpose.py`, `core/linearize.py`, `core/expand.py`,

@@ -4,8 +4,15 @@ vjp and grad are linearize followed by transpose, and jvp is the forward and
 linear halves of linearize (so a function holding `lintra.jvp` stays
 transposable); ops are expanded innermost first, so a function holding
 `lintra.grad` can itself be differentiated again.
-Afterwards the module is cleaned up (canonicalize, cse, dead residual/tangent
-pruning across generated functions) and holds only upstream dialects.
+Then every `lintra.stop_gradient` is replaced by its operand (option
+`erase-stop-gradient`, on by default: off only for a pipeline that
+differentiates the result again), a call left in the derived code of a function
+known only by its transpose (a custom VJP's linear part, see
+`core/custom_rules.py`: forward mode through a custom VJP) is an error, and
+the module is cleaned up (canonicalize, cse, dead residual/tangent pruning
+across generated functions); it holds only upstream dialects. Custom rules
+(`lintra.jvp`/`lintra.transpose` function attributes) stay, so the output can
+be differentiated again.
 
 Before:
     func.func @f(%x: f64) -> f64 {
@@ -32,6 +39,7 @@ from typing import ClassVar
 from .base import ModulePass, option
 from .core.ad_state import AdState
 from .core.cleanup import cleanup
+from .core.custom_rules import check_evaluable, forward_stop_gradients
 from .core.expand import expand_all
 
 
@@ -42,9 +50,17 @@ class LintraAd(ModulePass):
         "Expand lintra.jvp/vjp/grad/transpose (vjp = linearize + transpose) and clean up"
     )
     cleanup: bool = option(True, "simplify and drop dead residuals and tangents afterwards")
+    erase_stop_gradient: bool = option(
+        True,
+        "replace lintra.stop_gradient by its operand afterwards (off: to differentiate it again)",
+    )
 
     def run(self, module):
         ad = AdState(module)
         expand_all(ad, split_jvp=True)
+        if self.erase_stop_gradient:
+            forward_stop_gradients(module)
         if self.cleanup:
             cleanup(ad)
+        functions = ad.functions()
+        check_evaluable(module, [functions[n] for n in ad.generated | ad.touched if n in functions])

@@ -1,5 +1,8 @@
 """lintra-jvp: forward mode. Generate @f_jvp per callee and call it for each lintra.jvp.
 
+A callee with a custom JVP (`lintra.jvp = @rule`, see core/custom_rules.py) gets
+the rule's body; `lintra.stop_gradient` ops stay (lintra-ad removes them).
+
 Before:
     %y, %dy = "lintra.jvp"(%x, %dx) {callee = @f} : (f64, f64) -> (f64, f64)
 After:

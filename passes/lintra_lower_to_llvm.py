@@ -37,6 +37,9 @@ Contract:
   private functions left unused are dropped (lintra-ad's generated functions
   may pass masks, tensors of i1, to each other; inlined, those are SSA values
   that fusion folds away, but a function boundary would need a memref of i1).
+- `lintra.stop_gradient` ops become their operands, custom-rule attributes
+  (`lintra.jvp`, `lintra.transpose`) and the functions only they use go, and a
+  call of a declaration known only by its transpose is an error;
 - with the option `max-buffer-bytes` (0: unchecked), a static buffer larger than
   that is a `BufferTooLarge` error at its allocation (lintra.runtime sets it to
   the memory available, so malloc never returns null in compiled code);
@@ -71,6 +74,7 @@ from mlir.dialects import func
 from mlir.passmanager import PassManager
 
 from .base import ModulePass, option
+from .core.custom_rules import check_evaluable, forward_stop_gradients, strip_custom_rules
 from .core.emit import Emitter
 from .core.structured import PARALLEL, build_generic, identity_dims
 from .diagnostics import LintraError
@@ -328,9 +332,16 @@ def run_pipeline(module: ir.Operation, passes: str, target: str = "LLVM") -> Non
 
 def prepare_tensor_code(module: ir.Operation, target: str = "LLVM") -> None:
     """The tensor-level stages shared by the CPU and GPU lowerings: C interfaces,
-    inlining, the i1 and copy workarounds, then `PRE_PASSES` (fused generics)."""
+    inlining, the i1 and copy workarounds, then `PRE_PASSES` (fused generics).
+
+    Nothing is differentiated after lowering: stop_gradient ops become their
+    operands, custom rules go (their functions with them, by symbol-dce), and a
+    call of a function known only by its transpose is an error."""
+    forward_stop_gradients(module)
+    strip_custom_rules(module)
     add_c_interface(module)
     run_pipeline(module, INLINE_PASSES, target)
+    check_evaluable(module)
     split_i1_tensor_uses(module)
     generalize_copies(module)
     run_pipeline(module, PRE_PASSES, target)

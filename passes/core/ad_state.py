@@ -14,6 +14,9 @@ from mlir.dialects import func
 from ..diagnostics import LintraError
 
 LINEAR_ATTR = "lintra.linear"
+# Function attributes naming a user's rule for the function (`core/custom_rules.py`).
+JVP_ATTR = "lintra.jvp"
+TRANSPOSE_ATTR = "lintra.transpose"
 
 
 class AdState:
@@ -55,7 +58,12 @@ class AdState:
         table = ir.SymbolTable(self.module)
         return table[name].operation if name in table else None
 
-    def lookup(self, name: str, user=None) -> ir.Operation:
+    def lookup(self, name: str, user=None, transposable: bool = False) -> ir.Operation:
+        """The func.func `@name` with a single-block body (errors at `user`).
+
+        With `transposable`, a declaration is accepted when it carries a
+        `lintra.transpose` rule: it is a linear function known only by its
+        transpose (a custom VJP's linear part)."""
         function = self.symbol(name)
         if function is not None and function.name != "func.func":
             if user is not None:
@@ -70,6 +78,8 @@ class AdState:
                 else LintraError(f"undefined function @{name}")
             )
         if len(function.regions[0].blocks) == 0:
+            if transposable and TRANSPOSE_ATTR in function.attributes:
+                return function
             where = user if user is not None else function
             raise LintraError.at(where, f"cannot differentiate @{name}: it is a declaration without a body")
         if len(function.regions[0].blocks) != 1:
@@ -148,7 +158,7 @@ def linear_arg_positions(function: ir.Operation) -> list[int]:
 def call_function(b, name: str, operands) -> list[ir.Value]:
     """The results of a call of function `@name` of `b.ad`'s module, emitted by
     Emitter `b`."""
-    result_types = function_type(b.ad.lookup(name)).results
+    result_types = function_type(b.ad.lookup(name, transposable=True)).results
     return list(func.CallOp(result_types, name, list(operands), loc=b.location, ip=b.ip).results)
 
 

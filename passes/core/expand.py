@@ -7,7 +7,8 @@
     lintra.grad(x) {callee=@f}          -> lintra.vjp(x, 1.0) without the primal results
     lintra.transpose(r, ct) {callee=@g} -> call @g_transpose(r, ct)
 
-vjp and grad are exactly linearize followed by transpose. Ops are expanded
+vjp and grad are exactly linearize followed by transpose; a callee's custom
+rules (`custom_rules.py`) take the place of its derivation. Ops are expanded
 innermost first: an op is expanded only once no function it reaches still holds
 a lintra op, so derivatives of functions that contain `lintra.grad` work.
 Operand and result types are checked against the callee's signature.
@@ -21,6 +22,7 @@ from lintra.dialect import OP_NAMES
 
 from ..diagnostics import LintraError
 from .ad_state import AdState, call_function, callee_of, function_name, function_type, linear_arg_positions
+from .custom_rules import rule_names, tangent_activity
 from .emit import Emitter, is_float_type, is_zero_constant
 from .jvp import check_signature, jvp_function
 from .linearize import linearize_function
@@ -50,8 +52,10 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     of `@f_jvp`, so the surrounding function stays transposable.
     """
     name = callee_of(op)
-    callee = ad.lookup(name, op)
-    check_signature(callee)
+    # A linear function known only by its (custom) transpose may be transposed.
+    callee = ad.lookup(name, op, transposable=op.name == "lintra.transpose")
+    if len(callee.regions[0].blocks):
+        check_signature(callee)
     ftype = function_type(callee)
     ins, outs = list(ftype.inputs), list(ftype.results)
     operands, result_types = list(op.operands), [r.type for r in op.results]
@@ -61,7 +65,8 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         expect_types(op, "result types", result_types, outs + floats(outs), name)
         # A constant zero tangent (jacfwd's, for the other arguments) is a symbolic
         # zero: the derived functions do not take it, so no 0 * inf = nan arises.
-        active = tuple(not is_zero_constant(t) for t in operands[len(ins) :])
+        # A custom JVP takes every tangent (`tangent_activity`).
+        active = tangent_activity(callee, tuple(not is_zero_constant(t) for t in operands[len(ins) :]))
         live = [t for t, on in zip(operands[len(ins) :], active, strict=True) if on]
         if split_jvp:
             # As the func.call JVP rule does: the linear half is a call of @f_lin,
@@ -141,7 +146,8 @@ def call_graph(ad: AdState):
     edges: dict[str, set[str]] = {}
     lintra: list = []
     for name, function in ad.functions().items():
-        callees = edges.setdefault(name, set())
+        # A custom rule is used in place of the function: its expansion waits for the rule's.
+        callees = edges[name] = rule_names(function)
         for op in lintra_ops(function, OP_NAMES + ("func.call",)):
             if "callee" in op.attributes:
                 callees.add(callee_of(op))

@@ -17,7 +17,8 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from .ad_state import AdState, emit_return, function_name, function_type
+from .ad_state import JVP_ATTR, AdState, emit_return, function_name, function_type
+from .custom_rules import custom_jvp_function, tangent_activity
 from .emit import Emitter, check_static, holds_floats, is_float, is_float_type, is_static_type, used_values
 from .tables import JVP_RULES, Replaced
 
@@ -100,16 +101,21 @@ def jvp_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | N
     `active[i]` says whether float argument i has a (possibly non-zero) tangent;
     the JVP function takes tangents for the active ones only (default: all).
     `ad.zero_results[name]` records which result tangents are known zero.
+    A function with a custom JVP (`lintra.jvp`) takes every tangent, whatever
+    `active` says (callers normalize with `tangent_activity`).
     """
     name = function_name(source)
     ftype = function_type(source)
     inputs, results = list(ftype.inputs), list(ftype.results)
     float_positions = [i for i, t in enumerate(inputs) if is_float_type(t)]
-    active = active if active is not None else (True,) * len(float_positions)
+    active = tangent_activity(source, active if active is not None else (True,) * len(float_positions))
     key = (name, active)
     if key in ad.jvp_cache:
         return ad.jvp_cache[key]
     check_signature(source)
+    if JVP_ATTR in source.attributes:
+        ad.jvp_cache[key] = custom_jvp_function(ad, source)
+        return ad.jvp_cache[key]
     ad.enter(source, "jvp")
     tangent_inputs = [inputs[i] for i, on in zip(float_positions, active, strict=True) if on]
     tangent_results = [t for t in results if is_float_type(t)]

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from mlir import ir
 
+from ..diagnostics import LintraError
 from .ad_state import AdState, emit_return, function_name, function_type
+from .custom_rules import tangent_activity
 from .emit import Emitter, erase_dead_ops, is_float_type, used_values
 from .jvp import jvp_function
 
@@ -73,6 +75,21 @@ def needed_values(ops, linear_ops: set, replicable: set, extra_uses) -> tuple[li
     return residuals, replicated
 
 
+def check_primal_results(jvp: ir.Operation, primal_outs, linear_values: set) -> None:
+    """The primal results of a JVP function must not depend on its tangents (a
+    custom JVP, `lintra.jvp`, could break this): a located error otherwise."""
+    for index, value in enumerate(primal_outs):
+        if value in linear_values:
+            owner = value.owner
+            where = jvp if isinstance(owner, ir.Block) else owner.operation
+            raise LintraError.at(
+                where,
+                f"makes primal result #{index} of the JVP @{function_name(jvp)} depend on the "
+                "tangent arguments: a custom JVP (lintra.jvp) must compute its primal results "
+                "from the primal arguments only",
+            )
+
+
 def linearize_function(
     ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None
 ) -> tuple[str, str]:
@@ -83,7 +100,7 @@ def linearize_function(
     """
     name = function_name(source)
     n_float_args = sum(is_float_type(t) for t in function_type(source).inputs)
-    active = active if active is not None else (True,) * n_float_args
+    active = tangent_activity(source, active if active is not None else (True,) * n_float_args)
     key = (name, active)
     if key in ad.linearize_cache:
         return ad.linearize_cache[key]
@@ -97,6 +114,7 @@ def linearize_function(
     operations = list(block.operations)
     body, terminator = operations[:-1], operations[-1].operation
     linear_ops, linear_values = dependents(body, set(tangent_args))
+    check_primal_results(jvp, list(terminator.operands)[:n_results], linear_values)
     tangent_outs = list(terminator.operands)[n_results:]
     residuals, replicated = needed_values(
         body,

@@ -24,7 +24,15 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from .ad_state import AdState, emit_return, function_name, function_type, linear_arg_positions
+from .ad_state import (
+    TRANSPOSE_ATTR,
+    AdState,
+    emit_return,
+    function_name,
+    function_type,
+    linear_arg_positions,
+)
+from .custom_rules import custom_transpose_function
 from .emit import Emitter, is_float, is_float_type, is_zero_constant, used_values
 from .tables import TRANSPOSE_RULES, Linear
 
@@ -141,6 +149,8 @@ def transpose_function(ad: AdState, source: ir.Operation, active: tuple[bool, ..
     `active[j]` says whether float result j has a (possibly non-zero) cotangent;
     the transposed function takes cotangents for the active ones only (default:
     all). `ad.zero_results[name]` records which returned cotangents are known zero.
+    A function with a custom transpose (`lintra.transpose`) is not transposed:
+    the generated function calls the user's transpose.
     """
     name = function_name(source)
     ftype = function_type(source)
@@ -149,6 +159,9 @@ def transpose_function(ad: AdState, source: ir.Operation, active: tuple[bool, ..
     active = active if active is not None else (True,) * len(float_results)
     key = (name, active)
     if key in ad.transpose_cache:
+        return ad.transpose_cache[key]
+    if TRANSPOSE_ATTR in source.attributes:
+        ad.transpose_cache[key] = custom_transpose_function(ad, source, active)
         return ad.transpose_cache[key]
     ad.enter(source, "transpose")
     positions = linear_arg_positions(source)

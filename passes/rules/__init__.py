@@ -5,7 +5,8 @@ Importing this package fills the tables of `lintra.passes.core.tables`
 reads; `lintra.passes` imports it, so the tables are full whenever a pass runs.
 To support a new op, add its rules to `passes/rules/<dialect>.py` with the
 helpers of `core/tables.py` (`defjvp`, `deflinear`, `defbilinear`, `defzero`).
-linalg.generic and linalg.map have their own file, `linalg_generic.py`.
+linalg.generic and linalg.map have their own file, `linalg_generic.py`;
+`lintra.stop_gradient` has `lintra_stop_gradient.py`.
 """
 
-from . import arith, func, linalg, linalg_generic, math, tensor  # noqa: F401  (fill the tables)
+from . import arith, func, linalg, linalg_generic, lintra_stop_gradient, math, tensor  # noqa: F401

@@ -3,9 +3,14 @@
 JVP of `func.call @g(x)`: linearize @g once into @g_fwd and @g_lin, then emit
 `@g_fwd(x) -> (y, residuals)` and `@g_lin(residuals, dx) -> dy`. The primal and
 linear halves are separate calls, so the caller unzips cleanly and every
-derived function is generated once per callee and reused.
+derived function is generated once per callee and reused. A callee with a
+custom JVP (`lintra.jvp`) is linearized from that rule and receives every
+tangent (zeros materialized); a callee with a custom transpose
+(`lintra.transpose`, see `core/custom_rules.py`) is linear, so when only its
+linear arguments carry tangents its JVP is a call of itself on the tangents.
 
-Transpose of a call to a linear function @h: call @h_transpose (generated once).
+Transpose of a call to a linear function @h: call @h_transpose (generated once;
+for a custom transpose, a call of the user's).
 
 Symbolic zeros cross calls: derived functions are specialized on which
 (co)tangent arguments are non-zero, and results they know to be zero
@@ -15,17 +20,21 @@ Symbolic zeros cross calls: derived functions are specialized on which
 from __future__ import annotations
 
 from ..core.ad_state import (
+    TRANSPOSE_ATTR,
     activity,
     call_function,
     callee_of,
     find_function,
+    function_name,
     function_type,
     linear_arg_positions,
 )
+from ..core.custom_rules import tangent_activity
 from ..core.emit import is_float, is_float_type
 from ..core.linearize import linearize_function
 from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
 from ..core.transpose import transpose_function
+from ..diagnostics import LintraError
 
 
 def known_zero(b, name: str, values) -> list:
@@ -34,14 +43,40 @@ def known_zero(b, name: str, values) -> list:
     return [None if zero else value for value, zero in zip(values, zeros, strict=True)]
 
 
+def linear_call_jvp(b, op, callee, tangents):
+    """The JVP of a call of a linear function with a custom transpose when only its
+    linear arguments carry tangents: the same call on the tangents. None when a
+    non-linear argument carries one (then its body is differentiated)."""
+    positions = set(linear_arg_positions(callee))
+    if any(t is not None for i, t in enumerate(tangents) if i not in positions):
+        if not len(callee.regions[0].blocks):
+            raise LintraError.at(
+                op,
+                f"differentiates @{function_name(callee)} with respect to a non-linear "
+                "argument, but it is a declaration known only by its transpose",
+            )
+        return None
+    operands = [
+        b.instantiate(tangents[i], v.type) if i in positions else v for i, v in enumerate(op.operands)
+    ]
+    results = call_function(b, function_name(callee), operands)
+    return [r if is_float(r) else None for r in results]
+
+
 def call_jvp(b, op, tangents):
-    callee = b.ad.lookup(callee_of(op), op)
-    float_tangents = [t for t, v in zip(tangents, op.operands, strict=True) if is_float(v)]
-    fwd_name, lin_name = linearize_function(b.ad, callee, activity(float_tangents))
+    callee = b.ad.lookup(callee_of(op), op, transposable=True)
+    if TRANSPOSE_ATTR in callee.attributes:
+        linear = linear_call_jvp(b, op, callee, tangents)
+        if linear is not None:
+            return linear
+    float_operands = [(t, v) for t, v in zip(tangents, op.operands, strict=True) if is_float(v)]
+    active = tangent_activity(callee, activity([t for t, _ in float_operands]))
+    fwd_name, lin_name = linearize_function(b.ad, callee, active)
     results = list(op.results)
     fwd = call_function(b, fwd_name, list(op.operands))
     primals, residuals = fwd[: len(results)], fwd[len(results) :]
-    lin = call_function(b, lin_name, residuals + [t for t in float_tangents if t is not None])
+    live = [b.instantiate(t, v.type) for (t, v), on in zip(float_operands, active, strict=True) if on]
+    lin = call_function(b, lin_name, residuals + live)
     lin_results = iter(known_zero(b, lin_name, lin))
     return Replaced(primals, [next(lin_results) if is_float(r) else None for r in results])
 
@@ -53,7 +88,7 @@ def call_linear_positions(op):
 
 
 def call_transpose(b, op, cts, args):
-    callee = b.ad.lookup(callee_of(op), op)
+    callee = b.ad.lookup(callee_of(op), op, transposable=True)
     positions = linear_arg_positions(callee)
     float_cts = [ct for ct, t in zip(cts, function_type(callee).results, strict=True) if is_float_type(t)]
     transposed = transpose_function(b.ad, callee, activity(float_cts))

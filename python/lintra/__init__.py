@@ -8,6 +8,7 @@ that the passes (`lintra.passes`) expand:
     df = lintra.jit(lintra.grad(lambda x: lnp.sum(lnp.sin(x) * x)))
     df(np.linspace(0.0, 1.0, 4))
 
+`custom_jvp`, `custom_vjp` and `stop_gradient` give derivative rules as JAX's do.
 `lintra.config` holds process-wide settings (backend, persistent cache);
 `lintra.backends` the execution backends. `lintra.export` writes a compiled
 function to a file that `lintra.load` (module `lintra.exported`, which needs
@@ -17,6 +18,7 @@ only iree-base-runtime and numpy) runs.
 from . import backends, nn, numpy
 from . import pytree as tree_util
 from .compile_cache import cache_info, clear_cache, set_cache_size
+from .custom_derivatives import custom_jvp, custom_vjp, stop_gradient
 from .exported import load
 from .exporting import export
 from .jacobians import hessian, jacfwd, jacrev
@@ -38,6 +40,9 @@ __all__ = [
     "jacrev",
     "hessian",
     "eval_shape",
+    "custom_jvp",
+    "custom_vjp",
+    "stop_gradient",
     "numpy",
     "nn",
     "cache_info",

@@ -41,6 +41,7 @@ from mlir.passmanager import PassManager
 
 from lintra import backends
 from lintra.passes import PASSES
+from lintra.passes.core.custom_rules import check_evaluable, forward_stop_gradients, strip_custom_rules
 from lintra.passes.diagnostics import LintraError, format_location
 
 from . import dtypes
@@ -139,6 +140,23 @@ def trace_function(
     )
 
 
+def drop_unused(module_op) -> None:
+    """symbol-dce: every private function here was traced for a transformation
+    or a custom rule; the ones left uncalled (the primal of a grad) go."""
+    PassManager.parse("builtin.module(symbol-dce)").run(module_op)
+
+
+def finalize(module_op) -> None:
+    """Prepare a differentiated module for a backend: `lintra.stop_gradient` ops
+    become their operands, custom-rule attributes go (and with `drop_unused` the
+    rule functions only they used), and a call left of a function known only by
+    its transpose (forward mode through a custom VJP) is a LintraError."""
+    forward_stop_gradients(module_op)
+    strip_custom_rules(module_op)
+    drop_unused(module_op)
+    check_evaluable(module_op)
+
+
 def boundary_aval(aval: Aval) -> Aval:
     """How an array crosses the compiled boundary: bool as int32 (the runtime has no i8)."""
     return Aval(aval.shape, dtypes.INT32, False) if dtypes.is_bool(aval.dtype) else aval
@@ -203,18 +221,23 @@ class Staged:
             self._located_text = self.module.operation.get_asm(enable_debug_info=True)
         return self._located_text
 
-    def run_ad(self) -> None:
-        """Run `lintra-ad` and `symbol-dce` on the module, in place, the first time only."""
+    def run_ad(self, final: bool = True) -> None:
+        """Run `lintra-ad` and `symbol-dce` on the module, in place, the first time only.
+
+        `final`: nothing will be differentiated afterwards, so `finalize` the
+        module for a backend; otherwise `lintra.stop_gradient` ops and custom
+        rules stay (lintra.residuals linearizes the result)."""
         if self._expanded:
             return
         with self.context, ir.Location.unknown():
             try:
-                PASSES["lintra-ad"]().run(self.module.operation)
+                PASSES["lintra-ad"](erase_stop_gradient=final).run(self.module.operation)
+                if final:
+                    finalize(self.module.operation)
+                else:
+                    drop_unused(self.module.operation)
             except LintraError as error:
                 raise diagnostic_error(error) from None
-            # Every private function here was traced for a transformation: the
-            # ones the expansion left uncalled (the primal of a grad) go.
-            PassManager.parse("builtin.module(symbol-dce)").run(self.module.operation)
         self._expanded = True
 
     def compile(self, backend: str | None = None) -> "Compiled":

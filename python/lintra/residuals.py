@@ -34,7 +34,15 @@ from lintra.passes.diagnostics import LintraError
 
 from . import dtypes
 from .compile_cache import cached, function_key
-from .jit import Staged, diagnostic_error, flatten_arguments, from_runtime, function_name, to_runtime
+from .jit import (
+    Staged,
+    diagnostic_error,
+    finalize,
+    flatten_arguments,
+    from_runtime,
+    function_name,
+    to_runtime,
+)
 from .pytree import tree_flatten, tree_unflatten
 from .tracing import current_trace
 from .transform_core import JvpTransformation, check_cotangent, check_tangents, traced_vjp
@@ -112,7 +120,9 @@ class ResidualPieces:
     def __init__(self, fun, avals, in_tree, mode: str, backend: str):
         staged = Staged(fun, avals, in_tree, function_name(fun), backend)
         self.staged, self.n_out = staged, len(staged.out_avals)
-        staged.run_ad()  # inner lintra ops, before lintra-linearize splits the function
+        # Inner lintra ops, before lintra-linearize splits the function (which may
+        # hold stop_gradient ops and call functions with custom rules).
+        staged.run_ad(final=False)
         module = staged.module
         with staged.context, ir.Location.unknown():
             before = set(_function_names(module))
@@ -132,15 +142,16 @@ class ResidualPieces:
                     f"{staged.name}_fwd_entry",
                     fwd_type.inputs,
                     lambda args: [_convert(v, _widened(v.type)) for v in _call(fwd, args, fwd_type.results)],
-                ),
-                "lin": _add_entry(
+                )
+            }
+            if mode == "linearize":
+                self.entries["lin"] = _add_entry(
                     module,
                     f"{staged.name}_lin_entry",
                     wide + list(lin_type.inputs)[n_res:],
                     lambda args: _call(lin, self._narrow(args, residual_types), lin_type.results),
-                ),
-            }
-            if mode == "vjp":
+                )
+            else:
                 tangent_types = list(lin_type.inputs)[n_res:]
                 self.entries["vjp"] = _add_entry(
                     module,
@@ -148,10 +159,12 @@ class ResidualPieces:
                     wide + list(lin_type.results),
                     lambda args: _transpose(lin, self._narrow(args, residual_types), tangent_types),
                 )
-                try:
+            try:
+                if mode == "vjp":
                     PASSES["lintra-ad"]().run(module.operation)
-                except LintraError as error:
-                    raise diagnostic_error(error) from None
+                finalize(module.operation)
+            except LintraError as error:
+                raise diagnostic_error(error) from None
             self.text = module.operation.get_asm(enable_debug_info=True)  # user locations kept
         self._executables = {}
 

@@ -45,6 +45,7 @@ EXPECTED = {
     "math.isnormal": "classification",
     "tensor.dim": "shape query",
     "tensor.rank": "shape query",
+    "lintra.stop_gradient": "zero by definition",
 }
 
 

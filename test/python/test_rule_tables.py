@@ -88,6 +88,12 @@ func.func @f(%x: tensor<3xf64>) -> tensor<3xf64> {
   %0 = arith.mulf %v, %x : tensor<3xf64>
   return %0 : tensor<3xf64>
 }""",
+    "stop_gradient": """
+func.func @f(%x: f64) -> f64 {
+  %s = "lintra.stop_gradient"(%x) : (f64) -> f64
+  %0 = arith.mulf %s, %x : f64
+  return %0 : f64
+}""",
 }
 
 
@@ -198,8 +204,8 @@ def linearize(text: str, name: str):
     context = make_context()
     with context, ir.Location.unknown():
         module = ir.Module.parse(text)
-        if "lintra." in text:
-            PASSES["lintra-ad"]().run(module.operation)
+        if "lintra." in text:  # stop_gradient ops stay: @name is differentiated next
+            PASSES["lintra-ad"](erase_stop_gradient=False).run(module.operation)
         PASSES["lintra-linearize"](functions=name).run(module.operation)
         functions = [
             op.operation
