@@ -45,6 +45,9 @@ NON_DIFFERENTIABLE: dict[str, str] = {}
 # the regions capture, and it returns cotangents for the operands followed by
 # one per captured value.
 CAPTURING: set[str] = set()
+# Ops that a linear function may hold (linearize puts them there) but that have
+# no transpose: `NOT_TRANSPOSABLE[name](op) -> message` says why, at the op.
+NOT_TRANSPOSABLE: dict[str, Callable] = {}
 # Region ops through which linearize unzips (`RegionRule`), keyed by op name.
 REGION_RULES: dict[str, "RegionRule"] = {}
 

@@ -20,9 +20,8 @@ from mlir import ir
 
 from ..core.emit import Emitter
 from ..core.regions import pick
-from ..core.tables import REGION_RULES, TRANSPOSE_RULES, RegionRule, TransposeRule
+from ..core.tables import NOT_TRANSPOSABLE, REGION_RULES, RegionRule
 from ..core.unzip import propagate
-from ..diagnostics import LintraError
 from .scf import shell, terminate
 from .scf_linear import emit_part, merge, negate, unzip_body
 
@@ -75,10 +74,10 @@ def while_split(b: Emitter, op: ir.Operation, linear: set) -> list:
     return merge(forwarded, primal.results, pick(list(whole.results), forwarded))
 
 
-def while_check(op: ir.Operation, linear_flags) -> str:
+def why_not_transposable(op: ir.Operation) -> str:
     if MAX_TRIP_COUNT not in op.attributes:
         return (
-            f"is an unbounded scf.while: reverse mode of an unbounded scf.while needs "
+            "is an unbounded scf.while: reverse mode of an unbounded scf.while needs "
             f"{MAX_TRIP_COUNT} = N (at most N iterations); forward mode works"
         )
     return (
@@ -86,14 +85,5 @@ def while_check(op: ir.Operation, linear_flags) -> str:
     )
 
 
-def while_transpose(b, op, cts, args, captured):
-    raise LintraError.at(op, while_check(op, None))
-
-
 REGION_RULES["scf.while"] = RegionRule(lambda op, linear: while_flags(op, linear)[1], while_split)
-TRANSPOSE_RULES["scf.while"] = TransposeRule(
-    while_transpose,
-    lambda op: set(),
-    free_positions=lambda op: set(range(len(op.operands))),
-    check=while_check,
-)
+NOT_TRANSPOSABLE["scf.while"] = why_not_transposable
