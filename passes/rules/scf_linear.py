@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from mlir import ir
 from mlir.dialects import arith
 
-from ..core.emit import Emitter, is_zero_constant
+from ..core.emit import Emitter, is_zero_constant, used_values
 from ..core.regions import group_by_type, pick, stack_extract, stack_insert, stack_type
 from ..core.structured import empty
 from ..core.tables import REGION_RULES, TRANSPOSE_RULES, Linear, RegionRule, TransposeRule
@@ -158,7 +158,34 @@ def for_linear_results(op: ir.Operation, linear: set) -> list[bool]:
         flags = grown
 
 
+# Ops that may run before a loop instead of in it: pure, and without integer
+# division (which could trap when the loop would not have run).
+HOISTABLE_DIALECTS = ("arith.", "math.", "tensor.", "linalg.")
+TRAPPING = {"divsi", "divui", "ceildivsi", "ceildivui", "floordivsi", "remsi", "remui"}
+
+
+def hoist_invariants(op: ir.Operation, linear: set) -> None:
+    """Move the primal ops of `op`'s body that read nothing the loop defines
+    before the loop, so their results are saved once, not once per iteration."""
+    body = op.regions[0].blocks[0]
+    defined = set(body.arguments)
+    for inner in list(body.operations)[:-1]:
+        inner = inner.operation
+        used = used_values(inner)
+        movable = (
+            not len(inner.regions)
+            and inner.name.startswith(HOISTABLE_DIALECTS)
+            and inner.name.split(".", 1)[1] not in TRAPPING
+            and not any(v in defined or v in linear for v in used)
+        )
+        if movable:
+            inner.move_before(op)
+        else:
+            defined.update(inner.results)
+
+
 def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
+    hoist_invariants(op, linear)
     flags = for_linear_results(op, linear)
     body = op.regions[0].blocks[0]
     iv, carried = body.arguments[0], list(body.arguments)[1:]

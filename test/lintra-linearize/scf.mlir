@@ -71,3 +71,32 @@ func.func @f(%c: i1, %x: tensor<2xf64>) -> tensor<2xf64> {
   }
   return %r : tensor<2xf64>
 }
+
+// -----
+
+// A loop-invariant residual (exp(y), computed in the loop but from values
+// defined outside it) is hoisted out of the loop and saved once: no stack.
+
+// CHECK-LABEL: func.func private @f_fwd(
+//  CHECK-SAME:     %[[X:[^:]*]]: f64, %[[Y:[^:]*]]: f64) -> (f64, f64)
+//       CHECK:   %[[E:.*]] = math.exp %[[Y]]
+//       CHECK:   %[[P:.*]] = scf.for {{.*}} -> (f64)
+//   CHECK-NOT:     tensor.insert
+//       CHECK:   return %[[P]], %[[E]] : f64, f64
+
+// CHECK-LABEL: func.func private @f_lin(
+//  CHECK-SAME:     %[[E:[^:]*]]: f64, %[[DX:[^:]*]]: f64 {lintra.linear}, %[[DY:[^:]*]]: f64 {lintra.linear}) -> f64
+//   CHECK-NOT:   tensor.extract
+//       CHECK:   return
+func.func @f(%x: f64, %y: f64) -> f64 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%a = %x) -> (f64) {
+    %e = math.exp %y : f64
+    %e2 = arith.mulf %e, %e : f64
+    %m = arith.addf %a, %e2 : f64
+    scf.yield %m : f64
+  }
+  return %r : f64
+}
