@@ -463,6 +463,7 @@ SUPPORTED = {
     "expand_shape concat pad cast",
     "linalg": "fill copy transpose broadcast reduce map matmul batch_matmul matvec vecmat dot generic",
     "func": "call",
+    "scf": "for if index_switch while",  # scf.yield and scf.condition: inside their rules
 }
 SUPPORTED_OPS = sorted(f"{dialect}.{op}" for dialect, ops in SUPPORTED.items() for op in ops.split())
 # tensor.empty has no float operand, so it never has a non-zero tangent and the
