@@ -174,12 +174,44 @@ BOUNDED_WHILE = WHILE.replace(
 )
 
 
-def test_bounded_while_jvp_and_vjp():
-    """lintra.max_trip_count = 10: the forward half stacks the residuals and
-    records the trip count; the linear half is a loop over that count."""
-    assert "max_trip_count" in BOUNDED_WHILE
+# A tensor and an index counter carried, a captured tensor (%w) read in the
+# after region, and a condition computed from the carried tensor.
+BOUNDED_TENSOR_WHILE = """
+func.func @f(%x: tensor<3xf64>, %w: tensor<3xf64>) -> tensor<3xf64> {
+  %c0 = arith.constant 0 : index
+  %lim = arith.constant 4.0 : f64
+  %r:2 = scf.while (%a = %x, %k = %c0) : (tensor<3xf64>, index) -> (tensor<3xf64>, index) {
+    %e = tensor.extract %a[%c0] : tensor<3xf64>
+    %sq = arith.mulf %e, %e : f64
+    %c = arith.cmpf olt, %sq, %lim : f64
+    scf.condition(%c) %a, %k : tensor<3xf64>, index
+  } do {
+  ^bb0(%b: tensor<3xf64>, %j: index):
+    %t = math.tanh %b : tensor<3xf64>
+    %m = arith.mulf %t, %w : tensor<3xf64>
+    %n = arith.addf %m, %b : tensor<3xf64>
+    %c1 = arith.constant 1 : index
+    %j2 = arith.addi %j, %c1 : index
+    scf.yield %n, %j2 : tensor<3xf64>, index
+  } attributes {lintra.max_trip_count = 20 : i64}
+  return %r#0 : tensor<3xf64>
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "program, inputs",
+    [
+        (BOUNDED_WHILE, [np.float64(0.4)]),
+        (BOUNDED_TENSOR_WHILE, [np.array([0.3, 0.5, -0.2]), np.array([0.5, 0.7, 0.9])]),
+    ],
+    ids=["scalar", "tensor"],
+)
+def test_bounded_while_jvp_and_vjp(program, inputs):
+    """lintra.max_trip_count: the forward half stacks the residuals and records
+    the trip count; the linear half is a loop over that count."""
     rng = np.random.default_rng(11)
-    Checker(BOUNDED_WHILE).check([np.float64(0.4)], rng)
+    Checker(program).check(inputs, rng)
 
 
 def test_while_forward_mode_against_finite_differences():
