@@ -9,4 +9,15 @@ linalg.generic and linalg.map have their own file, `linalg_generic.py`;
 `lintra.stop_gradient` has `lintra_stop_gradient.py`.
 """
 
-from . import arith, func, linalg, linalg_generic, lintra_stop_gradient, math, tensor  # noqa: F401
+from . import (  # noqa: F401  (fill the tables)
+    arith,
+    func,
+    linalg,
+    linalg_generic,
+    lintra_stop_gradient,
+    math,
+    scf,
+    scf_linear,
+    scf_while,
+    tensor,
+)
