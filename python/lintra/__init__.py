@@ -12,7 +12,7 @@ that the passes (`lintra.passes`) expand:
 `lintra.backends` the execution backends.
 """
 
-from . import backends, nn, numpy
+from . import backends, lax, nn, numpy
 from . import pytree as tree_util
 from .compile_cache import cache_info, clear_cache, set_cache_size
 from .jacobians import hessian, jacfwd, jacrev
@@ -35,6 +35,7 @@ __all__ = [
     "hessian",
     "eval_shape",
     "numpy",
+    "lax",
     "nn",
     "cache_info",
     "clear_cache",
