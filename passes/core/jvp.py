@@ -19,7 +19,7 @@ from mlir import ir
 from ..diagnostics import LintraError
 from .ad_state import AdState, emit_return, function_name, function_type
 from .emit import Emitter, check_static, holds_floats, is_float, is_float_type, is_static_type, used_values
-from .tables import JVP_RULES, Replaced
+from .tables import CAPTURING, JVP_RULES, Replaced
 
 
 def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
@@ -32,12 +32,16 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
         for old, value in zip(op.results, new.results, strict=True):
             primal_map[old] = value
         tangents = [tangent_map.get(v) for v in op.operands]
-        captured = used_values(op)[len(op.operands) :]
-        if any(tangent_map.get(v) is not None for v in captured):
+        captured = {
+            primal_map.get(v, v): tangent_map[v]
+            for v in used_values(op)[len(op.operands) :]
+            if tangent_map.get(v) is not None
+        }
+        if captured and op.name not in CAPTURING:
             raise LintraError.at(
                 op, "uses a differentiable value defined outside its region; pass it as an operand instead"
             )
-        if all(t is None for t in tangents):
+        if all(t is None for t in tangents) and not captured:
             continue
         # Whatever its result types: only the rule tables declare an op
         # non-differentiable (`rules.NON_DIFFERENTIABLE`, through a zero rule).
@@ -47,7 +51,7 @@ def jvp_ops(b: Emitter, ops, primal_map: dict, tangent_map: dict) -> None:
         if op.name != "tensor.cast":  # casts may pass through dynamic shapes
             for value in list(op.operands) + list(op.results):
                 check_static(value, op)
-        result = rule(b, new, tangents)
+        result = rule(b, new, tangents, captured) if op.name in CAPTURING else rule(b, new, tangents)
         if isinstance(result, Replaced):
             for old, value in zip(op.results, result.primals, strict=True):
                 primal_map[old] = value

@@ -37,6 +37,16 @@ TRANSPOSE_RULES: dict[str, "TransposeRule"] = {}
 # `defzero`). No other op is ever treated as non-differentiable: an op without a
 # JVP rule that reads a value carrying a tangent is an error.
 NON_DIFFERENTIABLE: dict[str, str] = {}
+# Ops with regions whose rules also see the values their regions capture from
+# outside (scf.for, scf.if, ...). Their JVP rule is called as
+# `rule(b, op, tangents, captured)`, `captured` mapping each captured value of the
+# emitted `op` that has a tangent to that tangent; their transpose rule as
+# `transpose(b, op, cts, args, captured)`, `captured` listing the linear values
+# the regions capture, and it returns cotangents for the operands followed by
+# one per captured value.
+CAPTURING: set[str] = set()
+# Region ops through which linearize unzips (`RegionRule`), keyed by op name.
+REGION_RULES: dict[str, "RegionRule"] = {}
 
 
 @dataclass
@@ -79,6 +89,21 @@ class TransposeRule:
     bilinear_pairs: Callable = field(default=lambda op: [])
     free_positions: Callable = field(default=lambda op: set())
     check: Callable | None = None
+
+
+@dataclass
+class RegionRule:
+    """How partial evaluation (linearize) goes through a region op of a JVP function.
+
+    `linear_results(op, linear) -> list[bool]`: which results of `op` depend on
+    the values of the set `linear` (a fixed point over loop-carried values).
+    `split(b, op, linear) -> list[Value]`: emit at `b` a primal op that does not
+    read `linear` values (saving residuals) followed by a linear op that reads
+    them; return the values replacing `op`'s results.
+    """
+
+    linear_results: Callable
+    split: Callable
 
 
 # -- JVP helpers ----------------------------------------------------------------
