@@ -125,12 +125,16 @@ def joined_avals(avals_lists) -> list[Aval]:
     ]
 
 
-def move_body(old: ir.Block, new: ir.Block) -> None:
-    """Move every op of `old` to the end of `new` (see the module docstring)."""
+def move_body(old: ir.Block, new: ir.Block, results=()) -> list:
+    """Move every op of `old` to the end of `new` (see the module docstring);
+    returns `results` (tracers) with `old`'s arguments among them replaced."""
+    replaced = {}
     for old_arg, new_arg in zip(old.arguments, new.arguments, strict=False):
         old_arg.replace_all_uses_with(new_arg)
+        replaced[old_arg] = new_arg
     for op in list(old.operations):
         new.append(op.operation)
+    return [Tracer(replaced[r.value], r.scope, r.weak) if r.value in replaced else r for r in results]
 
 
 # -- scalars and indices ----------------------------------------------------------------

@@ -111,11 +111,13 @@ def _for(what: str, bounds, init, step_fun, length=None):
     if ys:
         buffers = [cf.empty((length, *y.shape), y.dtype, y.weak) for y in ys]
         loop = build(scf.ForOp, *index_values, [x.value for x in init_leaves + buffers])
-        cf.move_body(temp.body, loop.body)
+        row = rows[0] if rows[0] != temp.induction_variable else loop.induction_variable
+        moved = cf.move_body(temp.body, loop.body, carry + ys)
+        carry, ys = moved[: len(carry)], moved[len(carry) :]
         scope.block = loop.body
         with scope.active():
             stored = [
-                cf.with_row(wrap(arg), y, rows[0])
+                cf.with_row(wrap(arg), y, row)
                 for arg, y in zip(list(loop.inner_iter_args)[len(carry) :], ys, strict=True)
             ]
     cf.finish_region(scope, _yield, carry + (stored if ys else []))
@@ -200,8 +202,10 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         if reverse:
             row = cf.index_op("sub", cf.to_index(length - 1), iv)
         x = tree_unflatten(x_tree, [cf.row(leaf, row) for leaf in x_leaves])
-        new_carry, y = f(carry, x)
-        return new_carry, y, row
+        out = f(carry, x)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError(f"scan body output must be a pair (carry, y), got {type(out).__name__}")
+        return out[0], out[1], row
 
     return _for("scan", [0, length, 1], init, step, length)
 
