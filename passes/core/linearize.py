@@ -18,6 +18,7 @@ from __future__ import annotations
 from mlir import ir
 
 from .ad_state import AdState, emit_return, function_name, function_type
+from .checkpoint import is_checkpointed, remat_halves
 from .emit import Emitter, erase_dead_ops, is_float_type, used_values
 from .jvp import jvp_function
 
@@ -73,10 +74,11 @@ def needed_values(ops, linear_ops: set, replicable: set, extra_uses) -> tuple[li
     return residuals, replicated
 
 
-def linearize_function(
+def unzip_function(
     ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None
 ) -> tuple[str, str]:
-    """Names of (@f_fwd, @f_lin) for function `source` (generated on first request).
+    """Names of (@f_fwd, @f_lin) for function `source` (generated on first request),
+    saving every residual (`linearize_function` honours `lintra.checkpoint`).
 
     `active` is as for `jvp_function`: @f_lin takes tangents for the active float
     arguments only. `ad.zero_results[@f_lin]` records its known-zero results.
@@ -143,3 +145,13 @@ def linearize_function(
     ad.linearize_cache[key] = result
     ad.leave(source, "linearize")
     return result
+
+
+def linearize_function(
+    ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None
+) -> tuple[str, str]:
+    """Names of (@f_fwd, @f_lin) for function `source`, as `unzip_function`; for
+    a function marked `lintra.checkpoint`, halves whose forward part saves only
+    the inputs and whose linear part recomputes the rest (`checkpoint.py`)."""
+    halves = unzip_function(ad, source, active)
+    return remat_halves(ad, source, halves) if is_checkpointed(source) else halves
