@@ -19,59 +19,9 @@ from mlir import ir
 
 from .ad_state import AdState, emit_return, function_name, function_type
 from .checkpoint import is_checkpointed, remat_halves
-from .emit import Emitter, erase_dead_ops, is_float_type, used_values
+from .emit import Emitter, erase_dead_ops, is_float_type
 from .jvp import jvp_function
-
-# Ops cheaper to re-emit in @f_lin than to save: constants and empty tensors, and
-# ops that only spread a smaller value (whose operand becomes the residual).
-CONSTANT_LIKE = ("arith.constant", "tensor.empty")
-SPREADING = ("linalg.fill", "tensor.splat", "linalg.broadcast")
-
-
-def dependents(ops, seeds: set) -> tuple[set, set]:
-    """(indices of ops depending on `seeds`, all values depending on `seeds`)."""
-    dependent_values = set(seeds)
-    dependent_ops = set()
-    for index, op in enumerate(ops):
-        if any(v in dependent_values for v in used_values(op.operation)):
-            dependent_ops.add(index)
-            dependent_values.update(op.operation.results)
-    return dependent_ops, dependent_values
-
-
-def replicable_values(ops, excluded: set) -> set:
-    """Results of the non-linear ops (indices not in `excluded`) that @f_lin
-    re-emits instead of taking as residuals."""
-    values: set = set()
-    for index, op in enumerate(ops):
-        op = op.operation
-        if index in excluded:
-            continue
-        if op.name in SPREADING or (op.name in CONSTANT_LIKE and not len(op.operands)):
-            values.update(op.results)
-    return values
-
-
-def needed_values(ops, linear_ops: set, replicable: set, extra_uses) -> tuple[list, set]:
-    """(residuals in first-use order, replicable values @f_lin re-emits).
-
-    A value is needed if a linear op (or `extra_uses`) reads it, or if a needed
-    replicable op reads it; needed values that are neither linear nor
-    replicable are residuals.
-    """
-    producer = {r: op.operation for op in ops for r in op.operation.results}
-    residuals: list = []
-    replicated: set = set()
-    pending = [v for i in sorted(linear_ops) for v in used_values(ops[i].operation)] + list(extra_uses)
-    while pending:
-        value = pending.pop(0)
-        if value in replicable:
-            if value not in replicated:
-                replicated.add(value)
-                pending.extend(used_values(producer[value]))
-        elif value not in residuals:
-            residuals.append(value)
-    return residuals, replicated
+from .unzip import dependents, needed_values, replicable_values, split_block
 
 
 def unzip_function(
@@ -96,6 +46,10 @@ def unzip_function(
     n_args, n_results = len(ftype.inputs), len(ftype.results)
     block = jvp.regions[0].blocks[0]
     tangent_args = list(block.arguments)[n_args:]
+    # Region ops carrying primals and tangents together become a primal op that
+    # saves residuals and a linear op that reads them (the JVP function stays
+    # equivalent).
+    split_block(ad, block, set(tangent_args))
     operations = list(block.operations)
     body, terminator = operations[:-1], operations[-1].operation
     linear_ops, linear_values = dependents(body, set(tangent_args))

@@ -69,53 +69,56 @@ def stored_type(type_: ir.Type) -> ir.Type:
     return elem
 
 
-def stack_type(type_: ir.Type, count: int) -> ir.Type:
-    """tensor<count x shape x elem> for values of `type_` (a scalar or a tensor)."""
-    return tensor_type([count] + shape_of(type_), stored_type(type_))
+def stack_type(type_: ir.Type, count: int, group: int) -> ir.Type:
+    """tensor<count x group x shape x elem>: `group` values of `type_` (a scalar
+    or a tensor) per iteration."""
+    return tensor_type([count, group] + shape_of(type_), stored_type(type_))
 
 
-def stack_insert(b: Emitter, value: ir.Value, stack: ir.Value, slot: ir.Value) -> ir.Value:
-    """`stack` with `value` written at `slot` of its leading dimension."""
-    if stored_type(value.type) != element_type(value.type):
-        target = tensor_type(shape_of(value.type), stored_type(value.type)) if shape_of(value.type) else None
-        value = arith.extui(target or stored_type(value.type), value, loc=b.location, ip=b.ip)
-    shape = shape_of(value.type)
-    if not isinstance(value.type, ir.RankedTensorType):
-        return tensor.insert(value, stack, [slot], loc=b.location, ip=b.ip)
-    rank = len(shape)
-    return tensor.insert_slice(
-        value,
-        stack,
-        [slot],
-        [],
-        [],
-        static_offsets=[ir.ShapedType.get_dynamic_size()] + [0] * rank,
-        static_sizes=[1] + shape,
-        static_strides=[1] * (rank + 1),
+def group_by_type(values) -> dict:
+    """{type: [values of that type]}, in first-seen order. Residuals of one type
+    share a stack: IREE 3.13 gives wrong results when one value initializes two
+    iter_args of a loop (as equal `tensor.empty`s do once CSE merges them), see
+    test/regressions/upstream/iree-shared-iter-arg-init.mlir."""
+    groups: dict = {}
+    for value in values:
+        groups.setdefault(value.type, []).append(value)
+    return groups
+
+
+def slice_position(b: Emitter, slot: ir.Value, member: int, type_: ir.Type):
+    """Offsets, sizes and strides of member `member` of iteration `slot`."""
+    rank = len(shape_of(type_))
+    return dict(
+        offsets=[slot],
+        sizes=[],
+        strides=[],
+        static_offsets=[ir.ShapedType.get_dynamic_size(), member] + [0] * rank,
+        static_sizes=[1, 1] + shape_of(type_),
+        static_strides=[1] * (rank + 2),
         loc=b.location,
         ip=b.ip,
     )
 
 
-def stack_extract(b: Emitter, stack: ir.Value, slot: ir.Value, type_: ir.Type) -> ir.Value:
-    """The value of type `type_` saved at `slot` of `stack`."""
-    stored = tensor_type(shape_of(type_), stored_type(type_)) if shape_of(type_) else stored_type(type_)
+def stack_insert(b: Emitter, value: ir.Value, stack: ir.Value, slot: ir.Value, member: int) -> ir.Value:
+    """`stack` with `value` written as member `member` of iteration `slot`."""
+    type_ = value.type
+    if stored_type(type_) != element_type(type_):
+        value = arith.extui(stored_type(type_), value, loc=b.location, ip=b.ip)
+    if not isinstance(type_, ir.RankedTensorType):
+        return tensor.insert(value, stack, [slot, b.index(member)], loc=b.location, ip=b.ip)
+    return tensor.insert_slice(value, stack, **slice_position(b, slot, member, type_))
+
+
+def stack_extract(b: Emitter, stack: ir.Value, slot: ir.Value, member: int, type_: ir.Type) -> ir.Value:
+    """The value of type `type_` saved as member `member` of iteration `slot`."""
     if isinstance(type_, ir.RankedTensorType):
-        rank = len(shape_of(type_))
-        value = tensor.extract_slice(
-            stored,
-            stack,
-            [slot],
-            [],
-            [],
-            static_offsets=[ir.ShapedType.get_dynamic_size()] + [0] * rank,
-            static_sizes=[1] + shape_of(type_),
-            static_strides=[1] * (rank + 1),
-            loc=b.location,
-            ip=b.ip,
-        )
+        stored = tensor_type(shape_of(type_), stored_type(type_))
+        value = tensor.extract_slice(stored, stack, **slice_position(b, slot, member, type_))
     else:
-        value = tensor.extract(stack, [slot], loc=b.location, ip=b.ip)
+        stored = stored_type(type_)
+        value = tensor.extract(stack, [slot, b.index(member)], loc=b.location, ip=b.ip)
     if stored != type_:
         value = arith.trunci(type_, value, loc=b.location, ip=b.ip)
     return value

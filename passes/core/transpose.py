@@ -26,7 +26,7 @@ from mlir import ir
 from ..diagnostics import LintraError
 from .ad_state import AdState, emit_return, function_name, function_type, linear_arg_positions
 from .emit import Emitter, is_float, is_float_type, is_zero_constant, used_values
-from .tables import TRANSPOSE_RULES, Linear
+from .tables import CAPTURING, TRANSPOSE_RULES, Linear
 
 
 def ordinal(index: int) -> str:
@@ -82,8 +82,11 @@ def transpose_block(
     arg_values: list,
     result_cts: list,
     terminator_operands=None,
+    extra_linear=(),
 ) -> list:
-    """Transpose `block`; return the cotangents (or None) of its linear arguments.
+    """Transpose `block`; return the cotangents (or None) of its linear arguments,
+    followed by those of the `extra_linear` values (linear values from outside
+    that the block reads, when it is a region body).
 
     `arg_values[i]` is the emitted value for non-linear argument i, `result_cts[j]`
     the cotangent (or None) for the terminator's operand j.
@@ -92,6 +95,7 @@ def transpose_block(
     body, terminator = operations[:-1], operations[-1].operation
     outputs = list(terminator.operands) if terminator_operands is None else terminator_operands
     linear_values = {a for a, flag in zip(block.arguments, linear_args, strict=True) if flag}
+    linear_values.update(extra_linear)
     mapping = dict(b.scope)
     mapping.update(
         {a: v for a, v, flag in zip(block.arguments, arg_values, linear_args, strict=True) if not flag}
@@ -128,11 +132,19 @@ def transpose_block(
             continue
         args = [Linear(v.type) if v in linear_values else mapping.get(v, v) for v in op.operands]
         b.location = op.location
-        contributions = TRANSPOSE_RULES[op.name].transpose(b, op, cts, args)
-        for value, ct in zip(op.operands, contributions, strict=True):
+        rule = TRANSPOSE_RULES[op.name].transpose
+        targets = list(op.operands)
+        if op.name in CAPTURING:
+            captured = [v for v in used_values(op)[len(targets) :] if v in linear_values]
+            contributions = rule(b, op, cts, args, captured)
+            targets += captured
+        else:
+            contributions = rule(b, op, cts, args)
+        for value, ct in zip(targets, contributions, strict=True):
             if ct is not None and value in linear_values:
                 cotangents[value] = b.add(cotangents.get(value), ct)
-    return [cotangents.get(a) for a, flag in zip(block.arguments, linear_args, strict=True) if flag]
+    linear_block_args = [a for a, flag in zip(block.arguments, linear_args, strict=True) if flag]
+    return [cotangents.get(a) for a in linear_block_args + list(extra_linear)]
 
 
 def transpose_function(ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None) -> str:
