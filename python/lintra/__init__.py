@@ -18,6 +18,7 @@ from .compile_cache import cache_info, clear_cache, set_cache_size
 from .jacobians import hessian, jacfwd, jacrev
 from .jit import jit
 from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
+from .remat import checkpoint, remat, saved_residuals
 from .settings import config
 from .tracing import TracerLeakError
 from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, value_and_grad, vjp
@@ -34,6 +35,9 @@ __all__ = [
     "jacrev",
     "hessian",
     "eval_shape",
+    "checkpoint",
+    "remat",
+    "saved_residuals",
     "numpy",
     "lax",
     "nn",
