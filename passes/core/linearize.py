@@ -18,7 +18,7 @@ from __future__ import annotations
 from mlir import ir
 
 from .ad_state import AdState, emit_return, function_name, function_type
-from .checkpoint import is_checkpointed, remat_halves
+from .checkpoint import is_checkpointed, remat_halves, segment_loops
 from .emit import Emitter, erase_dead_ops, is_float_type
 from .jvp import jvp_function
 from .unzip import dependents, needed_values, replicable_values, split_block
@@ -106,6 +106,8 @@ def linearize_function(
 ) -> tuple[str, str]:
     """Names of (@f_fwd, @f_lin) for function `source`, as `unzip_function`; for
     a function marked `lintra.checkpoint`, halves whose forward part saves only
-    the inputs and whose linear part recomputes the rest (`checkpoint.py`)."""
+    the inputs and whose linear part recomputes the rest; loops marked
+    `lintra.checkpoint_every` are first cut into such functions (`checkpoint.py`)."""
+    segment_loops(ad, source)
     halves = unzip_function(ad, source, active)
     return remat_halves(ad, source, halves) if is_checkpointed(source) else halves

@@ -18,6 +18,9 @@ Contract:
   switch must return the same tree, shapes and dtypes. The loop index of
   fori_loop has the bounds' integer dtype; `scan` stacks the per-step outputs
   along a new leading axis (reversed with `reverse`, as in JAX).
+- `fori_loop`/`scan(..., checkpoint_every=k)` (a lintra extension) marks the
+  scf.for `lintra.checkpoint_every = k`: reverse mode saves the carry every k
+  iterations and recomputes each segment (`passes/core/checkpoint.py`).
 - `while_loop(..., max_iterations=N)` (a lintra extension) promises that the
   loop runs at most N iterations and records it as `lintra.max_trip_count = N`
   on the scf.while: reverse mode needs that bound to size the saved residuals.
@@ -42,6 +45,14 @@ from .pytree import tree_flatten, tree_unflatten
 from .tracing import build, current_trace, wrap
 
 MAX_TRIP_COUNT = "lintra.max_trip_count"
+CHECKPOINT_EVERY = "lintra.checkpoint_every"
+
+
+def _check_every(what: str, every) -> None:
+    if every is not None and (
+        isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every <= 0
+    ):
+        raise ValueError(f"{what}: checkpoint_every must be a positive int, got {every!r}")
 
 
 class _Eager:
@@ -87,7 +98,7 @@ def _index_aval(lower, upper):
     return dtypes.promote(*types)
 
 
-def _for(what: str, bounds, init, step_fun, length=None):
+def _for(what: str, bounds, init, step_fun, length=None, checkpoint_every=None):
     """The scf.for core of fori_loop and scan. `step_fun(iv, carry)` is traced once
     (`iv`: the loop's `index` value) and returns (carry, ys, row): with `length`
     (scan), each leaf of `ys` is stored at `row` (an index value) of a stacked
@@ -123,6 +134,10 @@ def _for(what: str, bounds, init, step_fun, length=None):
     cf.finish_region(scope, _yield, carry + (stored if ys else []))
     if loop is not temp:
         temp.operation.erase()
+    if checkpoint_every is not None:
+        loop.operation.attributes[CHECKPOINT_EVERY] = ir.IntegerAttr.get(
+            ir.IntegerType.get_signless(64), int(checkpoint_every)
+        )
     weak = [x.weak and y.weak for x, y in zip(init_leaves, carry, strict=True)] + [y.weak for y in ys]
     results = [wrap(r, w) for r, w in zip(loop.results, weak, strict=True)]
     return (
@@ -131,27 +146,30 @@ def _for(what: str, bounds, init, step_fun, length=None):
     )
 
 
-def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
+def fori_loop(lower, upper, body_fun, init_val, *, unroll=None, checkpoint_every=None):
     """`for i in range(lower, upper): val = body_fun(i, val)`, as jax.lax.fori_loop
-    (an scf.for; traced bounds give a dynamic trip count)."""
+    (an scf.for; traced bounds give a dynamic trip count). `checkpoint_every=k`
+    (lintra) marks the loop `lintra.checkpoint_every = k`: reverse mode saves the
+    carry every k iterations and recomputes inside each segment."""
     del unroll  # a code generation hint only
+    _check_every("fori_loop", checkpoint_every)
     if current_trace() is None:
         static = [b if isinstance(b, (int, np.integer)) else None for b in (lower, upper)]
 
         def staged(*arrays):
             traced = iter(arrays[:-1])
             lo, hi = (b if b is not None else next(traced) for b in static)
-            return fori_loop(lo, hi, body_fun, arrays[-1])
+            return fori_loop(lo, hi, body_fun, arrays[-1], checkpoint_every=checkpoint_every)
 
         dynamic = [b for b, s in zip((lower, upper), static, strict=True) if s is None]
-        return _eager("fori_loop", staged, (*dynamic, init_val), body_fun, tuple(static))
+        return _eager("fori_loop", staged, (*dynamic, init_val), body_fun, tuple(static), checkpoint_every)
     index_dtype, index_weak = _index_aval(lower, upper)
     bounds = [_bound(b, index_dtype) for b in (lower, upper)] + [1]
 
     def step(iv, carry):
         return body_fun(cf.from_index(iv, index_dtype, index_weak), carry), None, iv
 
-    return _for("fori_loop", bounds, init_val, step)[0]
+    return _for("fori_loop", bounds, init_val, step, checkpoint_every=checkpoint_every)[0]
 
 
 def _bound(bound, dtype):
@@ -164,19 +182,22 @@ def _bound(bound, dtype):
     return prim.convert(bound, dtype)
 
 
-def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1, *, checkpoint_every=None):
     """`carry, ys = scan(f, init, xs)` with `f(carry, x) -> (carry, y)`, as jax.lax.scan:
     `x` runs over the leading axis of `xs` (a pytree, or None with `length`),
-    and the `y`s are stacked along a new leading axis."""
+    and the `y`s are stacked along a new leading axis. `checkpoint_every`: as
+    for fori_loop."""
     del unroll
+    _check_every("scan", checkpoint_every)
     if current_trace() is None:
         return _eager(
             "scan",
-            lambda c, x: scan(f, c, x, length=length, reverse=reverse),
+            lambda c, x: scan(f, c, x, length=length, reverse=reverse, checkpoint_every=checkpoint_every),
             (init, xs),
             f,
             length,
             reverse,
+            checkpoint_every,
         )
     x_leaves, x_tree = _leaves(xs, "scan")
     for x in x_leaves:
@@ -207,7 +228,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
             raise TypeError(f"scan body output must be a pair (carry, y), got {type(out).__name__}")
         return out[0], out[1], row
 
-    return _for("scan", [0, length, 1], init, step, length)
+    return _for("scan", [0, length, 1], init, step, length, checkpoint_every)
 
 
 def while_loop(cond_fun, body_fun, init_val, *, max_iterations=None):
