@@ -12,7 +12,7 @@
   slot k of a tensor with a leading trip-count dimension (`stack_type`,
   `stack_insert`); its linear half reads it back (`stack_extract`). i1 values
   are stacked as i8 (memrefs of i1 do not lower, see
-  test/regressions/lower-memref-of-i1-aborts.mlir).
+  test/regressions/lower-memref-of-i1-aborts.mlir), index values as i64.
 """
 
 from __future__ import annotations
@@ -66,20 +66,37 @@ def stored_type(type_: ir.Type) -> ir.Type:
     elem = element_type(type_)
     if isinstance(elem, ir.IntegerType) and elem.width == 1:
         return ir.IntegerType.get_signless(8)
+    if isinstance(elem, ir.IndexType):  # IREE 3.13 cannot distribute tensors of index
+        return ir.IntegerType.get_signless(64)
     return elem
 
 
+def convert(b: Emitter, value: ir.Value, type_: ir.Type) -> ir.Value:
+    """`value` converted between its type and its stored type `type_` (i1 <-> i8,
+    index <-> i64); scalars only."""
+    if isinstance(value.type, ir.IndexType) or isinstance(type_, ir.IndexType):
+        return arith.index_cast(type_, value, loc=b.location, ip=b.ip)
+    if ir.IntegerType(value.type).width < ir.IntegerType(type_).width:
+        return arith.extui(type_, value, loc=b.location, ip=b.ip)
+    return arith.trunci(type_, value, loc=b.location, ip=b.ip)
+
+
 def stack_type(type_: ir.Type, count: int, group: int) -> ir.Type:
-    """tensor<count x group x shape x elem>: `group` values of `type_` (a scalar
-    or a tensor) per iteration."""
-    return tensor_type([count, group] + shape_of(type_), stored_type(type_))
+    """The stack of `group` values of `type_` per iteration, for `count`
+    iterations: tensor<count x group x shape x elem> for tensors, and a flat
+    tensor<(count * group) x elem> for scalars (IREE 3.13 writes past a scalar
+    `tensor.insert` into the last dimension of a loop-carried 2-d tensor, see
+    test/iree/upstream-loop-insert-into-2d.mlir)."""
+    if isinstance(type_, ir.RankedTensorType):
+        return tensor_type([count, group] + shape_of(type_), stored_type(type_))
+    return tensor_type([count * group], stored_type(type_))
 
 
 def group_by_type(values) -> dict:
     """{type: [values of that type]}, in first-seen order. Residuals of one type
     share a stack: IREE 3.13 gives wrong results when one value initializes two
     iter_args of a loop (as equal `tensor.empty`s do once CSE merges them), see
-    test/regressions/upstream/iree-shared-iter-arg-init.mlir."""
+    test/iree/upstream-shared-iter-arg-init.mlir."""
     groups: dict = {}
     for value in values:
         groups.setdefault(value.type, []).append(value)
@@ -101,24 +118,34 @@ def slice_position(b: Emitter, slot: ir.Value, member: int, type_: ir.Type):
     )
 
 
-def stack_insert(b: Emitter, value: ir.Value, stack: ir.Value, slot: ir.Value, member: int) -> ir.Value:
-    """`stack` with `value` written as member `member` of iteration `slot`."""
+def flat_index(b: Emitter, slot: ir.Value, member: int, group: int) -> ir.Value:
+    """slot * group + member: the position of a scalar in its flat stack."""
+    scaled = arith.muli(slot, b.index(group), loc=b.location, ip=b.ip)
+    return arith.addi(scaled, b.index(member), loc=b.location, ip=b.ip)
+
+
+def stack_insert(
+    b: Emitter, value: ir.Value, stack: ir.Value, slot: ir.Value, member: int, group: int
+) -> ir.Value:
+    """`stack` with `value` written as member `member` (of `group`) of iteration `slot`."""
     type_ = value.type
     if stored_type(type_) != element_type(type_):
-        value = arith.extui(stored_type(type_), value, loc=b.location, ip=b.ip)
+        value = convert(b, value, stored_type(type_))
     if not isinstance(type_, ir.RankedTensorType):
-        return tensor.insert(value, stack, [slot, b.index(member)], loc=b.location, ip=b.ip)
+        return tensor.insert(value, stack, [flat_index(b, slot, member, group)], loc=b.location, ip=b.ip)
     return tensor.insert_slice(value, stack, **slice_position(b, slot, member, type_))
 
 
-def stack_extract(b: Emitter, stack: ir.Value, slot: ir.Value, member: int, type_: ir.Type) -> ir.Value:
-    """The value of type `type_` saved as member `member` of iteration `slot`."""
+def stack_extract(
+    b: Emitter, stack: ir.Value, slot: ir.Value, member: int, group: int, type_: ir.Type
+) -> ir.Value:
+    """The value of type `type_` saved as member `member` (of `group`) of iteration `slot`."""
     if isinstance(type_, ir.RankedTensorType):
         stored = tensor_type(shape_of(type_), stored_type(type_))
         value = tensor.extract_slice(stored, stack, **slice_position(b, slot, member, type_))
     else:
         stored = stored_type(type_)
-        value = tensor.extract(stack, [slot, b.index(member)], loc=b.location, ip=b.ip)
+        value = tensor.extract(stack, [flat_index(b, slot, member, group)], loc=b.location, ip=b.ip)
     if stored != type_:
-        value = arith.trunci(type_, value, loc=b.location, ip=b.ip)
+        value = convert(b, value, type_)
     return value

@@ -35,6 +35,17 @@ def dependents(ops, seeds: set) -> tuple[set, set]:
     return dependent_ops, dependent_values
 
 
+def index_arithmetic(op: ir.Operation) -> bool:
+    """An arith op computing indices (a loop's slot, a reversed induction
+    variable): re-emitted from its operands rather than saved."""
+    return (
+        op.name.startswith("arith.")
+        and len(op.results) == 1
+        and not len(op.regions)
+        and all(isinstance(v.type, ir.IndexType) for v in list(op.operands) + list(op.results))
+    )
+
+
 def replicable_values(ops, excluded: set) -> set:
     """Results of the non-linear ops (indices not in `excluded`) that @f_lin
     re-emits instead of taking as residuals."""
@@ -43,7 +54,11 @@ def replicable_values(ops, excluded: set) -> set:
         op = op.operation
         if index in excluded:
             continue
-        if op.name in SPREADING or (op.name in CONSTANT_LIKE and not len(op.operands)):
+        if (
+            op.name in SPREADING
+            or (op.name in CONSTANT_LIKE and not len(op.operands))
+            or index_arithmetic(op)
+        ):
             values.update(op.results)
     return values
 

@@ -166,7 +166,7 @@ def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
         slot = slot_of(inner, args[0], bounds[0], bounds[2])
         for index, members in enumerate(groups.values()):
             for member, r in enumerate(members):
-                stacks[index] = stack_insert(inner, mapping[r], stacks[index], slot, member)
+                stacks[index] = stack_insert(inner, mapping[r], stacks[index], slot, member, len(members))
     terminate(inner, block, body, [mapping.get(v, v) for v in pick(u.yielded, negate(flags))] + stacks)
 
     tangent, (block,) = shell(b, op, bounds + pick(inits, flags), [], [])
@@ -176,7 +176,7 @@ def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
         slot = slot_of(inner, args[0], bounds[0], bounds[2])
         for stack, members in zip(list(primal.results)[n_primal:], groups.values(), strict=True):
             for member, r in enumerate(members):
-                mapping[r] = stack_extract(inner, stack, slot, member, r.type)
+                mapping[r] = stack_extract(inner, stack, slot, member, len(members), r.type)
     emit_part(inner, u, mapping, linear=True)
     terminate(inner, block, body, [mapping.get(v, v) for v in pick(u.yielded, flags)])
     return merge(flags, list(primal.results)[:n_primal], tangent.results)
@@ -199,7 +199,8 @@ def for_transpose(b: Emitter, op: ir.Operation, cts: list, args: list, captured:
                 "and is not zero: the loop is not linear",
             )
     results = list(op.results)
-    count = trip_count(b, lower, upper, step)
+    static = static_trip_count(op)
+    count = b.index(static) if static is not None else trip_count(b, lower, upper, step)
     inits = [b.instantiate(ct, r.type) for ct, r in zip(cts, results, strict=True)]
     inits += [b.zeros(v.type) for v in captured]
     loop, (block,) = shell(b, op, [b.index(0), count, b.index(1)] + inits, [], [])
