@@ -132,10 +132,6 @@ def test_segmented_loop_computes_the_same_values():
     np.testing.assert_allclose(got, jax.lax.fori_loop(2, 9, lambda i, h: jnp.sin(h) * X + i, X), rtol=1e-13)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scf-ad: the outer loop's index is stacked as a tensor<Nx1xindex> residual, which crashes IREE",
-)
 def test_segmented_loop_gradient_equals_jax():
     np.testing.assert_allclose(
         lintra.grad(rnn(lnp, lax, checkpoint_every=EVERY))(X), jax.grad(rnn(jnp, jax.lax))(X), rtol=1e-11

@@ -15,12 +15,10 @@ jax.config.update("jax_enable_x64", True)
 X = np.linspace(0.1, 1.0, 4)
 XS = np.linspace(-1.0, 1.0, 12).reshape(6, 2)
 
-# Missing in the scf-ad branch merged so far (issue 8 items 2-3): reverse mode of
-# scf.while bounded by lintra.max_trip_count, and index values computed in a loop
-# body (scan's reversed row index) are stacked as residual tensors of `index`,
-# which IREE cannot pass to a dispatch.
+# Missing in the scf-ad branch merged so far (issue 8 item 2): reverse mode of an
+# scf.while bounded by lintra.max_trip_count (residuals stacked in N slots).
 NEEDS_WHILE_LINEARIZE = pytest.mark.xfail(
-    strict=True, reason="scf-ad: linearize of scf.while with lintra.max_trip_count missing"
+    strict=True, reason="scf-ad: bounded reverse mode of scf.while (lintra.max_trip_count) not implemented"
 )
 NEEDS_INDEX_RESIDUALS = pytest.mark.xfail(
     strict=True,
@@ -79,6 +77,7 @@ def programs(np_):
     return {
         "fori": fori,
         "scan": scan,
+        "scan_reverse": scan_reverse,
         "while": while_,
         "cond": cond,
         "switch": switch,
@@ -120,7 +119,7 @@ def test_eager_calls():
     )
 
 
-DIFFERENTIATED = ["fori", "scan", "cond", "switch", "select", "nested"]
+DIFFERENTIATED = ["fori", "scan", "scan_reverse", "cond", "switch", "select", "nested"]
 
 
 def test_grad_and_jvp_match_jax():
@@ -135,29 +134,41 @@ def test_grad_and_jvp_match_jax():
         np.testing.assert_allclose(tangent, jax.jvp(JAX[name], (X,), (X[::-1],))[1], rtol=1e-10, err_msg=name)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param("while", marks=NEEDS_WHILE_LINEARIZE),
-        pytest.param("scan_reverse", marks=NEEDS_INDEX_RESIDUALS),
-    ],
-)
-def test_grad_matches_jax_pending(name):
-    np.testing.assert_allclose(lintra.grad(LINTRA[name])(X), jax.grad(JAX[name])(X), rtol=1e-10)
+def test_while_loop_forward_mode_matches_jax():
+    got = lintra.jvp(LINTRA["while"], (X,), (X[::-1],))
+    want = jax.jvp(JAX["while"], (X,), (X[::-1],))
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-10)
 
 
-def test_vjp_and_jacfwd_through_scan():
-    f, g = LINTRA["scan"], JAX["scan"]
-    _, vjp_fn = lintra.vjp(f, X)
-    np.testing.assert_allclose(vjp_fn(np.float64(1.0))[0], jax.vjp(g, X)[1](1.0)[0], rtol=1e-10)
-    np.testing.assert_allclose(lintra.jacfwd(f)(X), jax.jacfwd(g)(X), rtol=1e-10)
+@NEEDS_WHILE_LINEARIZE
+def test_while_loop_grad_matches_jax():
+    np.testing.assert_allclose(lintra.grad(LINTRA["while"])(X), jax.grad(JAX["while"])(X), rtol=1e-10)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="scf-ad: the JVP of a transposed loop sees a non-constant trip count (second order)"
-)
-def test_hessian_through_scan():
-    np.testing.assert_allclose(lintra.hessian(LINTRA["scan"])(X), jax.hessian(JAX["scan"])(X), rtol=1e-9)
+def test_every_transformation_through_scan():
+    """vjp, linearize, jacfwd, jacrev and hessian of a small scan, in one compiled function."""
+    xs = XS[:3]
+
+    def small(mod, lx):
+        def f(x):
+            carry, ys = lx.scan(lambda c, r: (mod.sin(c) * r + x, c * r), x, xs)
+            return mod.sum(carry) + mod.sum(ys * ys)
+
+        return f
+
+    f, g = small(lnp, lax), small(jnp, jax.lax)
+    x = X[:2]
+
+    def everything(x):
+        _, vjp_fn = lintra.vjp(f, x)
+        _, f_jvp = lintra.linearize(f, x)
+        return vjp_fn(1.0)[0], f_jvp(x), lintra.jacfwd(f)(x), lintra.jacrev(f)(x), lintra.hessian(f)(x)
+
+    got = lintra.jit(everything)(x)
+    want = (jax.vjp(g, x)[1](1.0)[0], jax.jvp(g, (x,), (x,))[1], jax.jacfwd(g)(x), jax.jacrev(g)(x))
+    for a, b in zip(got, [*want, jax.hessian(g)(x)], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-9)
 
 
 def test_grad_of_loop_calling_grad():
