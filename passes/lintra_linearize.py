@@ -6,7 +6,9 @@ linear in its `{lintra.linear}` tangent arguments. Only the generated functions
 are simplified; @f and the rest of the module are left unchanged. With
 `report-residuals=true` it prints the residuals each @f_fwd saves to stderr
 (`core/residual_report.py`). A function marked `lintra.checkpoint` saves only
-its inputs (`core/checkpoint.py`).
+its inputs, and a loop of @f marked `lintra.checkpoint_every = k` is first cut,
+in @f itself (the values stay the same), into segments of k iterations that are
+such functions (`core/checkpoint.py`).
 
 Before (`lintra-linearize{functions=f}`):
     func.func @f(%x: f64) -> f64 {
