@@ -9,7 +9,9 @@ float result, such that result_tangents = J_f(primals) . tangents. Inside, each 
 of @f is re-emitted followed by its JVP rule's tangent ops (`tables.JVP_RULES`,
 filled by `lintra.passes.rules`).
 Tangents known to be zero stay symbolic (`None`) and emit nothing; they are
-materialized only at the function boundary.
+materialized only at the function boundary. A region op reading a value with a
+tangent from outside its regions needs a rule in `tables.CAPTURING` (the scf
+ops), which receives those tangents; for any other op it is an error.
 """
 
 from __future__ import annotations

@@ -16,6 +16,11 @@ Two tables, keyed by op name:
   non-linear value otherwise, and `cts_in[i]` is the cotangent of operand i
   (ignored for non-linear operands).
 
+Ops with regions (scf.for, scf.if, ...) also use `CAPTURING` (their rules see
+the values their regions read from outside), `REGION_RULES` (how linearize
+splits them into a primal op saving residuals and a linear op) and
+`NOT_TRANSPOSABLE` (why one may not be transposed, reported at the op).
+
 Contract tying the tables: every op that a JVP rule emits on the tangent side has
 a transpose rule, and no non-linear op has one (checked by the test suite).
 There are no reverse rules: reverse mode is linearize, then transpose.
@@ -45,6 +50,9 @@ NON_DIFFERENTIABLE: dict[str, str] = {}
 # the regions capture, and it returns cotangents for the operands followed by
 # one per captured value.
 CAPTURING: set[str] = set()
+# Ops that a linear function may hold (linearize puts them there) but that have
+# no transpose: `NOT_TRANSPOSABLE[name](op) -> message` says why, at the op.
+NOT_TRANSPOSABLE: dict[str, Callable] = {}
 # Region ops through which linearize unzips (`RegionRule`), keyed by op name.
 REGION_RULES: dict[str, "RegionRule"] = {}
 

@@ -26,7 +26,7 @@ from mlir import ir
 from ..diagnostics import LintraError
 from .ad_state import AdState, emit_return, function_name, function_type, linear_arg_positions
 from .emit import Emitter, is_float, is_float_type, is_zero_constant, used_values
-from .tables import CAPTURING, TRANSPOSE_RULES, Linear
+from .tables import CAPTURING, NOT_TRANSPOSABLE, TRANSPOSE_RULES, Linear
 
 
 def ordinal(index: int) -> str:
@@ -37,6 +37,8 @@ def check_linear_op(op: ir.Operation, linear: list[bool]) -> None:
     """Raise a located LintraError unless `op` is linear in its linear operands."""
     rule = TRANSPOSE_RULES.get(op.name)
     linear_indices = {i for i, flag in enumerate(linear) if flag}
+    if rule is None and op.name in NOT_TRANSPOSABLE:
+        raise LintraError.at(op, NOT_TRANSPOSABLE[op.name](op))
     if rule is None:
         raise LintraError.at(
             op,

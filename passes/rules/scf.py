@@ -34,9 +34,17 @@ from ..core.tables import CAPTURING, JVP_RULES, Replaced
 
 def shell(b: Emitter, op: ir.Operation, operands: list, result_types: list, region_args: list) -> list:
     """An op of `op`'s kind (a builder per kind) with the given operands and
-    result types, and one empty block per region whose arguments have the types
-    `region_args[i]` (scf.for's induction variable included); returns
-    (new op, its blocks)."""
+    result types, `op`'s other attributes (such as lintra.max_trip_count), and
+    one empty block per region whose arguments have the types `region_args[i]`
+    (scf.for's induction variable included); returns (new op, its blocks)."""
+    new, blocks = empty_shell(b, op, operands, result_types, region_args)
+    for name in op.attributes:
+        if name not in new.attributes:
+            new.attributes[name] = op.attributes[name]
+    return new, blocks
+
+
+def empty_shell(b: Emitter, op: ir.Operation, operands: list, result_types: list, region_args: list) -> list:
     loc, ip = b.location, b.ip
     if op.name == "scf.for":
         new = scf.ForOp(operands[0], operands[1], operands[2], operands[3:], loc=loc, ip=ip)

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from mlir import ir
 from mlir.dialects import arith
 
-from ..core.emit import Emitter, is_zero_constant
+from ..core.emit import Emitter, is_zero_constant, used_values
 from ..core.regions import group_by_type, pick, stack_extract, stack_insert, stack_type
 from ..core.structured import empty
 from ..core.tables import REGION_RULES, TRANSPOSE_RULES, Linear, RegionRule, TransposeRule
@@ -96,6 +96,23 @@ def merge(flags: list[bool], primal, linear) -> list:
     return [next(linear) if flag else next(primal) for flag in flags]
 
 
+def save_residuals(b: Emitter, mapping: dict, stacks: list, groups: dict, slot: ir.Value) -> list:
+    """`stacks` (one per type of `groups`) with the values of the residuals of
+    `groups` (through `mapping`) written at iteration `slot`."""
+    stacks = list(stacks)
+    for index, members in enumerate(groups.values()):
+        for member, value in enumerate(members):
+            stacks[index] = stack_insert(b, mapping[value], stacks[index], slot, member, len(members))
+    return stacks
+
+
+def read_residuals(b: Emitter, mapping: dict, stacks: list, groups: dict, slot: ir.Value) -> None:
+    """Map each residual of `groups` to its value read from `stacks` at `slot`."""
+    for stack, members in zip(stacks, groups.values(), strict=True):
+        for member, value in enumerate(members):
+            mapping[value] = stack_extract(b, stack, slot, member, len(members), value.type)
+
+
 def negate(flags: list[bool]) -> list[bool]:
     return [not flag for flag in flags]
 
@@ -141,7 +158,34 @@ def for_linear_results(op: ir.Operation, linear: set) -> list[bool]:
         flags = grown
 
 
+# Ops that may run before a loop instead of in it: pure, and without integer
+# division (which could trap when the loop would not have run).
+HOISTABLE_DIALECTS = ("arith.", "math.", "tensor.", "linalg.")
+TRAPPING = {"divsi", "divui", "ceildivsi", "ceildivui", "floordivsi", "remsi", "remui"}
+
+
+def hoist_invariants(op: ir.Operation, linear: set) -> None:
+    """Move the primal ops of `op`'s body that read nothing the loop defines
+    before the loop, so their results are saved once, not once per iteration."""
+    body = op.regions[0].blocks[0]
+    defined = set(body.arguments)
+    for inner in list(body.operations)[:-1]:
+        inner = inner.operation
+        used = used_values(inner)
+        movable = (
+            not len(inner.regions)
+            and inner.name.startswith(HOISTABLE_DIALECTS)
+            and inner.name.split(".", 1)[1] not in TRAPPING
+            and not any(v in defined or v in linear for v in used)
+        )
+        if movable:
+            inner.move_before(op)
+        else:
+            defined.update(inner.results)
+
+
 def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
+    hoist_invariants(op, linear)
     flags = for_linear_results(op, linear)
     body = op.regions[0].blocks[0]
     iv, carried = body.arguments[0], list(body.arguments)[1:]
@@ -163,10 +207,7 @@ def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
     emit_part(inner, u, mapping, linear=False)
     stacks = args[1 + n_primal :]
     if groups:
-        slot = slot_of(inner, args[0], bounds[0], bounds[2])
-        for index, members in enumerate(groups.values()):
-            for member, r in enumerate(members):
-                stacks[index] = stack_insert(inner, mapping[r], stacks[index], slot, member, len(members))
+        stacks = save_residuals(inner, mapping, stacks, groups, slot_of(inner, args[0], bounds[0], bounds[2]))
     terminate(inner, block, body, [mapping.get(v, v) for v in pick(u.yielded, negate(flags))] + stacks)
 
     tangent, (block,) = shell(b, op, bounds + pick(inits, flags), [], [])
@@ -174,9 +215,7 @@ def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
     mapping = {iv: args[0], **dict(zip(pick(carried, flags), args[1:], strict=True))}
     if groups:
         slot = slot_of(inner, args[0], bounds[0], bounds[2])
-        for stack, members in zip(list(primal.results)[n_primal:], groups.values(), strict=True):
-            for member, r in enumerate(members):
-                mapping[r] = stack_extract(inner, stack, slot, member, len(members), r.type)
+        read_residuals(inner, mapping, list(primal.results)[n_primal:], groups, slot)
     emit_part(inner, u, mapping, linear=True)
     terminate(inner, block, body, [mapping.get(v, v) for v in pick(u.yielded, flags)])
     return merge(flags, list(primal.results)[:n_primal], tangent.results)

@@ -19,6 +19,7 @@ import pytest
 import test_ad_programs as programs
 import test_rules_elementwise as elementwise
 import test_rules_structured as structured
+import test_scf_ad as control_flow
 from mlir import ir
 
 from lintra.dialect import make_context
@@ -118,7 +119,15 @@ def corpus() -> dict[str, tuple[str, str]]:
     cases["program GRAD, second order"] = (programs.GRAD, "g")
     for name, text in EXTRA.items():
         cases[name] = (text, "f")
+    for name in ("LOOP_WITH_BRANCH", "NESTED", "SWITCH"):
+        cases[f"control flow {name}"] = (getattr(control_flow, name), "f")
+    cases["control flow, second order"] = (control_flow.SECOND_ORDER, "g")
     return cases
+
+
+# Ops differentiated in forward mode only: their linear halves recompute the
+# primal and are rejected by lintra-transpose with a located reason.
+FORWARD_ONLY = {"scf.while": control_flow.WHILE}
 
 
 CORPUS = corpus()
@@ -145,7 +154,7 @@ def function_name(function) -> str:
 
 
 # Ops that never need a transpose rule even when they read a linear value.
-STRUCTURAL = {"func.return", "linalg.yield", "tensor.yield"}
+STRUCTURAL = {"func.return", "linalg.yield", "tensor.yield", "scf.yield"}
 # Ops that may appear in a linear function without reading a linear value.
 CONSTANT_LIKE = {"arith.constant", "tensor.empty"}
 
@@ -217,6 +226,8 @@ def linearize(text: str, name: str):
 def test_corpus_covers_every_jvp_rule():
     seen = set()
     for text, _ in CORPUS.values():
+        seen |= op_names(text)
+    for text in FORWARD_ONLY.values():
         seen |= op_names(text)
     missing = sorted(set(JVP_RULES) - seen)
     assert not missing, f"JVP rules not exercised by the corpus: {missing}"
@@ -295,6 +306,9 @@ LINEAR_OPS = {
     "linalg.broadcast",
     "linalg.reduce",
     "linalg.generic",
+    "scf.for",
+    "scf.if",
+    "scf.index_switch",
     "linalg.map",
     "linalg.matmul",
     "linalg.batch_matmul",
@@ -449,6 +463,7 @@ SUPPORTED = {
     "expand_shape concat pad cast",
     "linalg": "fill copy transpose broadcast reduce map matmul batch_matmul matvec vecmat dot generic",
     "func": "call",
+    "scf": "for if index_switch while",  # scf.yield and scf.condition: inside their rules
 }
 SUPPORTED_OPS = sorted(f"{dialect}.{op}" for dialect, ops in SUPPORTED.items() for op in ops.split())
 # tensor.empty has no float operand, so it never has a non-zero tangent and the

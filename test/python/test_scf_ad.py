@@ -168,6 +168,20 @@ func.func @f(%x: f64) -> f64 {
 """
 
 
+BOUNDED_WHILE = WHILE.replace(
+    "    scf.yield %e : f64\n  }\n",
+    "    scf.yield %e : f64\n  } attributes {lintra.max_trip_count = 10 : i64}\n",
+)
+
+
+def test_bounded_while_jvp_and_vjp():
+    """lintra.max_trip_count = 10: the forward half stacks the residuals and
+    records the trip count; the linear half is a loop over that count."""
+    assert "max_trip_count" in BOUNDED_WHILE
+    rng = np.random.default_rng(11)
+    Checker(BOUNDED_WHILE).check([np.float64(0.4)], rng)
+
+
 def test_while_forward_mode_against_finite_differences():
     text = expand(WHILE + wrapper("jvp", "f", *signature(WHILE)))
     f, jvp = (backends.compile(text, name, "iree-cpu") for name in ("f", "jvp_f"))
