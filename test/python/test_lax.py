@@ -15,16 +15,6 @@ jax.config.update("jax_enable_x64", True)
 X = np.linspace(0.1, 1.0, 4)
 XS = np.linspace(-1.0, 1.0, 12).reshape(6, 2)
 
-# Missing in the scf-ad branch merged so far (issue 8 item 2): reverse mode of an
-# scf.while bounded by lintra.max_trip_count (residuals stacked in N slots).
-NEEDS_WHILE_LINEARIZE = pytest.mark.xfail(
-    strict=True, reason="scf-ad: bounded reverse mode of scf.while (lintra.max_trip_count) not implemented"
-)
-NEEDS_INDEX_RESIDUALS = pytest.mark.xfail(
-    strict=True,
-    reason="scf-ad: a per-iteration index residual is stacked as tensor<Nxindex> (IREE rejects it)",
-)
-
 
 def programs(np_):
     """The same programs written against lintra (np_=lnp, lax) or JAX (jnp, jax.lax).
@@ -119,7 +109,7 @@ def test_eager_calls():
     )
 
 
-DIFFERENTIATED = ["fori", "scan", "scan_reverse", "cond", "switch", "select", "nested"]
+DIFFERENTIATED = ["fori", "scan", "scan_reverse", "while", "cond", "switch", "select", "nested"]
 
 
 def test_grad_and_jvp_match_jax():
@@ -132,18 +122,6 @@ def test_grad_and_jvp_match_jax():
     for name, (grad, tangent) in zip(DIFFERENTIATED, results, strict=True):
         np.testing.assert_allclose(grad, jax.grad(JAX[name])(X), rtol=1e-10, err_msg=name)
         np.testing.assert_allclose(tangent, jax.jvp(JAX[name], (X,), (X[::-1],))[1], rtol=1e-10, err_msg=name)
-
-
-def test_while_loop_forward_mode_matches_jax():
-    got = lintra.jvp(LINTRA["while"], (X,), (X[::-1],))
-    want = jax.jvp(JAX["while"], (X,), (X[::-1],))
-    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
-    np.testing.assert_allclose(got[1], want[1], rtol=1e-10)
-
-
-@NEEDS_WHILE_LINEARIZE
-def test_while_loop_grad_matches_jax():
-    np.testing.assert_allclose(lintra.grad(LINTRA["while"])(X), jax.grad(JAX["while"])(X), rtol=1e-10)
 
 
 def test_every_transformation_through_scan():
