@@ -9,7 +9,9 @@ Contract:
   Values of enclosing scopes used by `fun` are used directly (same function)
   or captured by the function (see `lintra.tracing`).
 - `check_carry(what, in_tree, in_avals, out_tree, out_avals)` raises JAX's
-  TypeError for a carry whose output tree, shape or dtype differs from its input.
+  TypeError for a carry whose output tree, shape or dtype differs from its input;
+  `weak_promotions` first says which weakly typed initial carries JAX would
+  convert to the body's dtype instead (the loop is then traced again).
 - `move_body(old, new)` moves the ops of block `old` to the end of block `new`,
   replacing `old`'s arguments by `new`'s first ones: a body traced before its
   op's result types were known (scan's stacked outputs, branches) is moved into
@@ -93,6 +95,25 @@ def check_carry(what: str, in_tree, in_avals, out_tree, out_avals) -> None:
             "differ:\n\n" + "\n".join(lines) + "\n\nRevise the function so that all output types "
             "match the corresponding input types."
         )
+
+
+def weak_promotions(in_tree, in_avals, out_tree, out_avals):
+    """As JAX does for a weakly typed initial carry (a Python scalar): the dtypes
+    to convert the carry leaves to (None: unchanged) when every mismatch is a
+    weak input whose output has the same shape and another dtype; else None."""
+    if in_tree != out_tree:
+        return None
+    promoted, changed = [], False
+    for a, b in zip(in_avals, out_avals, strict=True):
+        reason = mismatch(a, b)
+        if reason is None:
+            promoted.append(None)
+        elif reason == "the dtypes do not match" and a.weak:
+            promoted.append(b.dtype)
+            changed = True
+        else:
+            return None
+    return promoted if changed else None
 
 
 def check_branches(what: str, names, trees, avals_per_branch) -> None:

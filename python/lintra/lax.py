@@ -89,6 +89,13 @@ def _leaves(tree, name: str):
     return [operand(leaf, name) for leaf in leaves], treedef
 
 
+def _converted(tree, leaves, dtypes_):
+    """`leaves` (unflattened with `tree`) converted to `dtypes_` where not None."""
+    return tree_unflatten(
+        tree, [x if d is None else prim.convert(x, d) for x, d in zip(leaves, dtypes_, strict=True)]
+    )
+
+
 def _index_aval(lower, upper):
     """(dtype, weak) of fori_loop's index: the bounds' promoted integer type."""
     types = [operand_type(b, "fori_loop") for b in (lower, upper)]
@@ -117,7 +124,14 @@ def _for(what: str, bounds, init, step_fun, length=None, checkpoint_every=None):
         temp.body, body, [False] + [x.weak for x in init_leaves], lambda out: list(out), what
     )
     (carry, carry_tree), (ys, ys_tree) = groups
-    cf.check_carry(what, init_tree, [x.aval for x in init_leaves], carry_tree, [x.aval for x in carry])
+    in_avals, out_avals = [x.aval for x in init_leaves], [x.aval for x in carry]
+    promoted = cf.weak_promotions(init_tree, in_avals, carry_tree, out_avals)
+    if promoted is not None:
+        temp.operation.erase()
+        return _for(
+            what, bounds, _converted(init_tree, init_leaves, promoted), step_fun, length, checkpoint_every
+        )
+    cf.check_carry(what, init_tree, in_avals, carry_tree, out_avals)
     loop = temp
     if ys:
         buffers = [cf.empty((length, *y.shape), y.dtype, y.weak) for y in ys]
@@ -271,9 +285,13 @@ def while_loop(cond_fun, body_fun, init_val, *, max_iterations=None):
     [(carry, carry_tree)], scope = cf.trace_region(
         after, lambda args: body_fun(tree_unflatten(init_tree, args)), weak, lambda out: [out], "while_loop"
     )
-    cf.check_carry(
-        "while_loop", init_tree, [x.aval for x in init_leaves], carry_tree, [x.aval for x in carry]
-    )
+    in_avals, out_avals = [x.aval for x in init_leaves], [x.aval for x in carry]
+    promoted = cf.weak_promotions(init_tree, in_avals, carry_tree, out_avals)
+    if promoted is not None:
+        loop.operation.erase()
+        init = _converted(init_tree, init_leaves, promoted)
+        return while_loop(cond_fun, body_fun, init, max_iterations=max_iterations)
+    cf.check_carry("while_loop", init_tree, in_avals, carry_tree, out_avals)
     cf.finish_region(scope, _yield, carry)
     results = [wrap(r, w and y.weak) for r, w, y in zip(loop.results, weak, carry, strict=True)]
     return tree_unflatten(init_tree, results)

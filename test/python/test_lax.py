@@ -103,6 +103,23 @@ def test_stacked_outputs_and_pytree_carries():
     jax.tree_util.tree_map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-12), got, g(X))
 
 
+def test_weak_initial_carry_takes_the_body_dtype():
+    """As in JAX, a Python-scalar initial carry becomes the dtype the body returns."""
+    x32 = np.arange(3, dtype=np.float32)
+
+    def make(mod, lx):
+        return lambda x: (
+            lx.fori_loop(0, 3, lambda i, c: c + x[0], 0.0),
+            lx.scan(lambda c, r: (c * r, c), 1.0, x),
+            lx.while_loop(lambda c: c[0] < 2, lambda c: (c[0] + 1, c[1] + x[1]), (0, 0.5)),
+        )
+
+    got, want = lintra.jit(make(lnp, lax))(x32), make(jnp, jax.lax)(x32)
+    for a, b in zip(jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(want), strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b)
+
+
 def test_eager_calls():
     np.testing.assert_allclose(
         lax.fori_loop(0, 4, lambda i, c: c * 2.0 + i, X), jax.lax.fori_loop(0, 4, lambda i, c: c * 2.0 + i, X)
