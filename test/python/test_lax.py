@@ -166,6 +166,12 @@ def test_every_transformation_through_scan():
         np.testing.assert_allclose(a, b, rtol=1e-9)
 
 
+def test_concrete_vjp_runs_the_loop_once_then_its_transpose():
+    out, vjp_fn = lintra.vjp(LINTRA["fori"], X)
+    np.testing.assert_allclose(out, JAX["fori"](X), rtol=1e-12)
+    np.testing.assert_allclose(vjp_fn(np.float64(2.0))[0], 2.0 * jax.grad(JAX["fori"])(X), rtol=1e-10)
+
+
 def test_grad_of_loop_calling_grad():
     """A loop whose body calls grad, differentiated again (grad of grad through a loop)."""
 
