@@ -158,6 +158,9 @@ def for_linear_results(op: ir.Operation, linear: set) -> list[bool]:
         flags = grown
 
 
+# Marks the JVP loop that a linear half recomputes (see `for_split`).
+DYNAMIC_TRIP_COUNT = "lintra.dynamic_trip_count"
+
 # Ops that may run before a loop instead of in it: pure, and without integer
 # division (which could trap when the loop would not have run).
 HOISTABLE_DIALECTS = ("arith.", "math.", "tensor.", "linalg.")
@@ -193,12 +196,12 @@ def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
     u = unzip_body(b.ad, body, set(linear) | set(pick(carried, flags)), flags)
     groups = group_by_type(r for r in u.residuals if r != iv)
     count = static_trip_count(op)
-    if groups and count is None:
-        raise LintraError.at(
-            op,
-            "has a dynamic trip count; lintra saves a loop's residuals in stacks of "
-            "static size: make its bounds and step constants (forward mode works)",
-        )
+    # Residual stacks have a static size: with a dynamic trip count, the linear
+    # half runs the whole JVP loop again (forward mode works; reverse mode is
+    # reported by `for_transpose`).
+    recompute = bool(groups) and count is None
+    if recompute:
+        groups = {}
     stacks = [empty(b, stack_type(t, count, len(members))) for t, members in groups.items()]
     primal, (block,) = shell(b, op, bounds + pick(inits, negate(flags)) + stacks, [], [])
     inner, args = b.nested(ir.InsertionPoint(block)), list(block.arguments)
@@ -209,6 +212,10 @@ def for_split(b: Emitter, op: ir.Operation, linear: set) -> list:
     if groups:
         stacks = save_residuals(inner, mapping, stacks, groups, slot_of(inner, args[0], bounds[0], bounds[2]))
     terminate(inner, block, body, [mapping.get(v, v) for v in pick(u.yielded, negate(flags))] + stacks)
+    if recompute:
+        whole = b.clone(op, {})
+        whole.attributes[DYNAMIC_TRIP_COUNT] = ir.UnitAttr.get()
+        return merge(flags, list(primal.results)[:n_primal], pick(list(whole.results), flags))
 
     tangent, (block,) = shell(b, op, bounds + pick(inits, flags), [], [])
     inner, args = b.nested(ir.InsertionPoint(block)), list(block.arguments)
@@ -229,6 +236,12 @@ def trip_count(b: Emitter, lower, upper, step) -> ir.Value:
 
 
 def for_transpose(b: Emitter, op: ir.Operation, cts: list, args: list, captured: list) -> list:
+    if DYNAMIC_TRIP_COUNT in op.attributes:
+        raise LintraError.at(
+            op,
+            "has a dynamic trip count; lintra saves a loop's residuals in stacks of "
+            "static size: make its bounds and step constants for reverse mode (forward mode works)",
+        )
     lower, upper, step = args[:3]
     for index, (arg, init) in enumerate(zip(args[3:], list(op.operands)[3:], strict=True)):
         if not isinstance(arg, Linear) and not is_zero_constant(init):

@@ -73,7 +73,7 @@ func.func @grad_unbounded(%x: f64) -> f64 {
 func.func @dynamic(%x: f64, %n: index) -> f64 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  // CHECK: {{.*}}control-flow-errors.mlir:[[@LINE+1]]:8: error: 'scf.for' op has a dynamic trip count; lintra saves a loop's residuals in stacks of static size: make its bounds and step constants (forward mode works)
+  // CHECK: {{.*}}control-flow-errors.mlir:[[@LINE+1]]:8: error: 'scf.for' op has a dynamic trip count; lintra saves a loop's residuals in stacks of static size: make its bounds and step constants for reverse mode (forward mode works)
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %x) -> (f64) {
     %s = math.sin %a : f64
     scf.yield %s : f64
