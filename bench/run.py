@@ -33,7 +33,8 @@ import lintra
 import lintra.nn
 import lintra.numpy as lnp
 from lintra import backends
-from lintra.backends.iree_cpu import COMPILE_FLAGS, iree_tool
+from lintra.backends.iree_compiler import iree_tool
+from lintra.backends.iree_cpu import COMPILE_FLAGS
 
 sys.path.insert(0, str(Path(__file__).parent))
 from workloads import WORKLOADS  # noqa: E402  (bench/ is not a package)
@@ -198,7 +199,7 @@ def main() -> None:
         "--budget", type=float, default=3.0, help="seconds of timed calls per workload and mode"
     )
     parser.add_argument("--only", default="", help="comma-separated workload names")
-    parser.add_argument("--backends", default=",".join(backends.names()))
+    parser.add_argument("--backends", default=",".join(backends.available()))
     parser.add_argument("--output", default=str(HERE / "results"), help="path stem of the .json and .png")
     options = parser.parse_args()
     import jax

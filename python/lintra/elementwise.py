@@ -244,13 +244,14 @@ def logaddexp(x1, x2):
     a select: each side of a tie is smooth, so the derivative is exact everywhere
     (0.5 and 0.5 at x1 == x2, where max + log1p(exp(-|x1 - x2|)) would give 0 and
     1). Where the difference is NaN (a NaN, or equal infinities) the result is
-    x1 + x2; that branch's operand is replaced by 0 in the other one, so no NaN
-    reaches the derivative through the branch not taken.
+    x1 + x2. Where it is not above -inf (NaN, or an infinite operand that decides
+    the result) the difference is replaced by the constant -inf, whose tangent is
+    zero: no NaN from the tangent of a difference with an infinity (inf * 0
+    upstream) reaches the derivatives, as JAX's `_replace_inf` in its JVP ensures.
     """
     a, b = promote_operands("logaddexp", x1, x2, inexact=True)
     first = greater_equal(a, b)
     larger, smaller = where(first, a, b), where(first, b, a)
     delta = subtract(smaller, larger)
-    undefined = isnan(delta)
-    safe_delta = where(undefined, 0.0, delta)
-    return where(undefined, add(a, b), add(larger, log1p(exp(safe_delta))))
+    safe_delta = where(greater(delta, float("-inf")), delta, float("-inf"))
+    return where(isnan(delta), add(a, b), add(larger, log1p(exp(safe_delta))))

@@ -3,12 +3,15 @@
     lintra.config.update("backend", "mlir-cpu")        # default backend of jit and transformations
     lintra.config.update("cache_dir", "/tmp/lintra")    # where compiled executables persist
     lintra.config.update("persistent_cache", False)     # compile in memory only
+    lintra.config.update("cuda_target", "sm_80")        # PTX target of the iree-cuda backend
     lintra.config.backend, lintra.config.cache_dir      # current values
 
 Initial values come from the environment: `LINTRA_BACKEND` (unset: None, which
 means `lintra.backends.DEFAULT_BACKEND`, "iree-cpu"), `LINTRA_CACHE_DIR`
 (default `$XDG_CACHE_HOME/lintra`, else `~/.cache/lintra`) and
-`LINTRA_PERSISTENT_CACHE` ("0", "false", "no" or "off" turn it off).
+`LINTRA_PERSISTENT_CACHE` ("0", "false", "no" or "off" turn it off) and
+`LINTRA_CUDA_TARGET` (unset: None, which means
+`lintra.backends.iree_cuda.DEFAULT_TARGET`).
 An unknown setting is a KeyError naming the known ones; a backend name is
 checked where it is used (ValueError listing the registered backends).
 """
@@ -36,6 +39,7 @@ class Config:
             if environ.get("LINTRA_CACHE_DIR")
             else default_cache_dir(environ),
             "persistent_cache": environ.get("LINTRA_PERSISTENT_CACHE", "1").strip().lower() not in _FALSE,
+            "cuda_target": environ.get("LINTRA_CUDA_TARGET") or None,
         }
 
     def update(self, name: str, value) -> None:
@@ -48,9 +52,7 @@ class Config:
         elif name == "persistent_cache":
             value = bool(value)
         elif value is not None and not isinstance(value, str):
-            raise TypeError(
-                f"lintra setting 'backend' must be a backend name (str), got {type(value).__name__}"
-            )
+            raise TypeError(f"lintra setting {name!r} must be a str or None, got {type(value).__name__}")
         self._values[name] = value
 
     def __getattr__(self, name: str):

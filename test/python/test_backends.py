@@ -36,10 +36,10 @@ func.func @f(%x: tensor<3xf64>, %s: f64, %flag: i1) -> (tensor<3xf64>, f64, i1, 
 def test_unknown_backend_lists_known_ones():
     for make in (lambda: lintra.jit(lnp.sin, backend="tpu"), lambda: backends.resolve("tpu")):
         with pytest.raises(
-            ValueError, match="unknown lintra backend 'tpu': expected one of iree-cpu, mlir-cpu"
+            ValueError, match="unknown lintra backend 'tpu': expected one of iree-cpu, iree-cuda, mlir-cpu"
         ):
             make()
-    with pytest.raises(ValueError, match="iree-cpu, mlir-cpu"):
+    with pytest.raises(ValueError, match="iree-cpu, iree-cuda, mlir-cpu"):
         lintra.grad(lambda x: lnp.sum(x), backend="tpu")(np.ones(2))
     with pytest.raises(KeyError, match="unknown lintra setting 'colour'"):
         lintra.config.update("colour", "red")
@@ -60,7 +60,7 @@ def test_config_chooses_the_default_backend():
 
 def test_backends_agree_with_numpy_on_scalars_bools_and_f64_libm():
     x, s = np.array([0.25, 1.0, 2.5]), 0.75
-    for name in backends.names():
+    for name in backends.available():
         executable = backends.compile(SCALAR_MODULE, "f", backend=name)
         assert ("llvm.func" if name == "mlir-cpu" else "@__lintra_entry") in executable.lowered_text
         y, t, n, x_out = executable(x, s, True)
@@ -76,7 +76,7 @@ def test_grad_matches_between_backends_and_is_cached_per_backend():
         return lnp.sum(lnp.tanh(x @ w) ** 2)
 
     w, x = np.linspace(-1, 1, 6).reshape(3, 2), np.linspace(0, 1, 12).reshape(4, 3)
-    grads = {name: lintra.grad(loss, backend=name)(w, x) for name in backends.names()}
+    grads = {name: lintra.grad(loss, backend=name)(w, x) for name in backends.available()}
     np.testing.assert_allclose(grads["iree-cpu"], grads["mlir-cpu"], rtol=1e-12)
     jitted = lintra.jit(loss, backend="iree-cpu")
     jitted(w, x), jitted(w, x)
@@ -162,20 +162,23 @@ def test_settings_from_the_environment():
 
 
 def test_compiler_worker_is_restarted_after_dying():
-    from lintra.backends import iree_cpu
+    from lintra.backends import iree_compiler
+    from lintra.backends.iree_cpu import COMPILE_FLAGS
     from lintra.backends.iree_entry import wrap_for_iree
 
     text = wrap_for_iree(SCALAR_MODULE, "f")[0]
-    worker = iree_cpu.compiler_worker()
-    first = iree_cpu.compile_vmfb(text)
+    worker = iree_compiler.compiler_worker()
+    first = iree_compiler.compile_vmfb(text, COMPILE_FLAGS)
     assert worker.process is not None and worker.process.poll() is None
     worker.process.kill()
     worker.process.wait()
-    assert iree_cpu.compile_vmfb(text)[:64] == first[:64] and worker.process.poll() is None
+    assert (
+        iree_compiler.compile_vmfb(text, COMPILE_FLAGS)[:64] == first[:64] and worker.process.poll() is None
+    )
 
 
 def test_small_functions_run_in_the_calling_thread_and_large_ones_on_the_thread_pool():
-    from lintra.backends.iree_cpu import SYNC_BYTES
+    from lintra.exported import SYNC_BYTES
 
     n = SYNC_BYTES // 8  # in and out: twice SYNC_BYTES
     x = np.linspace(-3.0, 3.0, n)

@@ -283,3 +283,14 @@ def test_sigmoid_gradient_far_left_is_zero():
     """1 / (1 + exp(-x)) overflowed below x = -709 (a NaN gradient)."""
     assert lintra.grad(lnn.sigmoid)(-800.0) == 0.0
     assert lintra.grad(lnn.sigmoid)(-np.inf) == 0.0
+
+
+def test_softplus_second_derivative_at_infinity_ignores_a_nan_tangent():
+    """At s = +inf softplus'(s) is constant: a NaN tangent of s (from inf * 0 upstream)
+    must not reach the HVP, as JAX's logaddexp JVP ensures (composition 283)."""
+    s = np.array([inf, 3.0])
+    tangent = np.array([np.nan, 1.0])
+    ours = lintra.jvp(lintra.grad(lambda v: lnp.sum(lnn.softplus(v))), (s,), (tangent,))[1]
+    theirs = jax.jvp(jax.grad(lambda v: jnp.sum(jax.nn.softplus(v))), (s,), (tangent,))[1]
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    assert ours[0] == 0.0

@@ -9,7 +9,7 @@ from test_frontend_transforms import *  # noqa: F401,F403
 import lintra
 from lintra import backends
 
-OTHER_BACKEND = next(name for name in backends.names() if name != backends.resolve())
+OTHER_BACKEND = next(name for name in backends.available() if name != backends.resolve())
 
 
 @pytest.fixture(autouse=True)

@@ -84,11 +84,8 @@ def test_composition_matches_jax(seed):
     assert not failures, "\n\n".join(failures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open find of the long run: the HVP of relu(softplus(a / (tanh(x)^2 + 1))) "
-    "at x = +inf is NaN where JAX gives 0 (issue 6)",
-)
+# Found by the long run: the HVP of relu(softplus(a / (tanh(x)^2 + 1))) at x = +inf
+# was NaN where JAX gives 0 (the tangent of softplus's inner difference with +inf).
 def test_composition_283_hvp_at_infinity():
     failures = check_composition(283)
     assert not failures, "\n\n".join(failures)

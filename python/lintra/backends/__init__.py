@@ -1,7 +1,8 @@
 """Execution backends: where lintra compiles and runs the modules it produces.
 
     from lintra import backends
-    backends.names()                         # ('iree-cpu', 'mlir-cpu')
+    backends.names()                         # ('iree-cpu', 'mlir-cpu', 'iree-cuda')
+    backends.available()                     # the ones that can run here (iree-cuda needs a GPU)
     executable = backends.compile(text, "f", backend="mlir-cpu")
     executable(*numpy_arrays)                # tuple of numpy arrays
 
@@ -18,14 +19,22 @@ from lintra.settings import config
 
 from .base import Backend, Executable
 from .iree_cpu import IreeCpuBackend
+from .iree_cuda import IreeCudaBackend
 from .mlir_cpu import MlirCpuBackend
 
-BACKENDS: dict[str, Backend] = {backend.name: backend for backend in (IreeCpuBackend(), MlirCpuBackend())}
+BACKENDS: dict[str, Backend] = {
+    backend.name: backend for backend in (IreeCpuBackend(), MlirCpuBackend(), IreeCudaBackend())
+}
 DEFAULT_BACKEND = "iree-cpu"
 
 
 def names() -> tuple[str, ...]:
     return tuple(BACKENDS)
+
+
+def available() -> tuple[str, ...]:
+    """The registered backends whose device can run code here (compiling works for all)."""
+    return tuple(name for name, backend in BACKENDS.items() if backend.available())
 
 
 def resolve(name: str | None = None) -> str:
@@ -42,4 +51,4 @@ def compile(text: str, entry: str, backend: str | None = None) -> Executable:
     return BACKENDS[resolve(backend)].compile(text, entry)
 
 
-__all__ = ["Backend", "Executable", "BACKENDS", "DEFAULT_BACKEND", "names", "resolve", "compile"]
+__all__ = ["Backend", "Executable", "BACKENDS", "DEFAULT_BACKEND", "names", "available", "resolve", "compile"]

@@ -41,6 +41,10 @@ class Backend(ABC):
     name: str
     description: str
 
+    def available(self) -> bool:
+        """Whether this backend's device can run code here (compiling may work regardless)."""
+        return True
+
     @abstractmethod
     def compile(self, text: str, entry: str) -> Executable:
         """Compile `@entry` of the module `text` (MLIR of upstream dialects)."""

@@ -25,7 +25,6 @@ what numpy dtype and shape each has at the boundary.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 import numpy as np
 from mlir import ir
@@ -33,10 +32,12 @@ from mlir.dialects import arith, func, tensor
 from mlir.passmanager import PassManager
 
 from lintra.dialect import make_context
+from lintra.exported import ENTRY_NAME, Slot
+
+from .iree_math import rewrite_log1p_expm1
 
 from .index_switch import switches_as_ifs
 
-ENTRY_NAME = "__lintra_entry"
 _DTYPES = {
     "f32": np.float32,
     "f64": np.float64,
@@ -48,16 +49,6 @@ _DTYPES = {
 }
 _BOUNDARY_ELEMENT = {"i1": "i8", "index": "i64"}
 PRE_FUSION = "builtin.module(func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops))"
-
-
-@dataclass(frozen=True)
-class Slot:
-    """An argument or result: its type in @name, and dtype/shape at the boundary."""
-
-    type_text: str
-    dtype: np.dtype
-    shape: tuple
-    is_tensor: bool
 
 
 def _parts(type_: ir.Type, what: str):
@@ -131,6 +122,7 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
     """(module text with the public `@__lintra_entry`, argument slots, result slots)."""
     with _context(), ir.Location.unknown():
         module = ir.Module.parse(text)
+        rewrite_log1p_expm1(module)
         function = _find_function(module, name)
         if len(function.regions[0].blocks) == 0:
             raise ValueError(f"@{name} is only a declaration")

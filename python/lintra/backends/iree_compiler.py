@@ -1,0 +1,138 @@
+"""IREE's compiler for lintra's IREE backends (`iree_backend.py`): one long-lived
+helper process, with the `iree-compile` executable as fallback and for diagnostics.
+
+IREE's compiler Python API bundles its own MLIR bindings, which cannot share a
+process with the upstream `mlir` package: `CompilerWorker` runs
+`iree_compile_worker.py` once per process and sends it module after module;
+`compile_with_tool` runs `iree-compile` when the worker is unavailable or a
+compile fails (to report IREE's diagnostics as a ValueError naming the
+function). `compile_with_fallback` compiles `iree_entry.pre_fused(text)` when
+IREE rejects `text` (IREE 3.13 fails on the plain softmax pattern on llvm-cpu;
+see test/regressions/iree-softmax-workgroup-distribution.mlir). Every function
+takes the compiler flags of the target (`iree_cpu.COMPILE_FLAGS`,
+`iree_cuda.compile_flags(target)`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import importlib.metadata
+import shutil
+import struct
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from .iree_entry import ENTRY_NAME, pre_fused
+
+
+@functools.cache
+def iree_tool(name: str) -> str:
+    """The path of an IREE executable: beside the interpreter (the venv), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise RuntimeError(
+            f"{name} not found beside {sys.executable} or on PATH: install "
+            "iree-base-compiler (a dependency of lintra)"
+        )
+    return found
+
+
+@functools.cache
+def tool_versions() -> str:
+    return " ".join(
+        f"{package}={importlib.metadata.version(package)}"
+        for package in ("iree-base-compiler", "iree-base-runtime")
+    )
+
+
+class CompilerWorker:
+    """The process running `iree_compile_worker.py` (started on first use)."""
+
+    SCRIPT = Path(__file__).with_name("iree_compile_worker.py")
+
+    def __init__(self):
+        self.process = None
+        self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """End the worker (it exits at end of input)."""
+        with self.lock:
+            if self.process is not None:
+                try:
+                    self.process.stdin.close()
+                except OSError:
+                    self.process.kill()
+                self.process.wait()
+                self.process = None
+
+    def compile(self, text: str, flags) -> bytes | None:
+        """The VM flatbuffer; b"" when IREE rejected `text`, None when the worker is unusable."""
+        with self.lock:
+            try:
+                if self.process is None or self.process.poll() is not None:
+                    self.process = subprocess.Popen(
+                        [sys.executable, str(self.SCRIPT)],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                    )
+                request = b""
+                for block in ("\0".join(flags).encode(), text.encode()):
+                    request += struct.pack("<Q", len(block)) + block
+                self.process.stdin.write(request)
+                self.process.stdin.flush()
+                header = self.process.stdout.read(9)
+                compiled, size = struct.unpack("<BQ", header)
+                payload = self.process.stdout.read(size)
+                if len(payload) != size:
+                    raise EOFError
+                return payload if compiled else b""
+            except (OSError, EOFError, struct.error):
+                if self.process is not None:
+                    self.process.kill()
+                    self.process.wait()
+                self.process = None
+                return None
+
+
+@functools.cache
+def compiler_worker() -> CompilerWorker:
+    return CompilerWorker()
+
+
+def compile_vmfb(text: str, flags, name: str = ENTRY_NAME) -> bytes:
+    """IREE's compilation of `text` to a VM flatbuffer; ValueError with the diagnostics on failure."""
+    vmfb = compiler_worker().compile(text, flags)
+    return vmfb or compile_with_tool(text, flags, name)
+
+
+def compile_with_fallback(text: str, flags, name: str = ENTRY_NAME) -> tuple[bytes, str]:
+    """(VM flatbuffer, the text compiled): `text`, else `pre_fused(text)` if IREE rejects `text`."""
+    vmfb = compiler_worker().compile(text, flags)
+    if vmfb:
+        return vmfb, text
+    if vmfb is None:  # no worker: the executable decides
+        try:
+            return compile_with_tool(text, flags, name), text
+        except ValueError:
+            pass
+    fused = pre_fused(text)
+    return compile_vmfb(fused, flags, name), fused
+
+
+def compile_with_tool(text: str, flags, name: str = ENTRY_NAME) -> bytes:
+    """`iree-compile` of `text`; ValueError with its diagnostics on failure."""
+    process = subprocess.run(
+        [iree_tool("iree-compile"), *flags, "-", "-o", "-"], input=text.encode(), capture_output=True
+    )
+    if process.returncode != 0:
+        message = process.stderr.decode(errors="replace").strip()
+        raise ValueError(f"iree-compile failed for @{name}:\n{message[:4000]}")
+    return process.stdout
