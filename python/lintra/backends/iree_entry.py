@@ -34,9 +34,8 @@ from mlir.passmanager import PassManager
 from lintra.dialect import make_context
 from lintra.exported import ENTRY_NAME, Slot
 
-from .iree_math import rewrite_log1p_expm1
-
 from .index_switch import switches_as_ifs
+from .iree_math import rewrite_log1p_expm1
 
 _DTYPES = {
     "f32": np.float32,
