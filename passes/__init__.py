@@ -10,9 +10,10 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
    IR building, symbols, and the user's rules given as function attributes;
 3. `core/tables.py`: the rule tables (`JVP_RULES`, `TRANSPOSE_RULES`) and the
    `def*` helpers, empty until filled;
-4. `core/jvp.py`, `core/transpose.py`, `core/linearize.py`, `core/expand.py`,
-   `core/contractions.py`, `core/cleanup.py`: the machinery, which reads the
-   tables and never imports a rule module;
+4. `core/jvp.py`, `core/transpose.py`, `core/checkpoint.py`, `core/linearize.py`,
+   `core/expand.py`, `core/contractions.py`, `core/cleanup.py`,
+   `core/residual_report.py`: the machinery, which reads the tables and never
+   imports a rule module;
 5. `rules/<dialect>.py`: the rules, which fill the tables (and may call the
    machinery, e.g. func.call's rules generate derived functions);
 6. the pass modules and `pipeline.py`; this file imports `rules` so the tables

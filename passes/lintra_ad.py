@@ -13,6 +13,11 @@ the module is cleaned up (canonicalize, cse, dead residual/tangent pruning
 across generated functions); it holds only upstream dialects. Custom rules
 (`lintra.jvp`/`lintra.transpose` function attributes) stay, so the output can
 be differentiated again.
+With `report-residuals=true` it prints, for each expanded op's forward half,
+the residuals it saves (`core/residual_report.py`) to stderr:
+
+    residuals of @f saved by @f_fwd: 1 residuals, 8 bytes
+      f64[] output of math.cos at x.py:3:1 (8 bytes)
 
 Before:
     func.func @f(%x: f64) -> f64 {
@@ -33,6 +38,7 @@ After:
     func.func private @f_lin_transpose(%r: f64, %ct: f64) -> f64 { %0 = arith.mulf %ct, %r ... }
 """
 
+import sys
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -41,6 +47,7 @@ from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.custom_rules import check_evaluable, forward_stop_gradients
 from .core.expand import expand_all
+from .core.residual_report import format_report, saved_residuals
 
 
 @dataclass(frozen=True)
@@ -54,10 +61,19 @@ class LintraAd(ModulePass):
         True,
         "replace lintra.stop_gradient by its operand afterwards (off: to differentiate it again)",
     )
+    report_residuals: bool = option(
+        False,
+        "print to stderr the residuals each forward half saves (type, bytes, source location), "
+        "as generated, before clean-up",
+    )
 
     def run(self, module):
         ad = AdState(module)
         expand_all(ad, split_jvp=True)
+        if self.report_residuals:
+            for callee, fwd, n_results in dict.fromkeys(ad.linearized):
+                report = saved_residuals(ad, fwd, n_results)
+                print(format_report(f"residuals of @{callee} saved by @{fwd}", report), file=sys.stderr)
         if self.erase_stop_gradient:
             forward_stop_gradients(module)
         if self.cleanup:

@@ -34,6 +34,9 @@ class AdState:
         self.in_progress: set[tuple[str, str]] = set()
         self.generated: set[str] = set()  # functions this AD run created
         self.touched: set[str] = set()  # user functions whose lintra ops it expanded
+        # (callee, its forward half, its number of primal results) per lintra op
+        # expanded through linearize, for the residual report.
+        self.linearized: list[tuple[str, str, int]] = []
 
     def enter(self, function: ir.Operation, what: str) -> None:
         """Mark `function` as being differentiated (`what`); reject recursion."""

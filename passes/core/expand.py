@@ -72,6 +72,7 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
             # As the func.call JVP rule does: the linear half is a call of @f_lin,
             # which a later transposition recognizes as linear.
             fwd, lin = linearize_function(ad, callee, active)
+            ad.linearized.append((name, fwd, len(outs)))
             primal = call_function(b, fwd, operands[: len(ins)])
             results = primal[: len(outs)] + call_function(b, lin, primal[len(outs) :] + live)
         else:
@@ -95,6 +96,7 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
             expect_types(op, "operand types", [v.type for v in operands], ins + floats(outs), name)
             expect_types(op, "result types", result_types, outs + floats(ins), name)
         fwd, lin = linearize_function(ad, callee)
+        ad.linearized.append((name, fwd, len(outs)))
         primal = call_function(b, fwd, operands[: len(ins)])
         residuals = primal[len(outs) :]
         # Cotangents of results whose tangent is known zero contribute nothing.

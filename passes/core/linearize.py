@@ -19,6 +19,7 @@ from mlir import ir
 
 from ..diagnostics import LintraError
 from .ad_state import AdState, emit_return, function_name, function_type
+from .checkpoint import is_checkpointed, remat_halves, segment_loops
 from .custom_rules import tangent_activity
 from .emit import Emitter, erase_dead_ops, is_float_type
 from .jvp import jvp_function
@@ -40,10 +41,11 @@ def check_primal_results(jvp: ir.Operation, primal_outs, linear_values: set) -> 
             )
 
 
-def linearize_function(
+def unzip_function(
     ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None
 ) -> tuple[str, str]:
-    """Names of (@f_fwd, @f_lin) for function `source` (generated on first request).
+    """Names of (@f_fwd, @f_lin) for function `source` (generated on first request),
+    saving every residual (`linearize_function` honours `lintra.checkpoint`).
 
     `active` is as for `jvp_function`: @f_lin takes tangents for the active float
     arguments only. `ad.zero_results[@f_lin]` records its known-zero results.
@@ -115,3 +117,15 @@ def linearize_function(
     ad.linearize_cache[key] = result
     ad.leave(source, "linearize")
     return result
+
+
+def linearize_function(
+    ad: AdState, source: ir.Operation, active: tuple[bool, ...] | None = None
+) -> tuple[str, str]:
+    """Names of (@f_fwd, @f_lin) for function `source`, as `unzip_function`; for
+    a function marked `lintra.checkpoint`, halves whose forward part saves only
+    the inputs and whose linear part recomputes the rest; loops marked
+    `lintra.checkpoint_every` are first cut into such functions (`checkpoint.py`)."""
+    segment_loops(ad, source)
+    halves = unzip_function(ad, source, active)
+    return remat_halves(ad, source, halves) if is_checkpointed(source) else halves

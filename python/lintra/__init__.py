@@ -15,7 +15,7 @@ function to a file that `lintra.load` (module `lintra.exported`, which needs
 only iree-base-runtime and numpy) runs.
 """
 
-from . import backends, nn, numpy
+from . import backends, lax, nn, numpy
 from . import pytree as tree_util
 from .compile_cache import cache_info, clear_cache, set_cache_size
 from .custom_derivatives import custom_jvp, custom_vjp, stop_gradient
@@ -24,6 +24,7 @@ from .exporting import export
 from .jacobians import hessian, jacfwd, jacrev
 from .jit import jit
 from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
+from .remat import checkpoint, remat, saved_residuals
 from .settings import config
 from .tracing import TracerLeakError
 from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, value_and_grad, vjp
@@ -43,7 +44,11 @@ __all__ = [
     "custom_jvp",
     "custom_vjp",
     "stop_gradient",
+    "checkpoint",
+    "remat",
+    "saved_residuals",
     "numpy",
+    "lax",
     "nn",
     "cache_info",
     "clear_cache",

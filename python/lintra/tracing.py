@@ -14,9 +14,16 @@ the outer value (`TracedFunction.captured`). Scalars are 0-d tensors; every
 tracer has a static `shape`, a `dtype` (see `lintra.dtypes`) and a `weak` flag
 (weakly typed, like a Python scalar in JAX).
 
+A `RegionScope` traces a body into a block of an op's region (the body of a
+`scf.for`, a branch of `scf.if`: `lintra.lax`) instead of a new function. Its
+block arguments are the body's arguments; tracers of enclosing region scopes of
+the same function are used directly (scf regions see the values around them),
+and tracers from outside that function are captured by the function as above.
+
 Tracers cannot be turned into Python values (`bool(x)`, `float(x)`): control
-flow must use `lintra.numpy.where`. Using a tracer after the trace that made it
-has finished raises `TracerLeakError`.
+flow must use `lintra.lax.cond`/`while_loop` or `lintra.numpy.where`. Using a
+tracer after the trace (or region) that made it has finished raises
+`TracerLeakError`.
 """
 
 from __future__ import annotations
@@ -169,16 +176,7 @@ class FunctionScope:
         """The `ir.Value` standing for `tracer` in this scope (capturing outer tracers)."""
         if tracer.scope is self:
             return tracer.value
-        if (
-            tracer.scope.trace is not self.trace
-            or tracer.scope.finished
-            or tracer.scope not in self.trace.scopes
-        ):
-            raise TracerLeakError(
-                f"a tracer of shape {tracer.shape} and dtype {tracer.dtype} from function "
-                f"@{tracer.scope.name} is used after that function was traced (a leaked tracer): "
-                "return it from the function instead of storing it"
-            )
+        check_alive(self, tracer)
         key = id(tracer)
         if key not in self._captures:
             self._captures[key] = self.block.add_argument(tracer.value.type, ir.Location.unknown())
@@ -201,6 +199,64 @@ class FunctionScope:
             yield self
         finally:
             self.trace.scopes.pop()
+
+
+def check_alive(scope, tracer: "Tracer") -> None:
+    """TracerLeakError unless `tracer`'s scope is still being traced in `scope`'s trace."""
+    if (
+        tracer.scope.trace is not scope.trace
+        or tracer.scope.finished
+        or tracer.scope not in scope.trace.scopes
+    ):
+        raise TracerLeakError(
+            f"a tracer of shape {tracer.shape} and dtype {tracer.dtype} from function "
+            f"@{tracer.scope.name} is used after that function (or loop or branch body) was "
+            "traced (a leaked tracer): return it from the function instead of storing it"
+        )
+
+
+class RegionScope:
+    """A body traced into `block`, a block of a region op of the enclosing scope
+    `parent` (a `FunctionScope` or another `RegionScope`); `arguments` are the
+    block's arguments as tracers (weak where `weak_flags` says so; an argument
+    that is not a tensor, such as a loop's `index`, stays an `ir.Value`). Ops are
+    appended to the block; `finish(terminator)` ends it with the terminator op
+    built by `terminator(values, ip)` (`scf.yield`, `scf.condition`)."""
+
+    def __init__(self, parent, block: ir.Block, weak_flags=()):
+        self.trace = parent.trace
+        self.parent = parent
+        self.name = parent.name
+        self.block = block
+        flags = list(weak_flags) + [False] * (len(block.arguments) - len(weak_flags))
+        self.arguments = [
+            Tracer(arg, self, weak) if isinstance(arg.type, ir.RankedTensorType) else arg
+            for arg, weak in zip(block.arguments, flags, strict=True)
+        ]
+        self.finished = False
+
+    @property
+    def insertion_point(self) -> ir.InsertionPoint:
+        return ir.InsertionPoint(self.block)
+
+    def value(self, tracer: "Tracer") -> ir.Value:
+        """Tracers of this region or of an enclosing region of the same function
+        are used as they are; others are resolved by the enclosing function."""
+        scope = self
+        while isinstance(scope, RegionScope):
+            if tracer.scope is scope:
+                check_alive(self, tracer)
+                return tracer.value
+            scope = scope.parent
+        return scope.value(tracer)
+
+    def finish(self, terminator, results: list["Tracer"]):
+        """End the block with `terminator([values], ip)`; returns the terminator."""
+        op = terminator([self.value(r) for r in results], self.insertion_point)
+        self.finished = True
+        return op
+
+    active = FunctionScope.active
 
 
 def emit(name: str, operands, result_types, attributes=None, regions: int = 0) -> ir.Operation:
@@ -286,8 +342,10 @@ class Tracer:
     def _concrete(self, what: str):
         raise TypeError(
             f"{what} of a traced array ({self!r}) is not known while tracing: the value "
-            "depends on the function's inputs. Use lintra.numpy.where instead of Python "
-            "control flow, or mark the argument static"
+            "depends on the function's inputs. Python control flow cannot branch on it: use "
+            "lintra.lax.cond (or lintra.lax.switch, lintra.numpy.where) instead of `if`, "
+            "lintra.lax.while_loop (or fori_loop, scan) instead of `while`, or mark the "
+            "argument static"
         )
 
     def __bool__(self):

@@ -10,7 +10,7 @@
 // UNKNOWN-NOT: Traceback
 // PIPELINE: <pass-pipeline>:1:26: error: unknown pass 'lintra-foo'
 // PIPELINE-NOT: Traceback
-// OPTION: lintra-opt: error: unknown option 'fuctions' for pass 'lintra-linearize' (known: functions)
+// OPTION: lintra-opt: error: unknown option 'fuctions' for pass 'lintra-linearize' (known: functions, report-residuals)
 // OPTION-NOT: Traceback
 // NOFUNC: error: lintra-linearize: the module has no function @nope (functions=nope)
 // NOFUNC-NOT: Traceback

@@ -34,6 +34,7 @@ from mlir.passmanager import PassManager
 from lintra.dialect import make_context
 from lintra.exported import ENTRY_NAME, Slot
 
+from .index_switch import switches_as_ifs
 from .iree_math import rewrite_log1p_expm1
 
 _DTYPES = {
@@ -129,6 +130,7 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
         function_type = function.type
         inputs = [_slot(t, f"@{name} argument #{i}") for i, t in enumerate(function_type.inputs)]
         results = [_slot(t, f"@{name} result #{i}") for i, t in enumerate(function_type.results)]
+        switches_as_ifs(module)
         for op in module.body.operations:
             if isinstance(op, func.FuncOp) and len(op.regions[0].blocks):
                 op.attributes["sym_visibility"] = ir.StringAttr.get("private")
