@@ -7,11 +7,12 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
 
 1. `diagnostics`, `base`: errors and the pass protocol;
 2. `core/emit.py`, `core/structured.py`, `core/ad_state.py`: IR building and symbols;
-3. `core/tables.py`: the rule tables (`JVP_RULES`, `TRANSPOSE_RULES`) and the
-   `def*` helpers, empty until filled;
-4. `core/jvp.py`, `core/transpose.py`, `core/linearize.py`, `core/expand.py`,
-   `core/contractions.py`, `core/cleanup.py`: the machinery, which reads the
-   tables and never imports a rule module;
+   `core/batch_dims.py`: batched values (moving and broadcasting batch dims);
+3. `core/tables.py`: the rule tables (`JVP_RULES`, `TRANSPOSE_RULES`,
+   `BATCH_RULES`) and the `def*` helpers, empty until filled;
+4. `core/jvp.py`, `core/transpose.py`, `core/linearize.py`, `core/batch.py`,
+   `core/expand.py`, `core/contractions.py`, `core/cleanup.py`: the machinery,
+   which reads the tables and never imports a rule module;
 5. `rules/<dialect>.py`: the rules, which fill the tables (and may call the
    machinery, e.g. func.call's rules generate derived functions);
 6. the pass modules and `pipeline.py`; this file imports `rules` so the tables
@@ -20,6 +21,7 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
 
 from . import rules  # noqa: F401  (fills the rule tables)
 from .lintra_ad import LintraAd
+from .lintra_batch import LintraBatch
 from .lintra_jvp import LintraJvp
 from .lintra_linearize import LintraLinearize
 from .lintra_lower_to_llvm import LintraLowerToLlvm
@@ -27,5 +29,5 @@ from .lintra_transpose import LintraTranspose
 
 PASSES = {
     pass_class.argument: pass_class
-    for pass_class in (LintraJvp, LintraLinearize, LintraTranspose, LintraAd, LintraLowerToLlvm)
+    for pass_class in (LintraJvp, LintraLinearize, LintraTranspose, LintraAd, LintraBatch, LintraLowerToLlvm)
 }

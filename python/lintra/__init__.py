@@ -14,6 +14,7 @@ that the passes (`lintra.passes`) expand:
 
 from . import backends, nn, numpy
 from . import pytree as tree_util
+from .batching import vmap
 from .compile_cache import cache_info, clear_cache, set_cache_size
 from .jacobians import hessian, jacfwd, jacrev
 from .jit import jit
@@ -33,6 +34,7 @@ __all__ = [
     "jacfwd",
     "jacrev",
     "hessian",
+    "vmap",
     "eval_shape",
     "numpy",
     "nn",
