@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from mlir import ir
-from mlir.dialects import linalg
+from mlir.dialects import arith, linalg
 
 from ..diagnostics import LintraError
 from .emit import Emitter, clone_op, element_type, shape_of, tensor_type
@@ -58,12 +58,33 @@ def materialize(b: Emitter, x: Batched, size: int, to: int = 0) -> ir.Value:
     if x.dim is not None:
         return move_dim(b, x, to)
     target = batched_type(x.value.type, size, to)
+    owner = x.value.owner
+    if not isinstance(owner, ir.Block):  # a bigger tensor.empty or splat constant will do
+        owner = owner.operation
+        if owner.name == "tensor.empty" and len(owner.operands) == 0:
+            return empty(b, target)
+        splat = splat_attribute(owner, target)
+        if splat is not None:
+            return arith.ConstantOp(target, splat, loc=b.location, ip=b.ip).result
     init = empty(b, target)
     if not isinstance(x.value.type, ir.ShapedType):
         op = linalg.FillOp([target], [x.value], [init], loc=b.location, ip=b.ip)
         return with_body(b, op, [x.value], [init], lambda inner, args: [args[0]])[0]
     op = linalg.BroadcastOp([target], x.value, init, [to], loc=b.location, ip=b.ip)
     return with_body(b, op, [x.value], [init], lambda inner, args: [args[0]])[0]
+
+
+def splat_attribute(op: ir.Operation, target: ir.Type):
+    """The splat constant of type `target` with the value of constant `op`, if it is a
+    scalar or splat constant (else None)."""
+    if op.name != "arith.constant":
+        return None
+    value = op.attributes["value"]
+    if isinstance(value, (ir.FloatAttr, ir.IntegerAttr)):
+        return ir.DenseElementsAttr.get_splat(target, value)
+    if isinstance(value, ir.DenseElementsAttr) and value.is_splat:
+        return ir.DenseElementsAttr.get_splat(target, value.get_splat_value())
+    return None
 
 
 def common_dim(args) -> int | None:
@@ -131,8 +152,7 @@ def shift_map(affine_map: ir.AffineMap, batched: bool) -> ir.AffineMap:
     """`affine_map` with a new loop dim 0 in front (its dims shift by one), which it
     reads as its first result when `batched`."""
     n_dims = affine_map.n_dims
-    shift = ir.AffineMap.get(n_dims + 1, 0, [ir.AffineDimExpr.get(d + 1) for d in range(n_dims)])
-    results = list(affine_map.compose(shift).results)
+    results = [expr.shift_dims(n_dims, 1) for expr in affine_map.results]
     first = [ir.AffineDimExpr.get(0)] if batched else []
     return ir.AffineMap.get(n_dims + 1, affine_map.n_symbols, first + results)
 

@@ -24,6 +24,7 @@ from ..core.tables import (
     defbilinear,
     defjvp,
     deflinear,
+    defunbatchable,
     defvectorized,
     defzero,
     vectorized_batch,
@@ -132,3 +133,4 @@ def select_batch(b, op, args, size):
 
 
 BATCH_RULES["arith.select"] = select_batch
+defunbatchable("arith.constant", reason="a constant has no operands: it is never batched, only cloned")

@@ -278,7 +278,9 @@ def i64_array(values) -> ir.Attribute:
 def shifted_dims(key: str, keep_first: bool = False):
     """The dense i64 array attribute `key` shifted past a leading batch dim (with
     `keep_first`, the batch dim itself listed first: a permutation)."""
-    return lambda op, size: {key: i64_array(([0] if keep_first else []) + [d + 1 for d in op.attributes[key]])}
+    return lambda op, size: {
+        key: i64_array(([0] if keep_first else []) + [d + 1 for d in op.attributes[key]])
+    }
 
 
 FILL_FRONT = front_batch(positions=lambda op: {1})
@@ -300,13 +302,20 @@ def iterator_attrs(maps) -> list:
 def contraction_batch(b, op, args, size):
     """matmul with both factors batched (default maps): a batch_matmul; any other
     batched contraction: a linalg.generic with one more parallel loop."""
-    if op.name == "linalg.matmul" and "indexing_maps" not in op.attributes and args[0].dim is not None and args[1].dim is not None:
+    n_dims, dims = contraction_maps(op)
+    default = op.name == "linalg.matmul" and [n_dims, dims] == list(DEFAULT_CONTRACTION_MAPS[op.name])
+    if default and args[0].dim is not None and args[1].dim is not None:
         operands = [materialize(b, a, size, 0) for a in args]
         new = recreate(
-            b, op, operands, [batched_type(op.result.type, size)], name="linalg.batch_matmul", keep_attributes=False
+            b,
+            op,
+            operands,
+            [batched_type(op.result.type, size)],
+            {"operandSegmentSizes": ir.DenseI32ArrayAttr.get([2, 1])},
+            name="linalg.batch_matmul",
+            keep_attributes=False,
         )
         return [Batched(new.result, 0)]
-    n_dims, dims = contraction_maps(op)
     maps = [affine_map(n_dims, m) for m in dims]
     return batch_structured(b, op, args, size, maps, iterator_attrs(maps), 2)
 
