@@ -25,8 +25,15 @@ from __future__ import annotations
 from mlir import ir
 
 from ..diagnostics import LintraError
-from .ad_state import AdState, call_function, callee_of, emit_return, function_name, function_type
-from .ad_state import linear_arg_positions
+from .ad_state import (
+    AdState,
+    call_function,
+    callee_of,
+    emit_return,
+    function_name,
+    function_type,
+    linear_arg_positions,
+)
 from .batch_dims import Batched, batched_type, materialize, move_dim
 from .emit import Emitter, check_static, used_values
 from .tables import BATCH_RULES, NOT_BATCHABLE
@@ -137,9 +144,7 @@ def vmap_axes(op: ir.Operation, inputs, results) -> tuple[list[int], list[int], 
         ("out_axes", out_axes, results, "result"),
     ):
         if len(axes) != len(types):
-            raise LintraError.at(
-                op, f"has {len(axes)} {key} but its callee has {len(types)} {what}s"
-            )
+            raise LintraError.at(op, f"has {len(axes)} {key} but its callee has {len(types)} {what}s")
         for index, (axis, type_) in enumerate(zip(axes, types, strict=True)):
             rank = len(type_.shape) if isinstance(type_, ir.ShapedType) else 0
             if not -1 <= axis <= rank:
@@ -159,7 +164,9 @@ def expand_vmap(ad: AdState, op: ir.Operation, type_list) -> list[ir.Value]:
     inputs, outputs = list(ftype.inputs), list(ftype.results)
     in_axes, out_axes, size = vmap_axes(op, inputs, outputs)
     expected_in = [t if a == -1 else batched_type(t, size, a) for t, a in zip(inputs, in_axes, strict=True)]
-    expected_out = [t if a == -1 else batched_type(t, size, a) for t, a in zip(outputs, out_axes, strict=True)]
+    expected_out = [
+        t if a == -1 else batched_type(t, size, a) for t, a in zip(outputs, out_axes, strict=True)
+    ]
     for what, actual, expected in (
         ("operand types", [v.type for v in op.operands], expected_in),
         ("result types", [r.type for r in op.results], expected_out),
@@ -177,7 +184,9 @@ def expand_vmap(ad: AdState, op: ir.Operation, type_list) -> list[ir.Value]:
         if axis == -1:
             if out.dim is not None:
                 raise LintraError.at(
-                    op, f"has out_axes[{index}] = -1 (unbatched), but result #{index} depends on a batched operand"
+                    op,
+                    f"has out_axes[{index}] = -1 (unbatched), but result #{index} depends on a "
+                    "batched operand",
                 )
             results.append(out.value)
         else:

@@ -128,7 +128,9 @@ def recreate(
         for block in old_region.blocks:
             types = [ir.IndexType.get()] * leading_index_args + [a.type for a in block.arguments]
             copy = ir.Block.create_at_start(new_region, types, [b.location] * len(types))
-            mapping = dict(zip(block.arguments, list(copy.arguments)[leading_index_args:], strict=True))
+            # Values the body captures from outside map through the emitter's scope.
+            mapping = dict(b.scope)
+            mapping.update(zip(block.arguments, list(copy.arguments)[leading_index_args:], strict=True))
             ip = ir.InsertionPoint(copy)
             for inner in block.operations:
                 inner = inner.operation
@@ -143,9 +145,7 @@ def check_unbatched(op: ir.Operation, args, positions, what: str) -> None:
     """A located error if any of `args[positions]` is batched (an index, a size)."""
     for i in positions:
         if args[i].dim is not None:
-            raise LintraError.at(
-                op, f"cannot be batched: its {what} (operand #{i}) differs across the batch"
-            )
+            raise LintraError.at(op, f"cannot be batched: its {what} (operand #{i}) differs across the batch")
 
 
 def shift_map(affine_map: ir.AffineMap, batched: bool) -> ir.AffineMap:

@@ -250,9 +250,7 @@ def defbatch_front(name: str, attributes: Callable = lambda op, size: {}, positi
 
 def front_positions(op) -> set[int]:
     """The operands a front-batched op takes batched: tensors and floats (not indices)."""
-    return {
-        i for i, v in enumerate(op.operands) if isinstance(v.type, ir.ShapedType) or is_float(v)
-    }
+    return {i for i, v in enumerate(op.operands) if isinstance(v.type, ir.ShapedType) or is_float(v)}
 
 
 def defunbatchable(*names: str, reason: str) -> None:
@@ -264,4 +262,3 @@ def defunbatchable(*names: str, reason: str) -> None:
 def shifted(values, by: int = 1) -> list[int]:
     """Dim positions of an op's attribute, shifted past a leading batch dim."""
     return [v + by for v in values]
-

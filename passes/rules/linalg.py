@@ -18,7 +18,6 @@ from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 
 from ..core.batch_dims import Batched, batch_structured, batched_type, materialize, recreate
-
 from ..core.emit import element_type, float_constant_value, shape_of, tensor_type
 from ..core.structured import (
     DEFAULT_CONTRACTION_MAPS,

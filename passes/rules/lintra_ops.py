@@ -19,7 +19,6 @@ from mlir import ir
 from ..core.ad_state import callee_of, function_type
 from ..core.batch import batch_function
 from ..core.batch_dims import Batched, batched_type, materialize
-from ..core.emit import is_float_type
 from ..core.tables import BATCH_RULES
 
 
@@ -38,7 +37,9 @@ def emit_lintra(b, name: str, callee: str, operands, result_types) -> list:
 
 def lintra_op_batch(b, op, args, size):
     callee = b.ad.lookup(callee_of(op), op)
-    batched = batch_function(b.ad, callee, (True,) * len(function_type(callee).inputs), size, all_batched=True)
+    batched = batch_function(
+        b.ad, callee, (True,) * len(function_type(callee).inputs), size, all_batched=True
+    )
     operands = [materialize(b, a, size, 0) for a in args]
     types = [batched_type(r.type, size) for r in op.results]
     if op.name != "lintra.grad":

@@ -240,7 +240,9 @@ def slice_attributes(op, size):
 def reassociation(op, size):
     """The batch dim in a group of its own, the others shifted by one; to or from a
     0-d tensor (no groups), the batch dim and the unit dims form one group."""
-    groups = [[0]] + [[ir.IntegerAttr(d).value + 1 for d in group] for group in op.attributes["reassociation"]]
+    groups = [[0]] + [
+        [ir.IntegerAttr(d).value + 1 for d in group] for group in op.attributes["reassociation"]
+    ]
     if len(groups) == 1:
         higher = max(len(shape_of(op.operands[0].type)), len(shape_of(op.result.type)))
         groups = [list(range(higher + 1))]
@@ -261,11 +263,17 @@ defbatch_front("tensor.collapse_shape", reassociation, first_operand)
 defbatch_front("tensor.expand_shape", reassociation, first_operand)
 defbatch_front("tensor.cast", positions=first_operand)
 defbatch_front(
-    "tensor.concat", lambda op, size: {"dim": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), op.attributes["dim"].value + 1)}
+    "tensor.concat",
+    lambda op, size: {
+        "dim": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), op.attributes["dim"].value + 1)
+    },
 )
 defbatch_front(
     "tensor.pad",
-    lambda op, size: {**prefixed("static_low", lambda n: 0)(op, size), **prefixed("static_high", lambda n: 0)(op, size)},
+    lambda op, size: {
+        **prefixed("static_low", lambda n: 0)(op, size),
+        **prefixed("static_high", lambda n: 0)(op, size),
+    },
     first_operand,
     leading_index_args=1,
 )
@@ -276,7 +284,9 @@ def element_slice(b, value, size: int, indices) -> list:
     (one element per batch member) of a tensor batched at 0; `indices` are values
     or ints."""
     dynamic = [i for i in indices if not isinstance(i, int)]
-    offsets = [0] + [i if isinstance(i, int) else ir.ShapedType.get_dynamic_stride_or_offset() for i in indices]
+    offsets = [0] + [
+        i if isinstance(i, int) else ir.ShapedType.get_dynamic_stride_or_offset() for i in indices
+    ]
     return [dynamic, [], [], offsets, [size] + [1] * len(indices), [1] * (len(indices) + 1)]
 
 
@@ -329,4 +339,6 @@ BATCH_RULES["tensor.insert"] = insert_batch
 BATCH_RULES["tensor.from_elements"] = from_elements_batch
 BATCH_RULES["tensor.splat"] = splat_batch
 BATCH_RULES["tensor.dim"] = dim_batch
-BATCH_RULES["tensor.rank"] = lambda b, op, args, size: [Batched(b.index(len(shape_of(op.operands[0].type))), None)]
+BATCH_RULES["tensor.rank"] = lambda b, op, args, size: [
+    Batched(b.index(len(shape_of(op.operands[0].type))), None)
+]

@@ -65,7 +65,9 @@ def argument_axes(in_axes, args) -> list:
                 f"positional arguments passed to the function, but got len(in_axes)={len(in_axes)}, "
                 f"len(args)={len(args)}"
             )
-        return [axis for spec, arg in zip(in_axes, args, strict=True) for axis in leaf_axes(spec, arg, "in_axes")]
+        return [
+            axis for spec, arg in zip(in_axes, args, strict=True) for axis in leaf_axes(spec, arg, "in_axes")
+        ]
     return leaf_axes(in_axes, args, "in_axes")
 
 
@@ -112,7 +114,9 @@ class VmapTransformation(Transformation):
         axes = [normalize_axis(a, leaf.ndim, "argument") for a, leaf in zip(axes, leaves, strict=True)]
         size = batch_size(leaves, axes, self.axis_size)
         avals = [
-            leaf.aval if axis is None else Aval(leaf.shape[:axis] + leaf.shape[axis + 1 :], leaf.dtype, leaf.weak)
+            leaf.aval
+            if axis is None
+            else Aval(leaf.shape[:axis] + leaf.shape[axis + 1 :], leaf.dtype, leaf.weak)
             for leaf, axis in zip(leaves, axes, strict=True)
         ]
         body = trace_body(positional, tree_unflatten(tree, avals), "vmap")
@@ -123,7 +127,9 @@ class VmapTransformation(Transformation):
             for a, aval in zip(out_leaf_axes, out_avals, strict=True)
         ]
         result_avals = [
-            aval if axis is None else Aval(aval.shape[:axis] + (size,) + aval.shape[axis:], aval.dtype, aval.weak)
+            aval
+            if axis is None
+            else Aval(aval.shape[:axis] + (size,) + aval.shape[axis:], aval.dtype, aval.weak)
             for aval, axis in zip(out_avals, out_leaf_axes, strict=True)
         ]
         in_axes = [-1 if a is None else a for a in axes] + [-1] * len(body.traced.captured)
