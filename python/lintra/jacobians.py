@@ -74,11 +74,14 @@ class JacobianTransformation(Transformation):
     def _forward(body, selected) -> dict:
         """{(output k, input j): the Jacobian block, columns on the last axis}."""
         float_inputs = set(body.float_inputs())
-        zeros = [zeros_for(body.inputs[i].aval) if i in float_inputs else None for i in range(body.n_leaves)]
         avals = [body.inputs[j].aval for j in selected]
 
         def column(*directions):
-            tangents = list(zeros)
+            # Zero tangents are constants of this function, so lintra-ad sees symbolic
+            # zeros (no 0 * inf = nan from the other arguments).
+            tangents = [
+                zeros_for(body.inputs[i].aval) if i in float_inputs else None for i in range(body.n_leaves)
+            ]
             for j, direction in zip(selected, directions, strict=True):
                 tangents[j] = direction
             return emit_jvp(body, tangents)[1]
