@@ -7,6 +7,10 @@
 // RUN: lintra-opt %s --lintra-batch=cleanup=false | FileCheck %s
 // RUN: lintra-opt %s --lintra-ad | FileCheck %s --check-prefix=AD
 // RUN: lintra-opt %s --lintra-batch --lintra-ad | mlir-opt | FileCheck %s --check-prefix=UPSTREAM
+// Stock mlir-opt verifies lintra.vmap with the IRDL definition:
+// RUN: mlir-opt --irdl-file=%irdl %s | FileCheck %s --check-prefix=IRDL
+
+// IRDL: "lintra.vmap"(%{{.*}}) {axis_size = 4 : i64, callee = @f, in_axes = array<i64: 0>, out_axes = array<i64: 0>} : (tensor<4x3xf64>) -> tensor<4xf64>
 
 // UPSTREAM-NOT: lintra.
 
