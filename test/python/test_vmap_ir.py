@@ -9,11 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mlir import ir
+from ad_harness import run_passes
 
 import lintra
-from lintra.dialect import make_context
-from lintra.passes import PASSES
 
 OPS = """
 #id = affine_map<(d0, d1) -> (d0, d1)>
@@ -95,14 +93,6 @@ def vmapped_module(in_axes) -> str:
     )
 
 
-def batch_pass(text: str) -> str:
-    with make_context(), ir.Location.unknown():
-        module = ir.Module.parse(text)
-        PASSES["lintra-batch"]().run(module.operation)
-        assert "lintra." not in str(module)
-        return str(module)
-
-
 @pytest.fixture(scope="module")
 def unbatched():
     return lintra.backends.compile(OPS, "ops", backend="mlir-cpu")
@@ -112,7 +102,9 @@ def unbatched():
 def test_batched_ops_match_a_loop(unbatched, in_axes):
     rng = np.random.default_rng(1)
     args = [rng.uniform(-1, 1, batched_shape(s, a)) for s, a in zip(SHAPES, in_axes, strict=True)]
-    got = lintra.backends.compile(batch_pass(vmapped_module(in_axes)), "main", backend="mlir-cpu")(*args)
+    text = run_passes(vmapped_module(in_axes), "lintra-batch")
+    assert "lintra." not in text
+    got = lintra.backends.compile(text, "main", backend="mlir-cpu")(*args)
     members = [
         unbatched(
             *[
@@ -135,11 +127,7 @@ def test_composition_both_pipelines(pipeline):
     """vmap(grad f), grad(sum(vmap f)) and vmap(vmap f) of f(x) = sum(sin(x) x), by
     lintra-batch then lintra-ad (AD ops batched by their rules) or by lintra-ad
     alone (innermost first), against the closed forms."""
-    with make_context(), ir.Location.unknown():
-        module = ir.Module.parse(COMPOSED)
-        for name in pipeline:
-            PASSES[name]().run(module.operation)
-        text = str(module)
+    text = run_passes(COMPOSED, *pipeline)
     xs = np.random.default_rng(2).uniform(-2, 2, (2, 4, 3))
     gradient = np.sin(xs) + xs * np.cos(xs)
     for entry, arg, want in (
