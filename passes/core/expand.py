@@ -189,6 +189,13 @@ def expand_all(ad: AdState, names=OP_NAMES, split_jvp: bool = False, waits_for=O
         holders = {holder for op, holder in lintra if op.name in waits_for}
         ready = [op for op in pending if not (reachable(edges, callee_of(op)) & holders)]
         if not ready:
+            others = sorted({op.name for op, _ in lintra if op.name in waits_for and op.name not in names})
+            if others:
+                raise LintraError.at(
+                    pending[0],
+                    f"cannot be expanded: its callee (transitively) contains {', '.join(others)}, "
+                    "which this pass does not expand (run lintra-batch or lintra-ad)",
+                )
             raise LintraError.at(
                 pending[0],
                 "cannot be expanded: its callee (transitively) contains "
