@@ -5,7 +5,7 @@
 // The same module is fine for lintra-ad, which expands both, innermost first.
 // RUN: lintra-opt %s --lintra-ad | FileCheck %s --check-prefix=AD
 
-// AD-NOT: lintra.
+// AD-NOT: "lintra.
 func.func @f(%x: tensor<3xf64>) -> tensor<3xf64> {
   %0 = math.sin %x : tensor<3xf64>
   return %0 : tensor<3xf64>
