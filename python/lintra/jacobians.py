@@ -32,14 +32,17 @@ from .transform_core import (
 
 def basis(avals) -> tuple[list, list[int]]:
     """For leaves of `avals`: one (n, *shape) array each, stacking the standard basis
-    of all leaves (n = their total size) along axis 0, and each leaf's offset."""
+    of all leaves (n = their total size) along axis 0, and each leaf's offset. The
+    identity is computed (an iota comparison), so the IR stays O(n), not O(n^2)."""
     sizes = [int(np.prod(a.shape, dtype=np.int64)) for a in avals]
-    total, offsets, arrays = sum(sizes), list(np.cumsum([0, *sizes[:-1]])), []
-    for aval, size, offset in zip(avals, sizes, offsets, strict=True):
-        block = np.zeros((total, size), aval.dtype)
-        block[offset : offset + size] = np.eye(size, dtype=aval.dtype)
-        arrays.append(block.reshape((total, *aval.shape)))
-    return arrays, [int(o) for o in offsets]
+    total, offsets = sum(sizes), [int(o) for o in np.cumsum([0, *sizes[:-1]])]
+    ids = lnp.arange(total)
+    eye = lnp.where(ids[:, None] == ids[None, :], 1.0, 0.0)
+    arrays = [
+        lnp.reshape(lnp.astype(eye[:, offset : offset + size], aval.dtype), (total, *aval.shape))
+        for aval, size, offset in zip(avals, sizes, offsets, strict=True)
+    ]
+    return arrays, offsets
 
 
 class JacobianTransformation(Transformation):
