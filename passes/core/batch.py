@@ -35,7 +35,7 @@ from .ad_state import (
     linear_arg_positions,
 )
 from .batch_dims import Batched, batched_type, materialize, move_dim
-from .emit import Emitter, check_static, used_values
+from .emit import Emitter, check_static, type_list, used_values
 from .tables import BATCH_RULES, NOT_BATCHABLE
 
 
@@ -161,7 +161,7 @@ def vmap_axes(op: ir.Operation, inputs, results) -> tuple[list[int], list[int], 
     return in_axes, out_axes, size
 
 
-def expand_vmap(ad: AdState, op: ir.Operation, type_list) -> list[ir.Value]:
+def expand_vmap(ad: AdState, op: ir.Operation) -> list[ir.Value]:
     """The values replacing the results of lintra.vmap `op` (see the module doc)."""
     name = callee_of(op)
     callee = ad.lookup(name, op)

@@ -24,7 +24,7 @@ from lintra.dialect import OP_NAMES
 from ..diagnostics import LintraError
 from .ad_state import AdState, call_function, callee_of, function_name, function_type, linear_arg_positions
 from .batch import expand_vmap
-from .emit import Emitter, is_float_type, is_zero_constant
+from .emit import Emitter, is_float_type, is_zero_constant, type_list
 from .jvp import check_signature, jvp_function
 from .linearize import linearize_function
 from .transpose import transpose_function
@@ -32,10 +32,6 @@ from .transpose import transpose_function
 
 def floats(types) -> list:
     return [t for t in types if is_float_type(t)]
-
-
-def type_list(types) -> str:
-    return "(" + ", ".join(str(t) for t in types) + ")"
 
 
 def expect_types(op, what: str, actual, expected, callee: str) -> None:
@@ -53,7 +49,7 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     of `@f_jvp`, so the surrounding function stays transposable.
     """
     if op.name == "lintra.vmap":
-        replace_op(ad, op, expand_vmap(ad, op, type_list))
+        replace_op(ad, op, expand_vmap(ad, op))
         return
     name = callee_of(op)
     callee = ad.lookup(name, op)

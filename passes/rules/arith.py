@@ -122,7 +122,7 @@ def select_batch(b, op, args, size):
     if isinstance(op.operands[0].type, ir.ShapedType) or not isinstance(op.result.type, ir.ShapedType):
         return vectorized_batch(b, op, args, size)
     cond, x, y = args
-    dim = common_dim([x, y]) if common_dim([x, y]) is not None else 0
+    dim = common_dim([x, y, Batched(None, 0)])  # the operands' batch dim, else 0
     if cond.dim is not None:
         shape = shape_of(batched_type(op.result.type, size, dim))
         condition = broadcast_in_dims(b, cond.value, tensor_type(shape, element_type(cond.value.type)), [dim])
