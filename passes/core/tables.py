@@ -25,7 +25,8 @@ Three tables, keyed by op name:
   a rule. `NOT_BATCHABLE[name]` records ops rejected on purpose, with the reason.
 
 Contract tying the tables: every op that a JVP rule emits on the tangent side has
-a transpose rule, and no non-linear op has one (checked by the test suite).
+a transpose rule, and no non-linear op has one; every op with a JVP rule has a
+batching rule or a `NOT_BATCHABLE` reason (checked by the test suite).
 There are no reverse rules: reverse mode is linearize, then transpose.
 """
 
@@ -257,8 +258,3 @@ def defunbatchable(*names: str, reason: str) -> None:
     """Ops rejected on purpose when an operand is batched, for `reason`."""
     for name in names:
         NOT_BATCHABLE[name] = reason
-
-
-def shifted(values, by: int = 1) -> list[int]:
-    """Dim positions of an op's attribute, shifted past a leading batch dim."""
-    return [v + by for v in values]
