@@ -22,7 +22,7 @@ from pathlib import Path
 from mlir import ir
 
 IRDL_PATH = Path(__file__).with_name("lintra.irdl.mlir")
-OP_NAMES = ("lintra.jvp", "lintra.vjp", "lintra.grad", "lintra.transpose")
+OP_NAMES = ("lintra.jvp", "lintra.vjp", "lintra.grad", "lintra.transpose", "lintra.vmap")
 # Ops on values (no callee), which the passes differentiate rather than expand.
 VALUE_OP_NAMES = ("lintra.stop_gradient",)
 

@@ -18,6 +18,17 @@
 //       @g marks its linear arguments with the argument attribute
 //       `{lintra.linear}`; the others are non-linear (residuals).
 //       results:  one cotangent per linear argument
+//   "lintra.vmap"(args...) {callee = @f, in_axes = array<i64: ...>,
+//                           out_axes = array<i64: ...>, axis_size = N : i64}
+//       @f applied to each of N batch members (batching, `lintra-batch`).
+//       in_axes:  one entry per argument of @f: the dimension of operand i
+//                 that is mapped (operand i is @f's argument type with a
+//                 dimension of size N inserted there), or -1 for an unbatched
+//                 operand (passed as it is to every member).
+//       out_axes: one entry per result of @f: where result j gets its batch
+//                 dimension, or -1 for a result that must not depend on a
+//                 batched operand (returned once).
+//       A scalar argument or result batched gets type tensor<N x T>.
 //
 // The counts above depend on @f's signature, which IRDL cannot see; the lintra
 // passes verify them and report mismatches at the op's location.
@@ -79,5 +90,19 @@ irdl.dialect @lintra {
     %value = irdl.any
     irdl.operands(operand: %value)
     irdl.results(result: %value)
+  }
+
+  // Batching (vmap), kept in its own block.
+  // Operands and results have separate constraints: a batched result's type
+  // usually differs from the operands'.
+  irdl.operation @vmap {
+    %operand = irdl.any
+    %result = irdl.any
+    %callee = irdl.base "#builtin.symbol_ref"
+    %axes = irdl.base "#builtin.dense_array"
+    %size = irdl.base "#builtin.integer"
+    irdl.operands(operands: variadic %operand)
+    irdl.results(results: variadic %result)
+    irdl.attributes {"callee" = %callee, "in_axes" = %axes, "out_axes" = %axes, "axis_size" = %size}
   }
 }

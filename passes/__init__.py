@@ -8,10 +8,11 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
 1. `diagnostics`, `base`: errors and the pass protocol;
 2. `core/emit.py`, `core/structured.py`, `core/ad_state.py`, `core/custom_rules.py`:
    IR building, symbols, and the user's rules given as function attributes;
-3. `core/tables.py`: the rule tables (`JVP_RULES`, `TRANSPOSE_RULES`) and the
-   `def*` helpers, empty until filled;
+   `core/batch_dims.py`: batched values (moving and broadcasting batch dims);
+3. `core/tables.py`: the rule tables (`JVP_RULES`, `TRANSPOSE_RULES`,
+   `BATCH_RULES`) and the `def*` helpers, empty until filled;
 4. `core/jvp.py`, `core/transpose.py`, `core/checkpoint.py`, `core/linearize.py`,
-   `core/expand.py`, `core/contractions.py`, `core/cleanup.py`,
+   `core/batch.py`, `core/expand.py`, `core/contractions.py`, `core/cleanup.py`,
    `core/residual_report.py`: the machinery, which reads the tables and never
    imports a rule module;
 5. `rules/<dialect>.py`: the rules, which fill the tables (and may call the
@@ -22,6 +23,7 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
 
 from . import rules  # noqa: F401  (fills the rule tables)
 from .lintra_ad import LintraAd
+from .lintra_batch import LintraBatch
 from .lintra_jvp import LintraJvp
 from .lintra_linearize import LintraLinearize
 from .lintra_lower_to_llvm import LintraLowerToLlvm
@@ -35,6 +37,7 @@ PASSES = {
         LintraLinearize,
         LintraTranspose,
         LintraAd,
+        LintraBatch,
         LintraLowerToLlvm,
         LintraLowerToNvvm,
     )

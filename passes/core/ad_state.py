@@ -31,6 +31,10 @@ class AdState:
         # For each derived function, which of its derivative results are known to
         # be zero (materialized only because a function boundary needs a value).
         self.zero_results: dict[str, tuple[bool, ...]] = {}
+        # Batched functions (`batch.py`), by (function, batched arguments, size, all
+        # results batched), and which results of each carry the batch dimension.
+        self.batch_cache: dict[tuple, str] = {}
+        self.batched_results: dict[str, tuple[bool, ...]] = {}
         self.in_progress: set[tuple[str, str]] = set()
         self.generated: set[str] = set()  # functions this AD run created
         self.touched: set[str] = set()  # user functions whose lintra ops it expanded

@@ -56,6 +56,11 @@ def tensor_type(shape, elem: ir.Type) -> ir.Type:
     return ir.RankedTensorType.get(list(shape), elem)
 
 
+def type_list(types) -> str:
+    """`(t1, t2, ...)`, as types are listed in diagnostics."""
+    return "(" + ", ".join(str(t) for t in types) + ")"
+
+
 def check_static(value: ir.Value, op) -> None:
     """Reject dynamic shapes: lintra differentiates static shapes only."""
     if not is_static_type(value.type):

@@ -6,11 +6,13 @@
     lintra.vjp(x, ct) {callee=@f}       -> (y, r) = call @f_fwd(x); call @f_lin_transpose(r, ct)
     lintra.grad(x) {callee=@f}          -> lintra.vjp(x, 1.0) without the primal results
     lintra.transpose(r, ct) {callee=@g} -> call @g_transpose(r, ct)
+    lintra.vmap(xs) {callee=@f, ...}    -> call @f_batched(xs)   (lintra-batch, `batch.py`)
 
 vjp and grad are exactly linearize followed by transpose; a callee's custom
 rules (`custom_rules.py`) take the place of its derivation. Ops are expanded
 innermost first: an op is expanded only once no function it reaches still holds
-a lintra op, so derivatives of functions that contain `lintra.grad` work.
+a lintra op it waits for, so derivatives of functions that contain `lintra.grad`
+work, and AD and batching compose both ways (grad of vmap, vmap of grad).
 Operand and result types are checked against the callee's signature.
 """
 
@@ -22,8 +24,9 @@ from lintra.dialect import OP_NAMES
 
 from ..diagnostics import LintraError
 from .ad_state import AdState, call_function, callee_of, function_name, function_type, linear_arg_positions
+from .batch import expand_vmap
 from .custom_rules import rule_names, tangent_activity
-from .emit import Emitter, is_float_type, is_zero_constant
+from .emit import Emitter, is_float_type, is_zero_constant, type_list
 from .jvp import check_signature, jvp_function
 from .linearize import linearize_function
 from .transpose import transpose_function
@@ -31,10 +34,6 @@ from .transpose import transpose_function
 
 def floats(types) -> list:
     return [t for t in types if is_float_type(t)]
-
-
-def type_list(types) -> str:
-    return "(" + ", ".join(str(t) for t in types) + ")"
 
 
 def expect_types(op, what: str, actual, expected, callee: str) -> None:
@@ -51,6 +50,9 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
     With `split_jvp`, lintra.jvp becomes `@f_fwd` + `@f_lin` instead of one call
     of `@f_jvp`, so the surrounding function stays transposable.
     """
+    if op.name == "lintra.vmap":
+        replace_op(ad, op, expand_vmap(ad, op))
+        return
     name = callee_of(op)
     # A linear function known only by its (custom) transpose may be transposed.
     callee = ad.lookup(name, op, transposable=op.name == "lintra.transpose")
@@ -118,6 +120,11 @@ def expand_op(ad: AdState, op: ir.Operation, split_jvp: bool = False) -> None:
         results = call_function(b, transpose_function(ad, callee), operands)
     else:
         raise LintraError.at(op, "is not a lintra op")
+    replace_op(ad, op, results)
+
+
+def replace_op(ad: AdState, op: ir.Operation, results) -> None:
+    """Replace the results of expanded lintra op `op` by `results` and erase it."""
     for old, new in zip(op.results, results, strict=True):
         old.replace_all_uses_with(new)
     ad.touched.add(enclosing_function(op))
@@ -169,21 +176,30 @@ def reachable(edges: dict, start: str) -> set[str]:
     return seen
 
 
-def expand_all(ad: AdState, names=OP_NAMES, split_jvp: bool = False) -> None:
+def expand_all(ad: AdState, names=OP_NAMES, split_jvp: bool = False, waits_for=OP_NAMES) -> None:
     """Expand every lintra op named in `names`, innermost first (see `expand_op`).
 
     Each round expands every op whose callee reaches no function still holding a
-    lintra op; expanding one such op never blocks another, so the number of
-    rounds is the nesting depth of the differentiation, not the number of ops.
+    lintra op named in `waits_for` (lintra-batch waits only for inner vmaps: the
+    AD ops inside have batching rules); expanding one such op never blocks
+    another, so the number of rounds is the nesting depth of the
+    transformations, not the number of ops.
     """
     while True:
         edges, lintra = call_graph(ad)
         pending = [op for op, _ in lintra if op.name in names]
         if not pending:
             return
-        holders = {holder for _, holder in lintra}
+        holders = {holder for op, holder in lintra if op.name in waits_for}
         ready = [op for op in pending if not (reachable(edges, callee_of(op)) & holders)]
         if not ready:
+            others = sorted({op.name for op, _ in lintra if op.name in waits_for and op.name not in names})
+            if others:
+                raise LintraError.at(
+                    pending[0],
+                    f"cannot be expanded: its callee (transitively) contains {', '.join(others)}, "
+                    "which this pass does not expand (run lintra-batch or lintra-ad)",
+                )
             raise LintraError.at(
                 pending[0],
                 "cannot be expanded: its callee (transitively) contains "

@@ -1,6 +1,6 @@
 """The rule tables and the helpers that fill them.
 
-Two tables, keyed by op name:
+Three tables, keyed by op name:
 
 * `JVP_RULES[name](b, op, tangents) -> tangents_out` -- every differentiable op.
   `op` is the primal op already emitted in the JVP function (its operands are the
@@ -15,6 +15,13 @@ Two tables, keyed by op name:
   `args[i]` is `Linear(type)` for a linear operand and the already-emitted
   non-linear value otherwise, and `cts_in[i]` is the cotangent of operand i
   (ignored for non-linear operands).
+* `BATCH_RULES[name](b, op, args, size) -> [Batched]` -- batching (vmap, see
+  `batch.py`). `op` is the op of the function being batched (not re-emitted),
+  `args[i]` is `Batched(value, dim)` for operand i (the new value and the position
+  of its batch dimension, None when unbatched; at least one is batched), `size`
+  the batch size; the rule emits the batched op at `b` and returns one
+  `Batched` per result. Ops none of whose operands is batched are cloned without
+  a rule. `NOT_BATCHABLE[name]` records ops rejected on purpose, with the reason.
 
 Ops with regions (scf.for, scf.if, ...) also use `CAPTURING` (their rules see
 the values their regions read from outside), `REGION_RULES` (how linearize
@@ -22,7 +29,8 @@ splits them into a primal op saving residuals and a linear op) and
 `NOT_TRANSPOSABLE` (why one may not be transposed, reported at the op).
 
 Contract tying the tables: every op that a JVP rule emits on the tangent side has
-a transpose rule, and no non-linear op has one (checked by the test suite).
+a transpose rule, and no non-linear op has one; every op with a JVP rule has a
+batching rule or a `NOT_BATCHABLE` reason (checked by the test suite).
 There are no reverse rules: reverse mode is linearize, then transpose.
 """
 
@@ -34,6 +42,7 @@ from typing import Callable
 from mlir import ir
 from mlir.dialects import tensor
 
+from .batch_dims import Batched, batched_type, check_unbatched, common_dim, materialize, recreate
 from .emit import Emitter, element_type, is_float, shape_of
 
 JVP_RULES: dict[str, Callable] = {}
@@ -55,6 +64,8 @@ CAPTURING: set[str] = set()
 NOT_TRANSPOSABLE: dict[str, Callable] = {}
 # Region ops through which linearize unzips (`RegionRule`), keyed by op name.
 REGION_RULES: dict[str, "RegionRule"] = {}
+BATCH_RULES: dict[str, Callable] = {}
+NOT_BATCHABLE: dict[str, str] = {}
 
 
 @dataclass
@@ -222,3 +233,60 @@ def defbilinear(name: str, transpose: Callable, pair=(0, 1), accumulator: int | 
         linear_positions=lambda op: set() if accumulator is None else {accumulator},
         bilinear_pairs=lambda op: [tuple(pair)],
     )
+
+
+# -- batching helpers ------------------------------------------------------------------
+
+
+def defvectorized(*names: str) -> None:
+    """Elementwise ops (any arity, like JAX's `defvectorized` and `defbroadcasting`):
+    every operand is brought to the batch dim of the first batched one (unbatched
+    operands are broadcast), and the op is applied to the batched tensors."""
+
+    for name in names:
+        BATCH_RULES[name] = vectorized_batch
+
+
+def vectorized_batch(b: Emitter, op, args, size):
+    """The batching rule of `defvectorized` ops."""
+    dim = common_dim(args)
+    operands = [materialize(b, a, size, dim) for a in args]
+    types = [batched_type(r.type, size, dim) for r in op.results]
+    new = recreate(b, op, operands, types)
+    return [Batched(r, dim) for r in new.results]
+
+
+def front_batch(
+    attributes: Callable = lambda op, size: {}, positions: Callable | None = None, **recreate_args
+) -> Callable:
+    """The batching rule of `defbatch_front`."""
+
+    def rule(b: Emitter, op, args, size):
+        chosen = positions(op) if positions is not None else front_positions(op)
+        check_unbatched(op, args, set(range(len(args))) - set(chosen), "index or size")
+        operands = [materialize(b, a, size, 0) if i in chosen else a.value for i, a in enumerate(args)]
+        types = [batched_type(r.type, size, 0) for r in op.results]
+        new = recreate(b, op, operands, types, attributes(op, size), **recreate_args)
+        return [Batched(r, 0) for r in new.results]
+
+    return rule
+
+
+def defbatch_front(name: str, attributes: Callable = lambda op, size: {}, positions=None, **recreate_args):
+    """An op batched by moving the batch dim of its operands `positions(op)` (default:
+    the tensor and float ones) to the front, unbatched ones broadcast, and re-creating
+    it with result types batched at 0 and the attributes `attributes(op, size)` (the
+    op's dims shifted by one: a permutation, reduced or concatenated dims, ...).
+    Its other operands (indices, sizes) must be unbatched (a located error)."""
+    BATCH_RULES[name] = front_batch(attributes, positions, **recreate_args)
+
+
+def front_positions(op) -> set[int]:
+    """The operands a front-batched op takes batched: tensors and floats (not indices)."""
+    return {i for i, v in enumerate(op.operands) if isinstance(v.type, ir.ShapedType) or is_float(v)}
+
+
+def defunbatchable(*names: str, reason: str) -> None:
+    """Ops rejected on purpose when an operand is batched, for `reason`."""
+    for name in names:
+        NOT_BATCHABLE[name] = reason

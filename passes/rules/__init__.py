@@ -11,9 +11,11 @@ linalg.generic and linalg.map have their own file, `linalg_generic.py`;
 
 from . import (  # noqa: F401  (fill the tables)
     arith,
+    control_flow,
     func,
     linalg,
     linalg_generic,
+    lintra_ops,
     lintra_stop_gradient,
     math,
     scf,

@@ -3,13 +3,20 @@
 Linear: addf, subf, negf, select (in its branches), extf, truncf.
 Bilinear: mulf. Linear in the numerator only: divf.
 Everything else either has a JVP rule built from those, or a zero tangent.
+Batching: every arith op is elementwise (`defvectorized`); select with a scalar
+condition and tensor operands broadcasts a batched condition to the operands.
 """
 
 from __future__ import annotations
 
+from mlir import ir
 from mlir.dialects import arith
 
+from ..core.batch_dims import Batched, batched_type, common_dim, materialize
+from ..core.emit import element_type, shape_of, tensor_type
+from ..core.structured import broadcast_in_dims
 from ..core.tables import (
+    BATCH_RULES,
     JVP_RULES,
     TRANSPOSE_RULES,
     Linear,
@@ -17,7 +24,10 @@ from ..core.tables import (
     defbilinear,
     defjvp,
     deflinear,
+    defunbatchable,
+    defvectorized,
     defzero,
+    vectorized_batch,
 )
 
 OEQ, OGT, OLT = arith.CmpFPredicate.OEQ, arith.CmpFPredicate.OGT, arith.CmpFPredicate.OLT
@@ -94,3 +104,33 @@ defzero("arith.fptosi", "arith.fptoui", reason="a conversion to an integer: piec
 defzero("arith.bitcast", reason="a bit reinterpretation: zero derivative, as JAX's bitcast_convert_type")
 defzero("arith.sitofp", "arith.uitofp", reason="a conversion from an integer: its operand has no tangent")
 defzero("arith.constant", reason="a constant")
+
+
+# -- batching: elementwise --------------------------------------------------------------
+FLOAT_OPS = "addf subf mulf divf negf remf maximumf minimumf maxnumf minnumf cmpf extf truncf"
+INTEGER_OPS = (
+    "addi subi muli divsi divui remsi remui floordivsi ceildivsi maxsi minsi maxui minui andi ori "
+    "xori shli shrsi shrui cmpi extsi extui trunci index_cast index_castui"
+)
+CONVERSIONS = "sitofp uitofp fptosi fptoui bitcast"
+defvectorized(*(f"arith.{name}" for name in f"{FLOAT_OPS} {INTEGER_OPS} {CONVERSIONS}".split()))
+
+
+def select_batch(b, op, args, size):
+    """A scalar condition choosing between tensors: a batched condition is broadcast
+    to the operands' batched shape (elementwise select); an unbatched one stays."""
+    if isinstance(op.operands[0].type, ir.ShapedType) or not isinstance(op.result.type, ir.ShapedType):
+        return vectorized_batch(b, op, args, size)
+    cond, x, y = args
+    dim = common_dim([x, y, Batched(None, 0)])  # the operands' batch dim, else 0
+    if cond.dim is not None:
+        shape = shape_of(batched_type(op.result.type, size, dim))
+        condition = broadcast_in_dims(b, cond.value, tensor_type(shape, element_type(cond.value.type)), [dim])
+    else:
+        condition = cond.value
+    x_value, y_value = (materialize(b, v, size, dim) for v in (x, y))
+    return [Batched(arith.select(condition, x_value, y_value, loc=b.location, ip=b.ip), dim)]
+
+
+BATCH_RULES["arith.select"] = select_batch
+defunbatchable("arith.constant", reason="a constant has no operands: it is never batched, only cloned")

@@ -15,6 +15,8 @@ for a custom transpose, a call of the user's).
 Symbolic zeros cross calls: derived functions are specialized on which
 (co)tangent arguments are non-zero, and results they know to be zero
 (`AdState.zero_results`) come back as symbolic zeros, not as IR.
+
+Batching a call: a call of the callee batched on the batched arguments.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from ..core.ad_state import (
     function_type,
     linear_arg_positions,
 )
+from ..core.batch import call_batched
 from ..core.custom_rules import tangent_activity
 from ..core.emit import is_float, is_float_type
 from ..core.linearize import linearize_function
-from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
+from ..core.tables import BATCH_RULES, JVP_RULES, TRANSPOSE_RULES, Replaced, TransposeRule
 from ..core.transpose import transpose_function
 from ..diagnostics import LintraError
 
@@ -100,3 +103,12 @@ def call_transpose(b, op, cts, args):
 
 JVP_RULES["func.call"] = call_jvp
 TRANSPOSE_RULES["func.call"] = TransposeRule(call_transpose, call_linear_positions)
+
+
+def call_batch(b, op, args, size):
+    """A call of @g batched: a call of @g batched on the batched arguments
+    (`batch_function`, generated once per pattern and reused)."""
+    return call_batched(b, b.ad.lookup(callee_of(op), op), args, size)
+
+
+BATCH_RULES["func.call"] = call_batch

@@ -7,16 +7,22 @@ Bilinear with an additive accumulator: matmul, batch_matmul, matvec, vecmat, dot
 Non-linear reductions (mul, max, min bodies) get JVP rules built from linear ops.
 linalg.generic and linalg.map, whose scalar body decides, have their rules in
 `linalg_generic.py`.
+Batching puts the batch dim first and shifts the op's dims (permutation,
+broadcast and reduced dims); a matmul of two batched factors becomes a
+batch_matmul, other batched contractions a linalg.generic with a batch loop.
 """
 
 from __future__ import annotations
 
+from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 
+from ..core.batch_dims import Batched, batch_structured, batched_type, materialize, recreate
 from ..core.emit import element_type, float_constant_value, shape_of, tensor_type
 from ..core.structured import (
     DEFAULT_CONTRACTION_MAPS,
     PARALLEL,
+    affine_map,
     broadcast_in_dims,
     build_generic,
     contraction,
@@ -29,12 +35,15 @@ from ..core.structured import (
     with_body,
 )
 from ..core.tables import (
+    BATCH_RULES,
     JVP_RULES,
     TRANSPOSE_RULES,
     Linear,
     TransposeRule,
+    defbatch_front,
     defbilinear,
     deflinear,
+    front_batch,
     linear_jvp,
 )
 from ..diagnostics import LintraError
@@ -258,3 +267,62 @@ def reduce_check(op, linear_flags):
 JVP_LINEAR_REDUCE = linear_jvp()
 JVP_RULES["linalg.reduce"] = reduce_jvp
 TRANSPOSE_RULES["linalg.reduce"] = TransposeRule(reduce_transpose, check=reduce_check)
+
+
+# -- batching: the batch dim first; contractions become a batch_matmul or a generic ---
+def i64_array(values) -> ir.Attribute:
+    return ir.DenseI64ArrayAttr.get([int(v) for v in values])
+
+
+def shifted_dims(key: str, keep_first: bool = False):
+    """The dense i64 array attribute `key` shifted past a leading batch dim (with
+    `keep_first`, the batch dim itself listed first: a permutation)."""
+    return lambda op, size: {
+        key: i64_array(([0] if keep_first else []) + [d + 1 for d in op.attributes[key]])
+    }
+
+
+FILL_FRONT = front_batch(positions=lambda op: {1})
+
+
+def fill_batch(b, op, args, size):
+    """A batched fill value is broadcast; a batched destination is filled as it is."""
+    if args[0].dim is None:
+        return FILL_FRONT(b, op, args, size)
+    return [Batched(broadcast_in_dims(b, args[0].value, batched_type(op.result.type, size), [0]), 0)]
+
+
+def iterator_attrs(maps) -> list:
+    out_dims = {e.position for e in maps[-1].results}
+    kinds = ["parallel" if d in out_dims else "reduction" for d in range(maps[-1].n_dims)]
+    return [ir.Attribute.parse(f"#linalg.iterator_type<{kind}>") for kind in kinds]
+
+
+def contraction_batch(b, op, args, size):
+    """matmul with both factors batched (default maps): a batch_matmul; any other
+    batched contraction: a linalg.generic with one more parallel loop."""
+    n_dims, dims = contraction_maps(op)
+    default = op.name == "linalg.matmul" and [n_dims, dims] == list(DEFAULT_CONTRACTION_MAPS[op.name])
+    if default and args[0].dim is not None and args[1].dim is not None:
+        operands = [materialize(b, a, size, 0) for a in args]
+        new = recreate(
+            b,
+            op,
+            operands,
+            [batched_type(op.result.type, size)],
+            {"operandSegmentSizes": ir.DenseI32ArrayAttr.get([2, 1])},
+            name="linalg.batch_matmul",
+            keep_attributes=False,
+        )
+        return [Batched(new.result, 0)]
+    maps = [affine_map(n_dims, m) for m in dims]
+    return batch_structured(b, op, args, size, maps, iterator_attrs(maps), 2)
+
+
+BATCH_RULES["linalg.fill"] = fill_batch
+defbatch_front("linalg.copy")
+defbatch_front("linalg.transpose", shifted_dims("permutation", keep_first=True))
+defbatch_front("linalg.broadcast", shifted_dims("dimensions"))
+defbatch_front("linalg.reduce", shifted_dims("dimensions"))
+for _name in DEFAULT_CONTRACTION_MAPS:
+    BATCH_RULES[_name] = contraction_batch

@@ -15,6 +15,9 @@ output is indexed by that operand's map; loop dims absent from the map become
 reductions, and the body is the scalar transpose of the original body (which also
 checks that the body is linear). A reduction's linear accumulator is handled when
 it is accumulated additively (`acc + ...`): its cotangent is the output's.
+
+Batching: a linalg.generic gets one more parallel loop, dim 0, over the batch
+(`batch_structured`); linalg.map maps the batched tensors.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from mlir import ir
 from mlir.dialects import tensor
 
+from ..core.batch_dims import batch_structured
 from ..core.coefficients import loop_bounds, split_coefficients
 from ..core.emit import Emitter, element_type, erase_dead_ops, is_float, is_zero_constant, tensor_type
 from ..core.jvp import jvp_ops
@@ -36,7 +40,7 @@ from ..core.structured import (
     iterator_kinds,
     map_dims,
 )
-from ..core.tables import JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule
+from ..core.tables import BATCH_RULES, JVP_RULES, TRANSPOSE_RULES, Linear, TransposeRule, defbatch_front
 from ..core.transpose import check_linear_op, transpose_block
 from ..diagnostics import LintraError
 
@@ -286,3 +290,15 @@ for _name in ("linalg.generic", "linalg.map"):
     TRANSPOSE_RULES[_name] = TransposeRule(
         generic_transpose, linear_positions=lambda op: set(), free_positions=all_operands, check=generic_check
     )
+
+
+# -- batching -------------------------------------------------------------------------
+def generic_batch(b: Emitter, op: ir.Operation, args: list, size: int) -> list:
+    """One more parallel loop (dim 0) over the batch; see `batch_structured`."""
+    maps = [ir.AffineMapAttr(a).value for a in op.attributes["indexing_maps"]]
+    n_inputs = list(op.attributes["operandSegmentSizes"])[0]
+    return batch_structured(b, op, args, size, maps, list(op.attributes["iterator_types"]), n_inputs)
+
+
+BATCH_RULES["linalg.generic"] = generic_batch
+defbatch_front("linalg.map", positions=all_operands)

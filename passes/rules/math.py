@@ -3,6 +3,7 @@
 No math op is linear, so none has a transpose rule: each tangent is the input
 tangent times a derivative coefficient computed from primal values, and that
 coefficient becomes a residual when the JVP is linearized (cos(x) for sin).
+Every math op is elementwise, so batched by `defvectorized`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 from mlir.dialects import arith
 from mlir.dialects import math as math_dialect
 
-from ..core.tables import defjvp, defzero
+from ..core.tables import defjvp, defvectorized, defzero
 
 
 def scaled(coefficient):
@@ -121,4 +122,15 @@ defzero(
     "math.isfinite",
     "math.isnormal",
     reason="a classification: its i1 result is piecewise constant",
+)
+
+defvectorized(
+    *(
+        f"math.{name}"
+        for name in (
+            "sin cos tan tanh exp exp2 expm1 log log1p log2 log10 sqrt rsqrt cbrt powf fpowi ipowi "
+            "absf absi erf erfc atan atan2 asin acos asinh acosh atanh sinh cosh floor ceil round "
+            "roundeven trunc copysign fma isnan isinf isfinite isnormal"
+        ).split()
+    )
 )

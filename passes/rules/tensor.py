@@ -5,16 +5,30 @@ operands (index operands are non-linear), so each one is a `deflinear` whose
 transpose moves data back: extract_slice <-> insert_slice into zeros,
 extract <-> insert, collapse_shape <-> expand_shape, concat -> slices,
 pad -> slice, splat -> sum.
+Batching puts the batch dim first and shifts the static dims, offsets and
+reassociations by one; an element access (extract, insert, from_elements)
+becomes a slice of one element per batch member. Indices must be unbatched.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from mlir import ir
-from mlir.dialects import tensor
+from mlir.dialects import arith, tensor
 
+from ..core.batch_dims import Batched, batched_type, check_unbatched, materialize, move_dim
 from ..core.emit import element_type, is_zero_constant, shape_of
-from ..core.structured import sum_to_scalar
-from ..core.tables import JVP_RULES, TRANSPOSE_RULES, TransposeRule, deflinear, defzero, linear_jvp
+from ..core.structured import broadcast_in_dims, empty, sum_to_scalar
+from ..core.tables import (
+    BATCH_RULES,
+    JVP_RULES,
+    TRANSPOSE_RULES,
+    TransposeRule,
+    defbatch_front,
+    deflinear,
+    defzero,
+    linear_jvp,
+)
 
 
 def first_operand(op) -> set[int]:
@@ -203,3 +217,128 @@ JVP_RULES["tensor.pad"] = pad_jvp
 TRANSPOSE_RULES["tensor.pad"] = TransposeRule(pad_transpose, first_operand, check=pad_check)
 
 defzero("tensor.dim", "tensor.rank", reason="a shape query: its index result does not depend on the values")
+
+
+# -- batching: the batch dim goes first, static dims and offsets shift by one ---------
+def i64_array(values) -> ir.Attribute:
+    return ir.DenseI64ArrayAttr.get([int(v) for v in values])
+
+
+def prefixed(key: str, first):
+    """The attribute `key` (a dense i64 array) with `first(size)` prepended."""
+    return lambda op, size: {key: i64_array([first(size), *op.attributes[key]])}
+
+
+def slice_attributes(op, size):
+    return {
+        **prefixed("static_offsets", lambda n: 0)(op, size),
+        **prefixed("static_sizes", lambda n: n)(op, size),
+        **prefixed("static_strides", lambda n: 1)(op, size),
+    }
+
+
+def reassociation(op, size):
+    """The batch dim in a group of its own, the others shifted by one; to or from a
+    0-d tensor (no groups), the batch dim and the unit dims form one group."""
+    groups = [[0]] + [
+        [ir.IntegerAttr(d).value + 1 for d in group] for group in op.attributes["reassociation"]
+    ]
+    if len(groups) == 1:
+        higher = max(len(shape_of(op.operands[0].type)), len(shape_of(op.result.type)))
+        groups = [list(range(higher + 1))]
+    i64 = ir.IntegerType.get_signless(64)
+    attrs = {
+        "reassociation": ir.ArrayAttr.get(
+            [ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in group]) for group in groups]
+        )
+    }
+    if op.name == "tensor.expand_shape":
+        attrs.update(prefixed("static_output_shape", lambda n: n)(op, size))
+    return attrs
+
+
+defbatch_front("tensor.extract_slice", slice_attributes, first_operand)
+defbatch_front("tensor.insert_slice", slice_attributes, lambda op: {0, 1})
+defbatch_front("tensor.collapse_shape", reassociation, first_operand)
+defbatch_front("tensor.expand_shape", reassociation, first_operand)
+defbatch_front("tensor.cast", positions=first_operand)
+defbatch_front(
+    "tensor.concat",
+    lambda op, size: {
+        "dim": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), op.attributes["dim"].value + 1)
+    },
+)
+defbatch_front(
+    "tensor.pad",
+    lambda op, size: {
+        **prefixed("static_low", lambda n: 0)(op, size),
+        **prefixed("static_high", lambda n: 0)(op, size),
+    },
+    first_operand,
+    leading_index_args=1,
+)
+
+
+def element_slice(b, value, size: int, indices) -> list:
+    """Dynamic operands and static offsets/sizes/strides of the slice [:, *indices]
+    (one element per batch member) of a tensor batched at 0; `indices` are values
+    or ints."""
+    dynamic = [i for i in indices if not isinstance(i, int)]
+    offsets = [0] + [
+        i if isinstance(i, int) else ir.ShapedType.get_dynamic_stride_or_offset() for i in indices
+    ]
+    return [dynamic, [], [], offsets, [size] + [1] * len(indices), [1] * (len(indices) + 1)]
+
+
+def insert_elements(b, scalars, dest, size: int, indices_list) -> ir.Value:
+    """`dest` (batched at 0) with each batched scalar (tensor<B>) inserted at its indices."""
+    for scalar, indices in zip(scalars, indices_list, strict=True):
+        slicing = element_slice(b, dest, size, indices)
+        dest = tensor.InsertSliceOp(scalar, dest, *slicing, loc=b.location, ip=b.ip).result
+    return dest
+
+
+def extract_batch(b, op, args, size):
+    check_unbatched(op, args, range(1, len(args)), "index")
+    source = move_dim(b, args[0], 0)
+    result_type = batched_type(op.result.type, size)
+    slicing = element_slice(b, source, size, list(args[i].value for i in range(1, len(args))))
+    return [Batched(tensor.ExtractSliceOp(result_type, source, *slicing, loc=b.location, ip=b.ip).result, 0)]
+
+
+def insert_batch(b, op, args, size):
+    check_unbatched(op, args, range(2, len(args)), "index")
+    scalar, dest = (materialize(b, a, size, 0) for a in args[:2])
+    indices = [a.value for a in args[2:]]
+    return [Batched(insert_elements(b, [scalar], dest, size, [indices]), 0)]
+
+
+def from_elements_batch(b, op, args, size):
+    shape = shape_of(op.result.type)
+    dest = empty(b, batched_type(op.result.type, size))
+    indices = [list(np.unravel_index(flat, shape)) if shape else [] for flat in range(len(args))]
+    scalars = [materialize(b, a, size, 0) for a in args]
+    return [Batched(insert_elements(b, scalars, dest, size, [[int(i) for i in ix] for ix in indices]), 0)]
+
+
+def splat_batch(b, op, args, size):
+    check_unbatched(op, args, range(1, len(args)), "size")
+    return [Batched(broadcast_in_dims(b, args[0].value, batched_type(op.result.type, size), [0]), 0)]
+
+
+def dim_batch(b, op, args, size):
+    """The size of a per-example dim: the same dim, one further in the batched source."""
+    check_unbatched(op, args, [1], "index")
+    source = move_dim(b, args[0], 0)
+    index = arith.addi(args[1].value, b.index(1), loc=b.location, ip=b.ip)
+    return [Batched(tensor.dim(source, index, loc=b.location, ip=b.ip), None)]
+
+
+BATCH_RULES["tensor.extract"] = extract_batch
+BATCH_RULES["tensor.insert"] = insert_batch
+BATCH_RULES["tensor.from_elements"] = from_elements_batch
+BATCH_RULES["tensor.splat"] = splat_batch
+BATCH_RULES["tensor.dim"] = dim_batch
+BATCH_RULES["tensor.rank"] = lambda b, op, args, size: [
+    Batched(b.index(len(shape_of(op.operands[0].type))), None)
+]

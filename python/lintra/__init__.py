@@ -17,6 +17,7 @@ only iree-base-runtime and numpy) runs.
 
 from . import backends, lax, nn, numpy
 from . import pytree as tree_util
+from .batching import vmap
 from .compile_cache import cache_info, clear_cache, set_cache_size
 from .custom_derivatives import custom_jvp, custom_vjp, stop_gradient
 from .exported import load
@@ -40,6 +41,7 @@ __all__ = [
     "jacfwd",
     "jacrev",
     "hessian",
+    "vmap",
     "eval_shape",
     "custom_jvp",
     "custom_vjp",

@@ -1,13 +1,15 @@
-"""jacfwd, jacrev and hessian, built from lintra.jvp and lintra.vjp ops.
+"""jacfwd, jacrev and hessian: one batched lintra.jvp or lintra.vjp each.
 
-Shapes are static, so a Jacobian is assembled from one op per basis vector:
-jacfwd emits one `lintra.jvp` per element of the differentiated inputs (a
-column each), jacrev one `lintra.vjp` per element of the outputs (a row each),
-all calling the same traced function; the results are stacked and reshaped to
-`output.shape + input.shape`, as in JAX. For pytrees, each output leaf is
-replaced by the (tuple over `argnums` of the) input structure holding the
-blocks. `hessian(f) = jacfwd(jacrev(f))`: the inner vjp ops are expanded
-first, then the jvp ops of the function that holds them.
+As in JAX, jacfwd is vmap of a JVP over the standard basis of the
+differentiated inputs (a column each) and jacrev vmap of a VJP over the basis
+of the outputs (a row each): one `lintra.vmap` op whose callee holds one
+`lintra.jvp` (`lintra.vjp`) of the traced function, so the IR does not grow
+with the number of elements. The basis of all differentiated leaves (or all
+outputs) is stacked along the mapped axis; the batched results are split per
+leaf and reshaped to `output.shape + input.shape`. For pytrees, each output
+leaf is replaced by the (tuple over `argnums` of the) input structure holding
+the blocks. `hessian(f) = jacfwd(jacrev(f))`; the passes expand the inner ops
+first.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import numpy as lnp
+from .batching import vmap
 from .pytree import tree_unflatten
 from .transform_core import (
     Transformation,
@@ -27,10 +30,19 @@ from .transform_core import (
 )
 
 
-def _one_hot(aval, index: int) -> np.ndarray:
-    basis = np.zeros(aval.shape, aval.dtype)
-    basis.reshape(-1)[index] = 1
-    return basis
+def basis(avals) -> tuple[list, list[int]]:
+    """For leaves of `avals`: one (n, *shape) array each, stacking the standard basis
+    of all leaves (n = their total size) along axis 0, and each leaf's offset. The
+    identity is computed (an iota comparison), so the IR stays O(n), not O(n^2)."""
+    sizes = [int(np.prod(a.shape, dtype=np.int64)) for a in avals]
+    total, offsets = sum(sizes), [int(o) for o in np.cumsum([0, *sizes[:-1]])]
+    ids = lnp.arange(total)
+    eye = lnp.where(ids[:, None] == ids[None, :], 1.0, 0.0)
+    arrays = [
+        lnp.reshape(lnp.astype(eye[:, offset : offset + size], aval.dtype), (total, *aval.shape))
+        for aval, size, offset in zip(avals, sizes, offsets, strict=True)
+    ]
+    return arrays, offsets
 
 
 class JacobianTransformation(Transformation):
@@ -63,24 +75,32 @@ class JacobianTransformation(Transformation):
 
     @staticmethod
     def _forward(body, selected) -> dict:
-        """{(output k, input j): columns stacked on the last axis}, one jvp per column."""
+        """{(output k, input j): the Jacobian block, columns on the last axis}."""
         float_inputs = set(body.float_inputs())
-        zeros = [zeros_for(body.inputs[i].aval) if i in float_inputs else None for i in range(body.n_leaves)]
-        blocks = {}
-        for j in selected:
-            aval = body.inputs[j].aval
-            columns = []
-            for index in range(int(np.prod(aval.shape, dtype=np.int64))):
-                tangents = list(zeros)
-                tangents[j] = _one_hot(aval, index)
-                columns.append(emit_jvp(body, tangents)[1])
-            for k in range(len(body.traced.out_avals)):
-                blocks[(k, j)] = lnp.stack([column[k] for column in columns], axis=-1)
-        return blocks
+        avals = [body.inputs[j].aval for j in selected]
+
+        def column(*directions):
+            # Zero tangents are constants of this function, so lintra-ad sees symbolic
+            # zeros (no 0 * inf = nan from the other arguments).
+            tangents = [
+                zeros_for(body.inputs[i].aval) if i in float_inputs else None for i in range(body.n_leaves)
+            ]
+            for j, direction in zip(selected, directions, strict=True):
+                tangents[j] = direction
+            return emit_jvp(body, tangents)[1]
+
+        arrays, offsets = basis(avals)
+        out_avals = body.traced.out_avals
+        columns = vmap(column, out_axes=[len(a.shape) for a in out_avals])(*arrays)
+        return {
+            (k, j): columns[k][..., offset : offset + int(np.prod(aval.shape, dtype=np.int64))]
+            for k in range(len(out_avals))
+            for j, aval, offset in zip(selected, avals, offsets, strict=True)
+        }
 
     @staticmethod
     def _reverse(body, selected) -> dict:
-        """{(output k, input j): rows stacked on the first axis}, one vjp per row."""
+        """{(output k, input j): the Jacobian block, rows on the first axis}."""
         out_avals = body.traced.out_avals
         float_outputs = body.float_outputs()
         if len(float_outputs) != len(out_avals):
@@ -88,26 +108,28 @@ class JacobianTransformation(Transformation):
                 "jacrev requires float32 or float64 outputs, got "
                 f"{', '.join(str(a.dtype) for a in out_avals)}"
             )
-        blocks = {}
-        for k, aval in enumerate(out_avals):
-            rows = []
-            for index in range(int(np.prod(aval.shape, dtype=np.int64))):
-                cotangents = [zeros_for(a) for a in out_avals]
-                cotangents[k] = lnp.asarray(_one_hot(aval, index))
-                rows.append(emit_vjp(body, cotangents))
-            for j in selected:
-                blocks[(k, j)] = lnp.stack([row[j] for row in rows], axis=0)
-        return blocks
+
+        def row(*cotangents):
+            cotangents = [lnp.asarray(c) for c in cotangents]
+            return [emit_vjp(body, cotangents)[j] for j in selected]
+
+        arrays, offsets = basis(out_avals)
+        rows = vmap(row)(*arrays)
+        return {
+            (k, j): rows[n][offset : offset + int(np.prod(aval.shape, dtype=np.int64))]
+            for k, (aval, offset) in enumerate(zip(out_avals, offsets, strict=True))
+            for n, j in enumerate(selected)
+        }
 
 
 def jacfwd(fun, argnums=0, backend=None):
-    """The Jacobian of `fun` by forward mode (one JVP per input element), like jax.jacfwd.
+    """The Jacobian of `fun` by forward mode (a JVP batched over the input basis), like jax.jacfwd.
     `backend`: see `lintra.grad`."""
     return JacobianTransformation(fun, "jacfwd", argnums, backend)
 
 
 def jacrev(fun, argnums=0, backend=None):
-    """The Jacobian of `fun` by reverse mode (one VJP per output element), like jax.jacrev.
+    """The Jacobian of `fun` by reverse mode (a VJP batched over the output basis), like jax.jacrev.
     `backend`: see `lintra.grad`."""
     return JacobianTransformation(fun, "jacrev", argnums, backend)
 

@@ -76,9 +76,15 @@ def wrapper(kind: str, name: str, ins, outs, float_ins, float_outs) -> str:
 
 
 def expand(module_text: str) -> str:
+    return run_passes(module_text, "lintra-ad")
+
+
+def run_passes(module_text: str, *names: str) -> str:
+    """The module after the lintra passes `names`, in order (default options)."""
     with make_context(), ir.Location.unknown():
         module = ir.Module.parse(module_text)
-        PASSES["lintra-ad"]().run(module.operation)
+        for name in names:
+            PASSES[name]().run(module.operation)
         return str(module)
 
 
