@@ -19,6 +19,18 @@ JVP_ATTR = "lintra.jvp"
 TRANSPOSE_ATTR = "lintra.transpose"
 
 
+def transpose_only_message(name: str, function: ir.Operation) -> str:
+    """Why a call of @name, a declaration known only by its transpose, cannot be
+    evaluated or differentiated (a custom VJP's linear part in forward-mode code)."""
+    return (
+        f"calls @{name}, a linear function known only by its transpose "
+        f"(lintra.transpose = {function.attributes[TRANSPOSE_ATTR]}), as the linear part of a custom "
+        "VJP is: it cannot be evaluated, so forward-mode differentiation (jvp, linearize, jacfwd) "
+        "through a custom VJP is not defined (can't apply forward-mode autodiff (jvp) "
+        "to a custom_vjp function)"
+    )
+
+
 class AdState:
     def __init__(self, module: ir.Operation):
         self.module = module
@@ -85,9 +97,11 @@ class AdState:
                 else LintraError(f"undefined function @{name}")
             )
         if len(function.regions[0].blocks) == 0:
-            if transposable and TRANSPOSE_ATTR in function.attributes:
-                return function
             where = user if user is not None else function
+            if TRANSPOSE_ATTR in function.attributes:
+                if transposable:
+                    return function
+                raise LintraError.at(where, transpose_only_message(name, function))
             raise LintraError.at(where, f"cannot differentiate @{name}: it is a declaration without a body")
         if len(function.regions[0].blocks) != 1:
             raise LintraError.at(

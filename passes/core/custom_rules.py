@@ -58,6 +58,7 @@ from .ad_state import (
     function_name,
     function_type,
     linear_arg_positions,
+    transpose_only_message,
 )
 from .emit import Emitter, clone_op, is_float_type, is_zero_constant
 
@@ -228,15 +229,7 @@ def check_evaluable(module: ir.Operation, functions=None) -> None:
         for op in calls(function):
             name = op.attributes["callee"].value
             if name in unevaluable:
-                transpose = unevaluable[name].attributes[TRANSPOSE_ATTR]
-                raise LintraError.at(
-                    op,
-                    f"calls @{name}, a linear function known only by its transpose "
-                    f"(lintra.transpose = {transpose}), as the linear part of a custom VJP is: it "
-                    "cannot be evaluated, so forward-mode differentiation (jvp, linearize, jacfwd) "
-                    "through a custom VJP is not defined (can't apply forward-mode autodiff (jvp) "
-                    "to a custom_vjp function)",
-                )
+                raise LintraError.at(op, transpose_only_message(name, unevaluable[name]))
 
 
 def ops_named(root: ir.Operation, name: str) -> list[ir.Operation]:
