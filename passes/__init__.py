@@ -11,7 +11,9 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
    `def*` helpers, empty until filled;
 4. `core/jvp.py`, `core/transpose.py`, `core/linearize.py`, `core/expand.py`,
    `core/contractions.py`, `core/cleanup.py`: the machinery, which reads the
-   tables and never imports a rule module;
+   tables and never imports a rule module; `core/linalg_ops.py` (the lintra
+   linear-algebra ops' contracts and builders), `core/tensor_loops.py` and
+   `core/factorizations.py` (their decompositions into scf and linalg);
 5. `rules/<dialect>.py`: the rules, which fill the tables (and may call the
    machinery, e.g. func.call's rules generate derived functions);
 6. the pass modules and `pipeline.py`; this file imports `rules` so the tables
@@ -20,6 +22,7 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
 
 from . import rules  # noqa: F401  (fills the rule tables)
 from .lintra_ad import LintraAd
+from .lintra_decompose_linalg import LintraDecomposeLinalg
 from .lintra_jvp import LintraJvp
 from .lintra_linearize import LintraLinearize
 from .lintra_lower_to_llvm import LintraLowerToLlvm
@@ -27,5 +30,12 @@ from .lintra_transpose import LintraTranspose
 
 PASSES = {
     pass_class.argument: pass_class
-    for pass_class in (LintraJvp, LintraLinearize, LintraTranspose, LintraAd, LintraLowerToLlvm)
+    for pass_class in (
+        LintraJvp,
+        LintraLinearize,
+        LintraTranspose,
+        LintraAd,
+        LintraDecomposeLinalg,
+        LintraLowerToLlvm,
+    )
 }

@@ -8,4 +8,4 @@ helpers of `core/tables.py` (`defjvp`, `deflinear`, `defbilinear`, `defzero`).
 linalg.generic and linalg.map have their own file, `linalg_generic.py`.
 """
 
-from . import arith, func, linalg, linalg_generic, math, tensor  # noqa: F401  (fill the tables)
+from . import arith, func, linalg, linalg_generic, lintra, math, tensor  # noqa: F401  (fill the tables)

@@ -1,0 +1,232 @@
+"""Matrix factorizations and triangular solves as scf loops over tensors and linalg.
+
+Each function takes and returns single matrices (static shapes; batching is
+`tensor_loops.per_matrix`). The blocked algorithms unroll their loop over
+blocks of `block` rows/columns, so every block has a static shape and the
+bulk of the flops is in `linalg.matmul`s; only the diagonal blocks run an
+unblocked scf.for kernel (one column or row per iteration, O(block²) work).
+
+* `solve_lower_left(l, rhs)`: l·x = rhs, l lower triangular (blocked forward
+  substitution: x_r = l_rr⁻¹ (rhs_r - l_r,<r · x_<r));
+* `triangular_solve(a, rhs, flags)`: any lintra.triangular_solve, reduced to
+  the lower-left case by transposing (right side, transpose_a) and reversing
+  rows and columns (upper triangles);
+* `cholesky(a)`: right-looking blocked Cholesky (factor the diagonal block,
+  solve the panel below it, subtract its product from the trailing matrix);
+* `lu(a)`: unblocked right-looking LU with partial pivoting (first row of
+  largest magnitude, as LAPACK getrf), returning (lu, pivots, permutation);
+* `pivots_to_permutation(pivots)`: the row swaps applied to 0..n-1.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects import arith, linalg, math
+
+from .emit import Emitter, element_type, shape_of, tensor_type
+from .linalg_ops import batched_matmul, masked, swap_last
+from .structured import PARALLEL, REDUCTION, build_generic, empty, with_body
+from .tensor_loops import cmpi, extract, generic2d, index_to, insert, loop, put, scalar
+
+BLOCK = 64
+I32 = ir.IntegerType.get_signless
+
+
+def _select(b: Emitter, condition, x, y):
+    return arith.select(condition, x, y, loc=b.location, ip=b.ip)
+
+
+def _and(b: Emitter, x, y):
+    return arith.andi(x, y, loc=b.location, ip=b.ip)
+
+
+def _f(b: Emitter, name: str, *xs):
+    return b.op1(name, *xs)
+
+
+def solve_kernel(b: Emitter, l, rhs, unit_diagonal: bool):
+    """l·x = rhs for a lower-triangular l (s×s), one row of x per iteration:
+    x_i = y_i / l_ii, then y_r -= l_ri x_i below it (right-looking)."""
+    s, k = shape_of(rhs.type)
+
+    def step(inner, i, carried):
+        (y,) = carried
+        col = extract(inner, l, [0, i], [s, 1], [s])
+        row = extract(inner, y, [i, 0], [1, k], [k])
+        pivot = None if unit_diagonal else scalar(inner, l, [i, i])
+
+        def body(s_, r, c, args):
+            y_rc, l_r, y_ic = args
+            x_i = y_ic if pivot is None else _f(s_, "arith.divf", y_ic, pivot)
+            updated = _f(s_, "arith.subf", y_rc, _f(s_, "arith.mulf", l_r, x_i))
+            keep = _select(s_, cmpi(s_, "ugt", r, i), updated, y_rc)
+            return _select(s_, cmpi(s_, "eq", r, i), x_i, keep)
+
+        return [generic2d(inner, [(y, [0, 1]), (col, [0]), (row, [1])], y.type, body)]
+
+    return loop(b, s, [rhs], step)[0]
+
+
+def solve_lower_left(b: Emitter, l, rhs, unit_diagonal: bool = False, block: int = BLOCK):
+    """l·x = rhs for a lower-triangular l (n×n) and rhs (n×k), blocked by rows."""
+    n, k = shape_of(rhs.type)
+    x = rhs
+    for r0 in range(0, n, block):
+        size = min(n, r0 + block) - r0
+        part = extract(b, rhs, [r0, 0], [size, k])
+        if r0 > 0:
+            known = batched_matmul(b, extract(b, l, [r0, 0], [size, r0]), extract(b, x, [0, 0], [r0, k]))
+            part = _f(b, "arith.subf", part, known)
+        diagonal = extract(b, l, [r0, r0], [size, size])
+        x = insert(b, solve_kernel(b, diagonal, part, unit_diagonal), x, [r0, 0])
+    return x
+
+
+def reverse(b: Emitter, x, dims):
+    """`x` (a matrix) with the order of its dims `dims` (0 rows, 1 columns) reversed."""
+    shape = shape_of(x.type)
+    exprs = [
+        ir.AffineExpr.get_constant(shape[d] - 1) - ir.AffineDimExpr.get(d) if d in dims else ir.AffineDimExpr.get(d)
+        for d in range(2)
+    ]
+    maps = [ir.AffineMap.get(2, 0, exprs), ir.AffineMap.get_identity(2)]
+    out = empty(b, x.type)
+    op = linalg.GenericOp([x.type], [x], [out], maps, [PARALLEL, PARALLEL], loc=b.location, ip=b.ip)
+    return with_body(b, op, [x], [out], lambda inner, args: [args[0]])[0]
+
+
+def triangular_solve(b: Emitter, a, rhs, lower, left_side, transpose_a, unit_diagonal, block: int = BLOCK):
+    """The solution of lintra.triangular_solve(a, rhs) with these flags (single matrices)."""
+    if not left_side:  # x·op(a) = rhs  <=>  op(a)ᵀ·xᵀ = rhsᵀ
+        solved = triangular_solve(b, a, swap_last(b, rhs), lower, True, not transpose_a, unit_diagonal, block)
+        return swap_last(b, solved)
+    if transpose_a:
+        a, lower = swap_last(b, a), not lower
+    if not lower:  # J·a·J is lower triangular (J reverses): (J a J)(J x) = J rhs
+        flipped = solve_lower_left(b, reverse(b, a, (0, 1)), reverse(b, rhs, (0,)), unit_diagonal, block)
+        return reverse(b, flipped, (0,))
+    return solve_lower_left(b, a, rhs, unit_diagonal, block)
+
+
+def cholesky_kernel(b: Emitter, a):
+    """Unblocked right-looking Cholesky of a (s×s): per column j, l_jj = sqrt(a_jj),
+    l_rj = a_rj / l_jj below, and a_rc -= a_rj a_cj / a_jj on the trailing part.
+    Entries above the diagonal are left as they are (masked by the caller)."""
+    s = shape_of(a.type)[0]
+
+    def step(inner, j, carried):
+        (t,) = carried
+        col = extract(inner, t, [0, j], [s, 1], [s])
+        pivot = scalar(inner, t, [j, j])
+        root = math.sqrt(pivot, loc=inner.location, ip=inner.ip)
+
+        def body(s_, r, c, args):
+            t_rc, a_r, a_c = args
+            below, right = cmpi(s_, "ugt", r, j), cmpi(s_, "ugt", c, j)
+            on_row = _select(s_, cmpi(s_, "eq", r, j), root, t_rc)
+            column = _select(s_, below, _f(s_, "arith.divf", a_r, root), on_row)
+            product = _f(s_, "arith.divf", _f(s_, "arith.mulf", a_r, a_c), pivot)
+            trailing = _select(s_, _and(s_, below, right), _f(s_, "arith.subf", t_rc, product), t_rc)
+            return _select(s_, cmpi(s_, "eq", c, j), column, trailing)
+
+        return [generic2d(inner, [(t, [0, 1]), (col, [0]), (col, [1])], t.type, body)]
+
+    return loop(b, s, [a], step)[0]
+
+
+def cholesky(b: Emitter, a, block: int = BLOCK):
+    """The lower Cholesky factor of a (n×n), from a's lower triangle; 0 above."""
+    n = shape_of(a.type)[0]
+    x = a
+    for k0 in range(0, n, block):
+        k1 = min(n, k0 + block)
+        l11 = cholesky_kernel(b, extract(b, x, [k0, k0], [k1 - k0, k1 - k0]))
+        x = insert(b, l11, x, [k0, k0])
+        if k1 < n:
+            m = n - k1
+            # L21 L11ᵀ = A21  <=>  L11 L21ᵀ = A21ᵀ
+            l21t = solve_lower_left(b, l11, swap_last(b, extract(b, x, [k1, k0], [m, k1 - k0])), False, block)
+            x = insert(b, swap_last(b, l21t), x, [k1, k0])
+            update = batched_matmul(b, l21t, l21t, transpose_x=True)
+            trailing = _f(b, "arith.subf", extract(b, x, [k1, k1], [m, m]), update)
+            x = insert(b, trailing, x, [k1, k1])
+    return masked(b, x, 1.0, 1.0, 0.0)
+
+
+def iota(b: Emitter, n: int) -> ir.Value:
+    """[0, 1, ..., n-1] as i32."""
+    type_ = tensor_type([n], I32(32))
+
+    def body(inner, args):
+        index = linalg.IndexOp(0, loc=inner.location, ip=inner.ip).result
+        return [index_to(inner, index, I32(32))]
+
+    return build_generic(b, [], [empty(b, type_)], [[0]], 1, [PARALLEL], body)[0]
+
+
+def swap_entries(b: Emitter, v, i, j):
+    """The vector `v` with entries i and j exchanged."""
+    vi, vj = scalar(b, v, [i]), scalar(b, v, [j])
+    return put(b, vi, put(b, vj, v, [i]), [j])
+
+
+def pivot_row(b: Emitter, col, j):
+    """The first index i >= j of the largest |col[i]| (index type)."""
+    (n,) = shape_of(col.type)
+    elem = element_type(col.type)
+    best = b.constant(tensor_type([], elem), -1.0)
+    where = b.constant(tensor_type([], I32(32)), 0)
+    j32 = index_to(b, j, I32(32))
+
+    def body(inner, args):
+        x, best_so_far, where_so_far = args
+        i = index_to(inner, linalg.IndexOp(0, loc=inner.location, ip=inner.ip).result, I32(32))
+        size = math.absf(x, loc=inner.location, ip=inner.ip)
+        larger = arith.cmpf(arith.CmpFPredicate.OGT, size, best_so_far, loc=inner.location, ip=inner.ip)
+        take = _and(inner, cmpi(inner, "sge", i, j32), larger)
+        return [_select(inner, take, size, best_so_far), _select(inner, take, i, where_so_far)]
+
+    results = build_generic(b, [col], [best, where], [[0], [], []], 1, [REDUCTION], body)
+    return scalar(b, results[1], [])
+
+
+def lu(b: Emitter, a):
+    """(lu, pivots, permutation) of a (n×n), as lintra.lu."""
+    n = shape_of(a.type)[0]
+    i32 = I32(32)
+
+    def step(inner, j, carried):
+        t, pivots, permutation = carried
+        p32 = pivot_row(inner, extract(inner, t, [0, j], [n, 1], [n]), j)
+        p = index_to(inner, p32, ir.IndexType.get())
+        row_j, row_p = extract(inner, t, [j, 0], [1, n]), extract(inner, t, [p, 0], [1, n])
+        t = insert(inner, row_j, insert(inner, row_p, t, [j, 0]), [p, 0])
+        permutation = swap_entries(inner, permutation, j, p)
+        pivots = put(inner, p32, pivots, [j])
+        col = extract(inner, t, [0, j], [n, 1], [n])
+        row = extract(inner, t, [j, 0], [1, n], [n])
+        pivot = scalar(inner, t, [j, j])
+
+        def body(s_, r, c, args):
+            t_rc, a_r, a_c = args
+            factor = _f(s_, "arith.divf", a_r, pivot)
+            right = _select(s_, cmpi(s_, "ugt", c, j), _f(s_, "arith.subf", t_rc, _f(s_, "arith.mulf", factor, a_c)), t_rc)
+            below = _select(s_, cmpi(s_, "eq", c, j), factor, right)
+            return _select(s_, cmpi(s_, "ugt", r, j), below, t_rc)
+
+        t = generic2d(inner, [(t, [0, 1]), (col, [0]), (row, [1])], t.type, body)
+        return [t, pivots, permutation]
+
+    pivots = b.constant(tensor_type([n], i32), 0)
+    return loop(b, n, [a, pivots, iota(b, n)], step)
+
+
+def pivots_to_permutation(b: Emitter, pivots):
+    """The permutation that swapping entries i and pivots[i], for i = 0..n-1, makes of 0..n-1."""
+    (n,) = shape_of(pivots.type)
+
+    def step(inner, i, carried):
+        p = index_to(inner, scalar(inner, pivots, [i]), ir.IndexType.get())
+        return [swap_entries(inner, carried[0], i, p)]
+
+    return loop(b, n, [iota(b, n)], step)[0]

@@ -1,0 +1,77 @@
+"""lintra-decompose-linalg: rewrite the lintra linear-algebra ops into scf and linalg.
+
+Each `lintra.cholesky`, `lintra.triangular_solve`, `lintra.lu` and
+`lintra.lu_pivots_to_permutation` (contracts in dialect/lintra.irdl.mlir) is
+checked (a located error for bad shapes or types) and replaced by upstream ops:
+right-looking blocked Cholesky and blocked triangular solves whose
+off-diagonal blocks are `linalg.matmul`s, and an unblocked LU with partial
+pivoting (`core/factorizations.py`); leading batch dimensions become an scf.for
+over the matrices. `lintra-ad` runs this pass last (unless its option
+`keep-linalg-ops` is set), so its output is upstream-only; differentiation
+happens before, on the lintra ops, by their rules.
+
+Before:
+    %l = "lintra.cholesky"(%a) : (tensor<4x4xf64>) -> tensor<4x4xf64>
+After (block >= 4: one diagonal block, so only the unblocked kernel):
+    %0 = scf.for %j = %c0 to %c4 step %c1 iter_args(%t = %a) -> (tensor<4x4xf64>) {
+      %col = tensor.extract_slice %t[0, %j] [4, 1] [1, 1] : tensor<4x4xf64> to tensor<4xf64>
+      %d = tensor.extract %t[%j, %j] : tensor<4x4xf64>
+      %s = math.sqrt %d : f64
+      %u = linalg.generic ... ins(%t, %col, %col ...)   // column j, trailing update
+      scf.yield %u : tensor<4x4xf64>
+    }
+    %l = arith.mulf %0, %lower_mask : tensor<4x4xf64>
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from mlir import ir
+
+from .base import ModulePass, option
+from .core import factorizations
+from .core.emit import Emitter
+from .core.linalg_ops import flags, linalg_ops, verify
+from .core.tensor_loops import per_matrix
+from .diagnostics import LintraError
+
+
+def decompose(op: ir.Operation, block: int) -> list[ir.Value]:
+    """The upstream values replacing `op`'s results (`op` verified)."""
+    b = Emitter(ir.InsertionPoint(op), op.location)
+    operands, types = list(op.operands), [r.type for r in op.results]
+    if op.name == "lintra.cholesky":
+        return per_matrix(b, operands, [2], types, [2], lambda e, a: [factorizations.cholesky(e, a, block)])
+    if op.name == "lintra.triangular_solve":
+        options = flags(op)
+        return per_matrix(
+            b,
+            operands,
+            [2, 2],
+            types,
+            [2],
+            lambda e, a, rhs: [factorizations.triangular_solve(e, a, rhs, **options, block=block)],
+        )
+    if op.name == "lintra.lu":
+        return per_matrix(b, operands, [2], types, [2, 1, 1], factorizations.lu)
+    return per_matrix(b, operands, [1], types, [1], lambda e, p: [factorizations.pivots_to_permutation(e, p)])
+
+
+@dataclass(frozen=True)
+class LintraDecomposeLinalg(ModulePass):
+    argument: ClassVar[str] = "lintra-decompose-linalg"
+    description: ClassVar[str] = (
+        "Rewrite lintra.cholesky/triangular_solve/lu into scf loops and linalg (blocked, matmul-rich)"
+    )
+    block: int = option(factorizations.BLOCK, "block size of the blocked Cholesky and triangular solves")
+
+    def run(self, module):
+        if self.block < 1:
+            raise LintraError(f"option 'block' of pass '{self.argument}' must be positive, got {self.block}")
+        ops = linalg_ops(module)
+        for op in ops:
+            verify(op)
+        for op in ops:
+            for old, new in zip(op.results, decompose(op, self.block), strict=True):
+                old.replace_all_uses_with(new)
+            op.erase()
