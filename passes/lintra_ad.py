@@ -4,8 +4,11 @@ vjp and grad are linearize followed by transpose, and jvp is the forward and
 linear halves of linearize (so a function holding `lintra.jvp` stays
 transposable); ops are expanded innermost first, so a function holding
 `lintra.grad` can itself be differentiated again.
-Afterwards the module is cleaned up (canonicalize, cse, dead residual/tangent
-pruning across generated functions) and holds only upstream dialects.
+Afterwards the lintra linear-algebra ops (cholesky, triangular_solve, lu), which
+were differentiated by their own rules, are rewritten into scf and linalg
+(`lintra-decompose-linalg`; option `keep-linalg-ops` keeps them), and the module
+is cleaned up (canonicalize, cse, dead residual/tangent pruning across generated
+functions); by default it then holds only upstream dialects.
 
 Before:
     func.func @f(%x: f64) -> f64 {
@@ -33,6 +36,8 @@ from .base import ModulePass, option
 from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.expand import expand_all
+from .core.linalg_ops import verify_all
+from .lintra_decompose_linalg import LintraDecomposeLinalg
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,15 @@ class LintraAd(ModulePass):
         "Expand lintra.jvp/vjp/grad/transpose (vjp = linearize + transpose) and clean up"
     )
     cleanup: bool = option(True, "simplify and drop dead residuals and tangents afterwards")
+    keep_linalg_ops: bool = option(
+        False, "keep lintra.cholesky/triangular_solve/lu instead of decomposing them into scf and linalg"
+    )
 
     def run(self, module):
+        verify_all(module)
         ad = AdState(module)
         expand_all(ad, split_jvp=True)
+        if not self.keep_linalg_ops:
+            LintraDecomposeLinalg().run(module)
         if self.cleanup:
             cleanup(ad)

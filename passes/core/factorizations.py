@@ -6,11 +6,10 @@ blocks of `block` rows/columns, so every block has a static shape and the
 bulk of the flops is in `linalg.matmul`s; only the diagonal blocks run an
 unblocked scf.for kernel (one column or row per iteration, O(block²) work).
 
-* `solve_lower_left(l, rhs)`: l·x = rhs, l lower triangular (blocked forward
-  substitution: x_r = l_rr⁻¹ (rhs_r - l_r,<r · x_<r));
+* `solve_left(t, rhs, lower)`: t·x = rhs, t triangular (blocked forward or
+  backward substitution: x_r = t_rr⁻¹ (rhs_r - t_r,solved · x_solved));
 * `triangular_solve(a, rhs, flags)`: any lintra.triangular_solve, reduced to
-  the lower-left case by transposing (right side, transpose_a) and reversing
-  rows and columns (upper triangles);
+  a left-side solve by transposing (right side, transpose_a);
 * `cholesky(a)`: right-looking blocked Cholesky (factor the diagonal block,
   solve the panel below it, subtract its product from the trailing matrix);
 * `lu(a)`: unblocked right-looking LU with partial pivoting (first row of
@@ -25,7 +24,7 @@ from mlir.dialects import arith, linalg, math
 
 from .emit import Emitter, element_type, shape_of, tensor_type
 from .linalg_ops import batched_matmul, masked, swap_last
-from .structured import PARALLEL, REDUCTION, build_generic, empty, with_body
+from .structured import PARALLEL, REDUCTION, build_generic, empty
 from .tensor_loops import cmpi, extract, generic2d, index_to, insert, loop, put, scalar
 
 BLOCK = 64
@@ -44,22 +43,24 @@ def _f(b: Emitter, name: str, *xs):
     return b.op1(name, *xs)
 
 
-def solve_kernel(b: Emitter, l, rhs, unit_diagonal: bool):
-    """l·x = rhs for a lower-triangular l (s×s), one row of x per iteration:
-    x_i = y_i / l_ii, then y_r -= l_ri x_i below it (right-looking)."""
+def solve_kernel(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool):
+    """t·x = rhs for a triangular t (s×s), one row of x per iteration, from the
+    top (lower) or the bottom (upper): x_i = y_i / t_ii, then y_r -= t_ri x_i for
+    the rows r not yet solved (right-looking)."""
     s, k = shape_of(rhs.type)
 
-    def step(inner, i, carried):
+    def step(inner, j, carried):
         (y,) = carried
-        col = extract(inner, l, [0, i], [s, 1], [s])
+        i = j if lower else arith.subi(inner.index(s - 1), j, loc=inner.location, ip=inner.ip)
+        col = extract(inner, t, [0, i], [s, 1], [s])
         row = extract(inner, y, [i, 0], [1, k], [k])
-        pivot = None if unit_diagonal else scalar(inner, l, [i, i])
+        pivot = None if unit_diagonal else scalar(inner, t, [i, i])
 
         def body(s_, r, c, args):
-            y_rc, l_r, y_ic = args
+            y_rc, t_r, y_ic = args
             x_i = y_ic if pivot is None else _f(s_, "arith.divf", y_ic, pivot)
-            updated = _f(s_, "arith.subf", y_rc, _f(s_, "arith.mulf", l_r, x_i))
-            keep = _select(s_, cmpi(s_, "ugt", r, i), updated, y_rc)
+            updated = _f(s_, "arith.subf", y_rc, _f(s_, "arith.mulf", t_r, x_i))
+            keep = _select(s_, cmpi(s_, "ugt" if lower else "ult", r, i), updated, y_rc)
             return _select(s_, cmpi(s_, "eq", r, i), x_i, keep)
 
         return [generic2d(inner, [(y, [0, 1]), (col, [0]), (row, [1])], y.type, body)]
@@ -67,32 +68,26 @@ def solve_kernel(b: Emitter, l, rhs, unit_diagonal: bool):
     return loop(b, s, [rhs], step)[0]
 
 
-def solve_lower_left(b: Emitter, l, rhs, unit_diagonal: bool = False, block: int = BLOCK):
-    """l·x = rhs for a lower-triangular l (n×n) and rhs (n×k), blocked by rows."""
+def solve_left(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool = False, block: int = BLOCK):
+    """t·x = rhs for a triangular t (n×n) and rhs (n×k), blocked by rows: blocks
+    of x are solved from the top (lower) or the bottom (upper), each after
+    subtracting the product of t's off-diagonal block with the solved part."""
     n, k = shape_of(rhs.type)
     x = rhs
-    for r0 in range(0, n, block):
-        size = min(n, r0 + block) - r0
-        part = extract(b, rhs, [r0, 0], [size, k])
-        if r0 > 0:
-            known = batched_matmul(b, extract(b, l, [r0, 0], [size, r0]), extract(b, x, [0, 0], [r0, k]))
+    starts = list(range(0, n, block))
+    for r0 in starts if lower else reversed(starts):
+        r1 = min(n, r0 + block)
+        part = extract(b, rhs, [r0, 0], [r1 - r0, k])
+        if lower and r0 > 0:
+            known = batched_matmul(b, extract(b, t, [r0, 0], [r1 - r0, r0]), extract(b, x, [0, 0], [r0, k]))
             part = _f(b, "arith.subf", part, known)
-        diagonal = extract(b, l, [r0, r0], [size, size])
-        x = insert(b, solve_kernel(b, diagonal, part, unit_diagonal), x, [r0, 0])
+        elif not lower and r1 < n:
+            rest = n - r1
+            known = batched_matmul(b, extract(b, t, [r0, r1], [r1 - r0, rest]), extract(b, x, [r1, 0], [rest, k]))
+            part = _f(b, "arith.subf", part, known)
+        diagonal = extract(b, t, [r0, r0], [r1 - r0, r1 - r0])
+        x = insert(b, solve_kernel(b, diagonal, part, lower, unit_diagonal), x, [r0, 0])
     return x
-
-
-def reverse(b: Emitter, x, dims):
-    """`x` (a matrix) with the order of its dims `dims` (0 rows, 1 columns) reversed."""
-    shape = shape_of(x.type)
-    exprs = [
-        ir.AffineExpr.get_constant(shape[d] - 1) - ir.AffineDimExpr.get(d) if d in dims else ir.AffineDimExpr.get(d)
-        for d in range(2)
-    ]
-    maps = [ir.AffineMap.get(2, 0, exprs), ir.AffineMap.get_identity(2)]
-    out = empty(b, x.type)
-    op = linalg.GenericOp([x.type], [x], [out], maps, [PARALLEL, PARALLEL], loc=b.location, ip=b.ip)
-    return with_body(b, op, [x], [out], lambda inner, args: [args[0]])[0]
 
 
 def triangular_solve(b: Emitter, a, rhs, lower, left_side, transpose_a, unit_diagonal, block: int = BLOCK):
@@ -102,10 +97,7 @@ def triangular_solve(b: Emitter, a, rhs, lower, left_side, transpose_a, unit_dia
         return swap_last(b, solved)
     if transpose_a:
         a, lower = swap_last(b, a), not lower
-    if not lower:  # J·a·J is lower triangular (J reverses): (J a J)(J x) = J rhs
-        flipped = solve_lower_left(b, reverse(b, a, (0, 1)), reverse(b, rhs, (0,)), unit_diagonal, block)
-        return reverse(b, flipped, (0,))
-    return solve_lower_left(b, a, rhs, unit_diagonal, block)
+    return solve_left(b, a, rhs, lower, unit_diagonal, block)
 
 
 def cholesky_kernel(b: Emitter, a):
@@ -145,7 +137,7 @@ def cholesky(b: Emitter, a, block: int = BLOCK):
         if k1 < n:
             m = n - k1
             # L21 L11ᵀ = A21  <=>  L11 L21ᵀ = A21ᵀ
-            l21t = solve_lower_left(b, l11, swap_last(b, extract(b, x, [k1, k0], [m, k1 - k0])), False, block)
+            l21t = solve_left(b, l11, swap_last(b, extract(b, x, [k1, k0], [m, k1 - k0])), True, False, block)
             x = insert(b, swap_last(b, l21t), x, [k1, k0])
             update = batched_matmul(b, l21t, l21t, transpose_x=True)
             trailing = _f(b, "arith.subf", extract(b, x, [k1, k1], [m, m]), update)

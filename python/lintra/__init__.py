@@ -12,7 +12,9 @@ that the passes (`lintra.passes`) expand:
 `lintra.backends` the execution backends.
 """
 
-from . import backends, nn, numpy
+import sys
+
+from . import backends, linalg, nn, numpy, scipy
 from . import pytree as tree_util
 from .compile_cache import cache_info, clear_cache, set_cache_size
 from .jacobians import hessian, jacfwd, jacrev
@@ -21,6 +23,11 @@ from .pytree import register_pytree_node, tree_flatten, tree_leaves, tree_map, t
 from .settings import config
 from .tracing import TracerLeakError
 from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, value_and_grad, vjp
+
+# `lintra.numpy.linalg` (and `import lintra.numpy.linalg`) is `lintra.linalg`,
+# which sits above `lintra.numpy` in the import layers.
+numpy.linalg = linalg
+sys.modules.setdefault(f"{__name__}.numpy.linalg", linalg)
 
 __all__ = [
     "jit",
@@ -36,6 +43,7 @@ __all__ = [
     "eval_shape",
     "numpy",
     "nn",
+    "scipy",
     "cache_info",
     "clear_cache",
     "set_cache_size",

@@ -203,13 +203,14 @@ class Staged:
             self._located_text = self.module.operation.get_asm(enable_debug_info=True)
         return self._located_text
 
-    def run_ad(self) -> None:
-        """Run `lintra-ad` and `symbol-dce` on the module, in place, the first time only."""
+    def run_ad(self, keep_linalg_ops: bool = False) -> None:
+        """Run `lintra-ad` and `symbol-dce` on the module, in place, the first time
+        only (`keep_linalg_ops`: leave lintra.cholesky & co. for a later pass)."""
         if self._expanded:
             return
         with self.context, ir.Location.unknown():
             try:
-                PASSES["lintra-ad"]().run(self.module.operation)
+                PASSES["lintra-ad"](keep_linalg_ops=keep_linalg_ops).run(self.module.operation)
             except LintraError as error:
                 raise diagnostic_error(error) from None
             # Every private function here was traced for a transformation: the

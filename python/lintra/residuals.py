@@ -112,7 +112,9 @@ class ResidualPieces:
     def __init__(self, fun, avals, in_tree, mode: str, backend: str):
         staged = Staged(fun, avals, in_tree, function_name(fun), backend)
         self.staged, self.n_out = staged, len(staged.out_avals)
-        staged.run_ad()  # inner lintra ops, before lintra-linearize splits the function
+        # Inner lintra ops, before lintra-linearize splits the function; the
+        # linear-algebra ops stay until the halves exist (their rules split them).
+        staged.run_ad(keep_linalg_ops=True)
         module = staged.module
         with staged.context, ir.Location.unknown():
             before = set(_function_names(module))
@@ -148,10 +150,10 @@ class ResidualPieces:
                     wide + list(lin_type.results),
                     lambda args: _transpose(lin, self._narrow(args, residual_types), tangent_types),
                 )
-                try:
-                    PASSES["lintra-ad"]().run(module.operation)
-                except LintraError as error:
-                    raise diagnostic_error(error) from None
+            try:
+                PASSES["lintra-ad"]().run(module.operation)  # decomposes the linear-algebra ops
+            except LintraError as error:
+                raise diagnostic_error(error) from None
             self.text = module.operation.get_asm(enable_debug_info=True)  # user locations kept
         self._executables = {}
 
