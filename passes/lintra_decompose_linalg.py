@@ -36,6 +36,27 @@ from .core.tensor_loops import per_matrix
 from .diagnostics import LintraError
 
 
+def merge_duplicates(ops: list) -> list:
+    """`ops` without those that repeat an earlier op of the same block (same name,
+    operands and attributes; the ops are pure), whose uses move to the first:
+    unregistered ops escape upstream cse, and derivatives often repeat a
+    factorization (the primal's and the JVP's, or solve and slogdet of one matrix)."""
+    first: dict = {}
+    kept = []
+    for op in ops:
+        attributes = tuple(sorted((name, str(op.attributes[name])) for name in op.attributes))
+        key = (op.name, tuple(op.operands), attributes)
+        earlier = first.get(key)
+        if earlier is not None and earlier.block == op.block:
+            for old, new in zip(op.results, earlier.results, strict=True):
+                old.replace_all_uses_with(new)
+            op.erase()
+        else:
+            first.setdefault(key, op)
+            kept.append(op)
+    return kept
+
+
 def decompose(op: ir.Operation, block: int) -> list[ir.Value]:
     """The upstream values replacing `op`'s results (`op` verified)."""
     b = Emitter(ir.InsertionPoint(op), op.location)
@@ -71,7 +92,7 @@ class LintraDecomposeLinalg(ModulePass):
         ops = linalg_ops(module)
         for op in ops:
             verify(op)
-        for op in ops:
+        for op in merge_duplicates(ops):
             for old, new in zip(op.results, decompose(op, self.block), strict=True):
                 old.replace_all_uses_with(new)
             op.erase()
