@@ -26,7 +26,12 @@ IRDL_PATH = Path(__file__).with_name("lintra.irdl.mlir")
 OP_NAMES = ("lintra.jvp", "lintra.vjp", "lintra.grad", "lintra.transpose")
 # The linear-algebra ops (differentiated by their rules, passes/rules/lintra.py,
 # and rewritten into upstream ops by `lintra-decompose-linalg`).
-LINALG_OP_NAMES = ("lintra.cholesky", "lintra.triangular_solve", "lintra.lu", "lintra.lu_pivots_to_permutation")
+LINALG_OP_NAMES = (
+    "lintra.cholesky",
+    "lintra.triangular_solve",
+    "lintra.lu",
+    "lintra.lu_pivots_to_permutation",
+)
 ALL_OP_NAMES = OP_NAMES + LINALG_OP_NAMES
 
 
@@ -56,7 +61,9 @@ def unregistered_ops(module_op, allow_other_dialects: bool = False) -> list[tupl
         if name in ALL_OP_NAMES or context.is_registered_operation(name):
             return ir.WalkResult.ADVANCE
         if name.startswith("lintra."):
-            found.append((op, f"unknown lintra op '{name}'; the lintra dialect has " + ", ".join(ALL_OP_NAMES)))
+            found.append(
+                (op, f"unknown lintra op '{name}'; the lintra dialect has " + ", ".join(ALL_OP_NAMES))
+            )
         elif not allow_other_dialects:
             found.append(
                 (op, f"unregistered operation '{name}' (use --allow-unregistered-dialect to accept it)")

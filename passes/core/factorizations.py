@@ -54,16 +54,18 @@ def solve_kernel(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool):
         i = j if lower else arith.subi(inner.index(s - 1), j, loc=inner.location, ip=inner.ip)
         col = extract(inner, t, [0, i], [s, 1], [s])
         row = extract(inner, y, [i, 0], [1, k], [k])
-        pivot = None if unit_diagonal else scalar(inner, t, [i, i])
+        ins = [(y, [0, 1]), (col, [0]), (row, [1])]
+        if not unit_diagonal:  # t_ii as a 0-d tensor: it stays on the device
+            ins.append((extract(inner, t, [i, i], [1, 1], []), []))
 
         def body(s_, r, c, args):
-            y_rc, t_r, y_ic = args
-            x_i = y_ic if pivot is None else _f(s_, "arith.divf", y_ic, pivot)
+            y_rc, t_r, y_ic = args[:3]
+            x_i = y_ic if unit_diagonal else _f(s_, "arith.divf", y_ic, args[3])
             updated = _f(s_, "arith.subf", y_rc, _f(s_, "arith.mulf", t_r, x_i))
             keep = _select(s_, cmpi(s_, "ugt" if lower else "ult", r, i), updated, y_rc)
             return _select(s_, cmpi(s_, "eq", r, i), x_i, keep)
 
-        return [generic2d(inner, [(y, [0, 1]), (col, [0]), (row, [1])], y.type, body)]
+        return [generic2d(inner, ins, y.type, body)]
 
     return loop(b, s, [rhs], step)[0]
 
@@ -83,7 +85,9 @@ def solve_left(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool = False, blo
             part = _f(b, "arith.subf", part, known)
         elif not lower and r1 < n:
             rest = n - r1
-            known = batched_matmul(b, extract(b, t, [r0, r1], [r1 - r0, rest]), extract(b, x, [r1, 0], [rest, k]))
+            known = batched_matmul(
+                b, extract(b, t, [r0, r1], [r1 - r0, rest]), extract(b, x, [r1, 0], [rest, k])
+            )
             part = _f(b, "arith.subf", part, known)
         diagonal = extract(b, t, [r0, r0], [r1 - r0, r1 - r0])
         x = insert(b, solve_kernel(b, diagonal, part, lower, unit_diagonal), x, [r0, 0])
@@ -109,19 +113,19 @@ def cholesky_kernel(b: Emitter, a):
     def step(inner, j, carried):
         (t,) = carried
         col = extract(inner, t, [0, j], [s, 1], [s])
-        pivot = scalar(inner, t, [j, j])
-        root = math.sqrt(pivot, loc=inner.location, ip=inner.ip)
+        pivot = extract(inner, t, [j, j], [1, 1], [])  # a 0-d tensor: it stays on the device
 
         def body(s_, r, c, args):
-            t_rc, a_r, a_c = args
+            t_rc, a_r, a_c, a_jj = args
+            root = math.sqrt(a_jj, loc=s_.location, ip=s_.ip)
             below, right = cmpi(s_, "ugt", r, j), cmpi(s_, "ugt", c, j)
             on_row = _select(s_, cmpi(s_, "eq", r, j), root, t_rc)
             column = _select(s_, below, _f(s_, "arith.divf", a_r, root), on_row)
-            product = _f(s_, "arith.divf", _f(s_, "arith.mulf", a_r, a_c), pivot)
+            product = _f(s_, "arith.divf", _f(s_, "arith.mulf", a_r, a_c), a_jj)
             trailing = _select(s_, _and(s_, below, right), _f(s_, "arith.subf", t_rc, product), t_rc)
             return _select(s_, cmpi(s_, "eq", c, j), column, trailing)
 
-        return [generic2d(inner, [(t, [0, 1]), (col, [0]), (col, [1])], t.type, body)]
+        return [generic2d(inner, [(t, [0, 1]), (col, [0]), (col, [1]), (pivot, [])], t.type, body)]
 
     return loop(b, s, [a], step)[0]
 
@@ -202,7 +206,9 @@ def lu(b: Emitter, a):
         def body(s_, r, c, args):
             t_rc, a_r, a_c = args
             factor = _f(s_, "arith.divf", a_r, pivot)
-            right = _select(s_, cmpi(s_, "ugt", c, j), _f(s_, "arith.subf", t_rc, _f(s_, "arith.mulf", factor, a_c)), t_rc)
+            right = _select(
+                s_, cmpi(s_, "ugt", c, j), _f(s_, "arith.subf", t_rc, _f(s_, "arith.mulf", factor, a_c)), t_rc
+            )
             below = _select(s_, cmpi(s_, "eq", c, j), factor, right)
             return _select(s_, cmpi(s_, "ugt", r, j), below, t_rc)
 

@@ -162,7 +162,12 @@ def triangular_solve(
     b: Emitter, a, rhs, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool = False
 ) -> ir.Value:
     """op(a)·x = rhs (left_side) or x·op(a) = rhs, solved for x."""
-    values = {"lower": lower, "left_side": left_side, "transpose_a": transpose_a, "unit_diagonal": unit_diagonal}
+    values = {
+        "lower": lower,
+        "left_side": left_side,
+        "transpose_a": transpose_a,
+        "unit_diagonal": unit_diagonal,
+    }
     attributes = {name: ir.BoolAttr.get(bool(value)) for name, value in values.items()}
     return create(b, "lintra.triangular_solve", [a, rhs], [rhs.type], attributes)[0]
 

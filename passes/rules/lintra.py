@@ -79,10 +79,10 @@ def cholesky_jvp(b, op, tangents):
     (da,) = tangents
     lower_part = masked(b, da, 1.0, 1.0, 0.0)
     ds = b.add(lower_part, swap_last(b, masked(b, da, 1.0, 0.0, 0.0)))
-    l = op.result
-    right = triangular_solve(b, l, ds, lower=True, left_side=False, transpose_a=True)
-    both = triangular_solve(b, l, right, lower=True, left_side=True, transpose_a=False)
-    return [batched_matmul(b, l, b.mul(both, band_mask(b, both.type, 1.0, 0.5, 0.0)))]
+    factor = op.result
+    right = triangular_solve(b, factor, ds, lower=True, left_side=False, transpose_a=True)
+    both = triangular_solve(b, factor, right, lower=True, left_side=True, transpose_a=False)
+    return [batched_matmul(b, factor, b.mul(both, band_mask(b, both.type, 1.0, 0.5, 0.0)))]
 
 
 JVP_RULES["lintra.cholesky"] = cholesky_jvp

@@ -48,7 +48,12 @@ def cholesky_op(a: Tracer) -> Tracer:
 
 def triangular_solve_op(a, b, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool):
     """op(a)·x = b (left_side) or x·op(a) = b; a and b share batch dims and dtype."""
-    flags = {"lower": lower, "left_side": left_side, "transpose_a": transpose_a, "unit_diagonal": unit_diagonal}
+    flags = {
+        "lower": lower,
+        "left_side": left_side,
+        "transpose_a": transpose_a,
+        "unit_diagonal": unit_diagonal,
+    }
     attributes = {name: ir.BoolAttr.get(bool(value)) for name, value in flags.items()}
     return _op("lintra.triangular_solve", [a, b], [(b.shape, b.dtype)], attributes)[0]
 

@@ -11,7 +11,8 @@ handing work to threads costs more than it saves, and they run on the
 `local-sync` device in the calling thread. Each device (and its VM instance)
 is created once per process.
 
-When IREE rejects a module, `iree_entry.pre_fused` of it is compiled instead
+When IREE rejects a module, it is compiled again without multi-use fusion
+(`NO_MULTI_USE_FUSION`), then `iree_entry.pre_fused` of it is compiled instead
 (IREE 3.13 fails on the plain softmax pattern; see test/regressions/
 iree-softmax-workgroup-distribution.mlir). The flag that also avoids that
 failure, `--iree-llvmcpu-disable-distribution`, miscompiles log_softmax.
@@ -157,16 +158,25 @@ def compile_vmfb(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> byte
     return vmfb or compile_with_tool(text, flags, name)
 
 
+# IREE 3.13's stream partitioning can fail ("circular dependency: input operation
+# uses partition output") on multi-result dispatches between host scf.for loops
+# (the decomposed Cholesky's Hessian; test/regressions/iree-circular-dependency-
+# multi-use-fusion.mlir); not fusing multi-use producers avoids it.
+NO_MULTI_USE_FUSION = ("--iree-dispatch-creation-fuse-multi-use=false",)
+
+
 def compile_with_fallback(text: str, flags=COMPILE_FLAGS, name: str = ENTRY_NAME) -> tuple[bytes, str]:
-    """(VM flatbuffer, the text compiled): `text`, else `pre_fused(text)` if IREE rejects `text`."""
-    vmfb = compiler_worker().compile(text, flags)
-    if vmfb:
-        return vmfb, text
-    if vmfb is None:  # no worker: the executable decides
-        try:
-            return compile_with_tool(text, flags, name), text
-        except ValueError:
-            pass
+    """(VM flatbuffer, the text compiled): `text`, else, if IREE rejects it, `text`
+    without multi-use fusion, else `pre_fused(text)`."""
+    for attempt in (tuple(flags), tuple(flags) + NO_MULTI_USE_FUSION):
+        vmfb = compiler_worker().compile(text, attempt)
+        if vmfb:
+            return vmfb, text
+        if vmfb is None:  # no worker: the executable decides
+            try:
+                return compile_with_tool(text, attempt, name), text
+            except ValueError:
+                pass
     fused = pre_fused(text)
     return compile_vmfb(fused, flags, name), fused
 
