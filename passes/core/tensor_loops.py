@@ -25,8 +25,17 @@ def _split(offsets):
     return dynamic, static
 
 
+def _whole(x, offsets, sizes) -> bool:
+    """Whether the slice at `offsets` of `sizes` is all of `x`."""
+    at_origin = all(not isinstance(o, ir.Value) and o == 0 for o in offsets)
+    return at_origin and list(sizes) == shape_of(x.type)
+
+
 def extract(b: Emitter, x, offsets, sizes, shape=None) -> ir.Value:
-    """x[offsets : offsets + sizes], of shape `shape` (default `sizes`; drop unit dims to rank-reduce)."""
+    """x[offsets : offsets + sizes], of shape `shape` (default `sizes`; drop unit dims to
+    rank-reduce); `x` itself when that is all of it."""
+    if _whole(x, offsets, sizes) and (shape is None or list(shape) == list(sizes)):
+        return x
     dynamic, static = _split(offsets)
     result = tensor_type(sizes if shape is None else shape, element_type(x.type))
     return tensor.ExtractSliceOp(
@@ -35,9 +44,12 @@ def extract(b: Emitter, x, offsets, sizes, shape=None) -> ir.Value:
 
 
 def insert(b: Emitter, source, dest, offsets, sizes=None) -> ir.Value:
-    """`dest` with `source` written at `offsets` (sizes default to source's shape)."""
-    dynamic, static = _split(offsets)
+    """`dest` with `source` written at `offsets` (sizes default to source's shape);
+    `source` itself when it covers all of `dest`."""
     sizes = shape_of(source.type) if sizes is None else list(sizes)
+    if _whole(dest, offsets, sizes) and source.type == dest.type:
+        return source
+    dynamic, static = _split(offsets)
     return tensor.InsertSliceOp(
         source, dest, dynamic, [], [], static, sizes, [1] * len(sizes), loc=b.location, ip=b.ip
     ).result
