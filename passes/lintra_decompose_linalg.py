@@ -15,12 +15,13 @@ Before:
 After (block >= 4: one diagonal block, so only the unblocked kernel):
     %0 = scf.for %j = %c0 to %c4 step %c1 iter_args(%t = %a) -> (tensor<4x4xf64>) {
       %col = tensor.extract_slice %t[0, %j] [4, 1] [1, 1] : tensor<4x4xf64> to tensor<4xf64>
-      %d = tensor.extract %t[%j, %j] : tensor<4x4xf64>
-      %s = math.sqrt %d : f64
-      %u = linalg.generic ... ins(%t, %col, %col ...)   // column j, trailing update
-      scf.yield %u : tensor<4x4xf64>
+      %d = tensor.extract_slice %t[%j, %j] [1, 1] [1, 1] : tensor<4x4xf64> to tensor<f64>
+      %u = linalg.generic ... ins(%t, %col, %col, %d ...)  // sqrt(d), column j / sqrt(d),
+      scf.yield %u : tensor<4x4xf64>                      // trailing t - col colᵀ / d
     }
     %l = arith.mulf %0, %lower_mask : tensor<4x4xf64>
+Repeated ops (same operands and attributes, after canonicalize and cse of
+their functions) are decomposed once.
 """
 
 from dataclasses import dataclass
@@ -30,10 +31,23 @@ from mlir import ir
 
 from .base import ModulePass, option
 from .core import factorizations
+from .core.cleanup import simplify
 from .core.emit import Emitter
 from .core.linalg_ops import flags, linalg_ops, verify
 from .core.tensor_loops import per_matrix
 from .diagnostics import LintraError
+
+
+def holders(module) -> list:
+    """The func.funcs that hold a lintra linear-algebra op."""
+    functions = []
+    for op in linalg_ops(module):
+        function = op.parent
+        while function.name != "func.func":
+            function = function.parent
+        if not any(function == f for f in functions):
+            functions.append(function)
+    return functions
 
 
 def merge_duplicates(ops: list) -> list:
@@ -89,10 +103,12 @@ class LintraDecomposeLinalg(ModulePass):
     def run(self, module):
         if self.block < 1:
             raise LintraError(f"option 'block' of pass '{self.argument}' must be positive, got {self.block}")
-        ops = linalg_ops(module)
-        for op in ops:
+        for op in linalg_ops(module):
             verify(op)
-        for op in merge_duplicates(ops):
+        # canonicalize and cse first, so that repeated factorizations of one
+        # matrix have the same operands and merge.
+        simplify(holders(module))
+        for op in merge_duplicates(linalg_ops(module)):
             for old, new in zip(op.results, decompose(op, self.block), strict=True):
                 old.replace_all_uses_with(new)
             op.erase()

@@ -113,7 +113,7 @@ def test_grad_against_jax():
 def factorizations(np_, la, sla):
     def f(a, spd):
         lu, _ = sla.lu_factor(a)
-        return la.cholesky(spd), lu, la.solve(a, spd), la.det(a)
+        return la.cholesky(spd), lu
 
     return f
 
@@ -160,8 +160,10 @@ def gaussian_log_likelihood(np_, la, sla):
 
     def f(theta):
         k = np_.exp(theta[0]) * np_.exp(-d2 / np_.exp(theta[1])) + 0.1 * np.eye(4)
-        alpha = sla.cho_solve(sla.cho_factor(k, lower=True), y)
-        return -0.5 * np_.dot(y, alpha) - 0.5 * la.slogdet(k)[1]
+        factor = sla.cho_factor(k, lower=True)
+        alpha = sla.cho_solve(factor, y)
+        logdet = 2 * np_.sum(np_.log(np_.sum(factor[0] * np.eye(4), axis=1)))
+        return -0.5 * np_.dot(y, alpha) - 0.5 * logdet
 
     return f
 
