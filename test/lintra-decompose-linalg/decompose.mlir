@@ -71,3 +71,18 @@ func.func @pivots(%p: tensor<3xi32>) -> tensor<3xi32> {
   %q = "lintra.lu_pivots_to_permutation"(%p) : (tensor<3xi32>) -> tensor<3xi32>
   return %q : tensor<3xi32>
 }
+
+// -----
+
+// Repeated factorizations of one matrix are decomposed once.
+// CHECK-LABEL: func.func @twice(
+//       CHECK:   return %[[L:[^,]*]], %[[L]] :
+// UNBLOCKED-LABEL: func.func @twice(
+//       UNBLOCKED:   scf.for
+//   UNBLOCKED-NOT:   scf.for
+//       UNBLOCKED:   return %[[L:[^,]*]], %[[L]] :
+func.func @twice(%a: tensor<3x3xf64>) -> (tensor<3x3xf64>, tensor<3x3xf64>) {
+  %l = "lintra.cholesky"(%a) : (tensor<3x3xf64>) -> tensor<3x3xf64>
+  %m = "lintra.cholesky"(%a) : (tensor<3x3xf64>) -> tensor<3x3xf64>
+  return %l, %m : tensor<3x3xf64>, tensor<3x3xf64>
+}
