@@ -133,6 +133,15 @@ def test_jvp_and_vjp_against_jax():
         close(mine, expected, 1e-9)
 
 
+def test_cholesky_jvp_against_finite_differences():
+    """The op reads a's lower triangle; its JVP is that function's derivative for
+    any tangent (numpy's cholesky reads the same triangle)."""
+    a, t, h = SPD[0], RNG.normal(size=(N, N)), 1e-6
+    _, tangent = lintra.jvp(lambda x: lsl.cholesky(x, lower=True), (a,), (t,))
+    expected = (np.linalg.cholesky(a + h * t) - np.linalg.cholesky(a - h * t)) / (2 * h)
+    close(tangent, expected, 1e-7)
+
+
 def test_triangular_solve_transpose_identity():
     """<ct, L t> = <Lᵀ ct, t> for the solves with each flag, by linear_transpose."""
     a = A[0]
