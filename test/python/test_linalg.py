@@ -69,15 +69,14 @@ def functions(np_, la, sla):
         }
 
     def loss(a, spd, b, v):
-        """One of each function, on single matrices except solve and cholesky. scipy's
+        """One of each function (inv is solve's), on single matrices except cholesky. scipy's
         factorizations read one triangle of a symmetric matrix and JAX's derivative
         assumes symmetric tangents: their input is symmetrized here."""
         sym = (spd[0] + spd[0].T) / 2
         lu, piv = sla.lu_factor(a[1])
         terms = [
             la.cholesky(spd),
-            la.solve(a, b),
-            la.inv(a[0]),
+            la.solve(a[0], b[0]),
             la.det(a[1]),
             la.slogdet(a[0])[1],
             la.norm(a),
