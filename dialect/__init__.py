@@ -22,9 +22,19 @@ from pathlib import Path
 from mlir import ir
 
 IRDL_PATH = Path(__file__).with_name("lintra.irdl.mlir")
+# The transformation ops, which `lintra-ad` and friends expand into calls.
 OP_NAMES = ("lintra.jvp", "lintra.vjp", "lintra.grad", "lintra.transpose", "lintra.vmap")
 # Ops on values (no callee), which the passes differentiate rather than expand.
 VALUE_OP_NAMES = ("lintra.stop_gradient",)
+# The linear-algebra ops (differentiated by their rules, passes/rules/lintra.py,
+# and rewritten into upstream ops by `lintra-decompose-linalg`).
+LINALG_OP_NAMES = (
+    "lintra.cholesky",
+    "lintra.triangular_solve",
+    "lintra.lu",
+    "lintra.lu_pivots_to_permutation",
+)
+ALL_OP_NAMES = OP_NAMES + VALUE_OP_NAMES + LINALG_OP_NAMES
 
 
 def make_context() -> ir.Context:
@@ -50,11 +60,12 @@ def unregistered_ops(module_op, allow_other_dialects: bool = False) -> list[tupl
 
     def visit(op):
         name = op.name
-        if name in OP_NAMES + VALUE_OP_NAMES or context.is_registered_operation(name):
+        if name in ALL_OP_NAMES or context.is_registered_operation(name):
             return ir.WalkResult.ADVANCE
         if name.startswith("lintra."):
-            known = ", ".join(OP_NAMES + VALUE_OP_NAMES)
-            found.append((op, f"unknown lintra op '{name}'; the lintra dialect has {known}"))
+            found.append(
+                (op, f"unknown lintra op '{name}'; the lintra dialect has " + ", ".join(ALL_OP_NAMES))
+            )
         elif not allow_other_dialects:
             found.append(
                 (op, f"unregistered operation '{name}' (use --allow-unregistered-dialect to accept it)")

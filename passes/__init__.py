@@ -14,7 +14,9 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
 4. `core/jvp.py`, `core/transpose.py`, `core/checkpoint.py`, `core/linearize.py`,
    `core/batch.py`, `core/expand.py`, `core/contractions.py`, `core/cleanup.py`,
    `core/residual_report.py`: the machinery, which reads the tables and never
-   imports a rule module;
+   imports a rule module; `core/linalg_ops.py` (the lintra linear-algebra ops'
+   contracts and builders), `core/tensor_loops.py` and `core/factorizations.py`
+   (their decompositions into scf and linalg);
 5. `rules/<dialect>.py`: the rules, which fill the tables (and may call the
    machinery, e.g. func.call's rules generate derived functions);
 6. the pass modules and `pipeline.py`; this file imports `rules` so the tables
@@ -24,6 +26,7 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
 from . import rules  # noqa: F401  (fills the rule tables)
 from .lintra_ad import LintraAd
 from .lintra_batch import LintraBatch
+from .lintra_decompose_linalg import LintraDecomposeLinalg
 from .lintra_jvp import LintraJvp
 from .lintra_linearize import LintraLinearize
 from .lintra_lower_to_llvm import LintraLowerToLlvm
@@ -38,6 +41,7 @@ PASSES = {
         LintraTranspose,
         LintraAd,
         LintraBatch,
+        LintraDecomposeLinalg,
         LintraLowerToLlvm,
         LintraLowerToNvvm,
     )

@@ -4,7 +4,10 @@ vjp and grad are linearize followed by transpose, and jvp is the forward and
 linear halves of linearize (so a function holding `lintra.jvp` stays
 transposable); ops are expanded innermost first, so a function holding
 `lintra.grad` can itself be differentiated again.
-Then every `lintra.stop_gradient` is replaced by its operand (option
+Then the lintra linear-algebra ops (cholesky, triangular_solve, lu), which
+were differentiated by their own rules, are rewritten into scf and linalg
+(`lintra-decompose-linalg`; option `keep-linalg-ops` keeps them), every
+`lintra.stop_gradient` is replaced by its operand (option
 `erase-stop-gradient`, on by default: off only for a pipeline that
 differentiates the result again), a call left in the derived code of a function
 known only by its transpose (a custom VJP's linear part, see
@@ -47,7 +50,9 @@ from .core.ad_state import AdState
 from .core.cleanup import cleanup
 from .core.custom_rules import check_evaluable, forward_stop_gradients
 from .core.expand import expand_all
+from .core.linalg_ops import verify_all
 from .core.residual_report import format_report, saved_residuals
+from .lintra_decompose_linalg import LintraDecomposeLinalg
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,12 @@ class LintraAd(ModulePass):
         "print to stderr the residuals each forward half saves (type, bytes, source location), "
         "as generated, before clean-up",
     )
+    keep_linalg_ops: bool = option(
+        False, "keep lintra.cholesky/triangular_solve/lu instead of decomposing them into scf and linalg"
+    )
 
     def run(self, module):
+        verify_all(module)
         ad = AdState(module)
         expand_all(ad, split_jvp=True)
         if self.report_residuals:
@@ -76,6 +85,8 @@ class LintraAd(ModulePass):
                 print(format_report(f"residuals of @{callee} saved by @{fwd}", report), file=sys.stderr)
         if self.erase_stop_gradient:
             forward_stop_gradients(module)
+        if not self.keep_linalg_ops:
+            LintraDecomposeLinalg().run(module)
         if self.cleanup:
             cleanup(ad)
         functions = ad.functions()

@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (fill the tables)
     func,
     linalg,
     linalg_generic,
+    lintra,
     lintra_ops,
     lintra_stop_gradient,
     math,

@@ -15,7 +15,9 @@ function to a file that `lintra.load` (module `lintra.exported`, which needs
 only iree-base-runtime and numpy) runs.
 """
 
-from . import backends, lax, nn, numpy
+import sys
+
+from . import backends, lax, linalg, nn, numpy, scipy
 from . import pytree as tree_util
 from .batching import vmap
 from .compile_cache import cache_info, clear_cache, set_cache_size
@@ -29,6 +31,11 @@ from .remat import checkpoint, remat, saved_residuals
 from .settings import config
 from .tracing import TracerLeakError
 from .transforms import eval_shape, grad, jvp, linear_transpose, linearize, value_and_grad, vjp
+
+# `lintra.numpy.linalg` (and `import lintra.numpy.linalg`) is `lintra.linalg`,
+# which sits above `lintra.numpy` in the import layers.
+numpy.linalg = linalg
+sys.modules.setdefault(f"{__name__}.numpy.linalg", linalg)
 
 __all__ = [
     "jit",
@@ -52,6 +59,7 @@ __all__ = [
     "numpy",
     "lax",
     "nn",
+    "scipy",
     "cache_info",
     "clear_cache",
     "set_cache_size",

@@ -221,17 +221,20 @@ class Staged:
             self._located_text = self.module.operation.get_asm(enable_debug_info=True)
         return self._located_text
 
-    def run_ad(self, final: bool = True) -> None:
+    def run_ad(self, final: bool = True, keep_linalg_ops: bool = False) -> None:
         """Run `lintra-ad` and `symbol-dce` on the module, in place, the first time only.
 
         `final`: nothing will be differentiated afterwards, so `finalize` the
         module for a backend; otherwise `lintra.stop_gradient` ops and custom
-        rules stay (lintra.residuals linearizes the result)."""
+        rules stay (lintra.residuals linearizes the result). `keep_linalg_ops`:
+        leave lintra.cholesky & co. for a later pass."""
         if self._expanded:
             return
         with self.context, ir.Location.unknown():
             try:
-                PASSES["lintra-ad"](erase_stop_gradient=final).run(self.module.operation)
+                PASSES["lintra-ad"](erase_stop_gradient=final, keep_linalg_ops=keep_linalg_ops).run(
+                    self.module.operation
+                )
                 if final:
                     finalize(self.module.operation)
                 else:

@@ -121,8 +121,9 @@ class ResidualPieces:
         staged = Staged(fun, avals, in_tree, function_name(fun), backend)
         self.staged, self.n_out = staged, len(staged.out_avals)
         # Inner lintra ops, before lintra-linearize splits the function (which may
-        # hold stop_gradient ops and call functions with custom rules).
-        staged.run_ad(final=False)
+        # hold stop_gradient ops and call functions with custom rules); the
+        # linear-algebra ops stay until the halves exist (their rules split them).
+        staged.run_ad(final=False, keep_linalg_ops=True)
         module = staged.module
         with staged.context, ir.Location.unknown():
             before = set(_function_names(module))
@@ -160,8 +161,7 @@ class ResidualPieces:
                     lambda args: _transpose(lin, self._narrow(args, residual_types), tangent_types),
                 )
             try:
-                if mode == "vjp":
-                    PASSES["lintra-ad"]().run(module.operation)
+                PASSES["lintra-ad"]().run(module.operation)  # decomposes the linear-algebra ops
                 finalize(module.operation)
             except LintraError as error:
                 raise diagnostic_error(error) from None

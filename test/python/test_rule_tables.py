@@ -77,6 +77,14 @@ func.func @f(%x: f64) -> f64 {
   %0 = arith.mulf %s7, %x : f64
   return %0 : f64
 }""",
+    "lintra linear algebra": """
+func.func @f(%a: tensor<2x3x3xf64>, %b: tensor<2x3x2xf64>) -> (tensor<2x3x3xf64>, tensor<2x3x2xf64>) {
+  %l = "lintra.cholesky"(%a) : (tensor<2x3x3xf64>) -> tensor<2x3x3xf64>
+  %lu, %p, %q = "lintra.lu"(%a) : (tensor<2x3x3xf64>) -> (tensor<2x3x3xf64>, tensor<2x3xi32>, tensor<2x3xi32>)
+  %x = "lintra.triangular_solve"(%lu, %b) {lower = false, left_side = true, transpose_a = true, unit_diagonal = false} : (tensor<2x3x3xf64>, tensor<2x3x2xf64>) -> tensor<2x3x2xf64>
+  %s = arith.addf %l, %lu : tensor<2x3x3xf64>
+  return %s, %x : tensor<2x3x3xf64>, tensor<2x3x2xf64>
+}""",
     "shape queries": """
 func.func @f(%x: tensor<3xf64>) -> tensor<3xf64> {
   %c0 = arith.constant 0 : index
@@ -213,8 +221,8 @@ def linearize(text: str, name: str):
     context = make_context()
     with context, ir.Location.unknown():
         module = ir.Module.parse(text)
-        if "lintra." in text:  # stop_gradient ops stay: @name is differentiated next
-            PASSES["lintra-ad"](erase_stop_gradient=False).run(module.operation)
+        if "lintra." in text:  # stop_gradient and linear-algebra ops stay: @name is differentiated next
+            PASSES["lintra-ad"](erase_stop_gradient=False, keep_linalg_ops=True).run(module.operation)
         PASSES["lintra-linearize"](functions=name).run(module.operation)
         functions = [
             op.operation
@@ -322,6 +330,7 @@ LINEAR_OPS = {
     "linalg.vecmat",
     "linalg.dot",
     "func.call",
+    "lintra.triangular_solve",  # in its right-hand side
 }
 
 NON_LINEAR_ARITH = {
@@ -470,6 +479,7 @@ SUPPORTED = {
     "linalg": "fill copy transpose broadcast reduce map matmul batch_matmul matvec vecmat dot generic",
     "func": "call",
     "scf": "for if index_switch while",  # scf.yield and scf.condition: inside their rules
+    "lintra": "cholesky triangular_solve lu",
 }
 SUPPORTED_OPS = sorted(f"{dialect}.{op}" for dialect, ops in SUPPORTED.items() for op in ops.split())
 # tensor.empty has no float operand, so it never has a non-zero tangent and the

@@ -6,9 +6,10 @@ process with the upstream `mlir` package: `CompilerWorker` runs
 `iree_compile_worker.py` once per process and sends it module after module;
 `compile_with_tool` runs `iree-compile` when the worker is unavailable or a
 compile fails (to report IREE's diagnostics as a ValueError naming the
-function). `compile_with_fallback` compiles `iree_entry.pre_fused(text)` when
-IREE rejects `text` (IREE 3.13 fails on the plain softmax pattern on llvm-cpu;
-see test/regressions/iree-softmax-workgroup-distribution.mlir). Every function
+function). When IREE rejects `text`, `compile_with_fallback` compiles it again
+without multi-use fusion (`NO_MULTI_USE_FUSION`), then `iree_entry.pre_fused`
+of it (IREE 3.13 fails on the plain softmax pattern on llvm-cpu; see
+test/regressions/iree-softmax-workgroup-distribution.mlir). Every function
 takes the compiler flags of the target (`iree_cpu.COMPILE_FLAGS`,
 `iree_cuda.compile_flags(target)`).
 """
@@ -113,16 +114,25 @@ def compile_vmfb(text: str, flags, name: str = ENTRY_NAME) -> bytes:
     return vmfb or compile_with_tool(text, flags, name)
 
 
+# IREE 3.13's stream partitioning can fail ("circular dependency: input operation
+# uses partition output") on multi-result dispatches between host scf.for loops
+# (the decomposed Cholesky's Hessian; test/regressions/iree-circular-dependency-
+# multi-use-fusion.mlir); not fusing multi-use producers avoids it.
+NO_MULTI_USE_FUSION = ("--iree-dispatch-creation-fuse-multi-use=false",)
+
+
 def compile_with_fallback(text: str, flags, name: str = ENTRY_NAME) -> tuple[bytes, str]:
-    """(VM flatbuffer, the text compiled): `text`, else `pre_fused(text)` if IREE rejects `text`."""
-    vmfb = compiler_worker().compile(text, flags)
-    if vmfb:
-        return vmfb, text
-    if vmfb is None:  # no worker: the executable decides
-        try:
-            return compile_with_tool(text, flags, name), text
-        except ValueError:
-            pass
+    """(VM flatbuffer, the text compiled): `text`, else, if IREE rejects it, `text`
+    without multi-use fusion, else `pre_fused(text)`."""
+    for attempt in (tuple(flags), tuple(flags) + NO_MULTI_USE_FUSION):
+        vmfb = compiler_worker().compile(text, attempt)
+        if vmfb:
+            return vmfb, text
+        if vmfb is None:  # no worker: the executable decides
+            try:
+                return compile_with_tool(text, attempt, name), text
+            except ValueError:
+                pass
     fused = pre_fused(text)
     return compile_vmfb(fused, flags, name), fused
 

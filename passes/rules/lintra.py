@@ -1,0 +1,124 @@
+"""JVP and transpose rules for the lintra linear-algebra ops.
+
+Every tangent is built from triangular solves, matrix products and masks, all
+of which have rules again, so derivatives of any order work:
+
+* `lintra.triangular_solve(a, b)` is linear in b (its JVP in b is the same
+  solve; its transpose is the solve with the other `transpose_a`); in a,
+  d x = -op(a)⁻¹ op(da) x (left side) or -x op(da) op(a)⁻¹ (right side), with
+  da masked to the triangle the op reads (as JAX's triangular_solve JVP);
+* `lintra.cholesky(a) = L`: dL = L Φ(L⁻¹ dS L⁻ᵀ), Φ taking the lower
+  triangle with the diagonal halved (JAX's cholesky_jvp_rule), where dS is the
+  symmetric matrix of da's lower triangle (the op reads only that triangle);
+* `lintra.lu(a) = (lu, pivots, permutation)`: with L, U the factors and P the
+  permutation matrix, X = L⁻¹ P da U⁻¹ and d lu = L tril(X, -1) + triu(X) U
+  (JAX's lu_jvp_rule); pivots and permutation are integers, with no tangent.
+
+No reverse rule: reverse mode transposes the linear tangent functions above,
+whose only lintra op is `triangular_solve` in its right-hand side.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects import arith, linalg
+
+from ..core.emit import element_type, shape_of
+from ..core.linalg_ops import (
+    band_mask,
+    batched_matmul,
+    flags,
+    masked,
+    swap_last,
+    triangular_solve,
+    verify,
+)
+from ..core.structured import PARALLEL, build_generic, empty, identity_dims
+from ..core.tables import JVP_RULES, deflinear
+
+
+def triangle(lower: bool, unit_diagonal: bool) -> tuple[float, float, float]:
+    """The band_mask (below, diagonal, above) of the triangle a solve reads."""
+    diagonal = 0.0 if unit_diagonal else 1.0
+    return (1.0, diagonal, 0.0) if lower else (0.0, diagonal, 1.0)
+
+
+def triangular_solve_jvp(b, op, tangents):
+    verify(op)
+    a, _ = op.operands
+    da, drhs = tangents
+    options = flags(op)
+    x = op.result
+    total = None if drhs is None else triangular_solve(b, a, drhs, **options)
+    if da is not None:
+        g = b.neg(masked(b, da, *triangle(options["lower"], options["unit_diagonal"])))
+        if options["transpose_a"]:
+            g = swap_last(b, g)
+        product = batched_matmul(b, g, x) if options["left_side"] else batched_matmul(b, x, g)
+        total = b.add(total, triangular_solve(b, a, product, **options))
+    return [total]
+
+
+def triangular_solve_transpose(b, op, cts, args):
+    """x = op(a)⁻¹ rhs, so ct_rhs = op(a)⁻ᵀ ct: the solve with the other transpose_a."""
+    options = flags(op)
+    options["transpose_a"] = not options["transpose_a"]
+    return [None, triangular_solve(b, args[0], cts[0], **options)]
+
+
+deflinear(
+    "lintra.triangular_solve",
+    triangular_solve_transpose,
+    positions=lambda op: {1},
+    jvp=triangular_solve_jvp,
+)
+
+
+def cholesky_jvp(b, op, tangents):
+    verify(op)
+    (da,) = tangents
+    lower_part = masked(b, da, 1.0, 1.0, 0.0)
+    ds = b.add(lower_part, swap_last(b, masked(b, da, 1.0, 0.0, 0.0)))
+    factor = op.result
+    right = triangular_solve(b, factor, ds, lower=True, left_side=False, transpose_a=True)
+    both = triangular_solve(b, factor, right, lower=True, left_side=True, transpose_a=False)
+    return [batched_matmul(b, factor, b.mul(both, band_mask(b, both.type, 1.0, 0.5, 0.0)))]
+
+
+JVP_RULES["lintra.cholesky"] = cholesky_jvp
+
+
+def permutation_matrix(b, permutation, type_: ir.Type) -> ir.Value:
+    """The float matrix P of `type_` with P[..., i, j] = (permutation[..., i] == j),
+    so P @ x takes x's rows in the order of `permutation`."""
+    rank = len(shape_of(type_))
+    elem = element_type(type_)
+
+    def body(inner, args):
+        col = linalg.IndexOp(rank - 1, loc=inner.location, ip=inner.ip).result
+        col = arith.index_cast(args[0].type, col, loc=inner.location, ip=inner.ip)
+        hit = arith.cmpi(arith.CmpIPredicate.eq, args[0], col, loc=inner.location, ip=inner.ip)
+        one, zero = inner.constant(elem, 1.0), inner.constant(elem, 0.0)
+        return [arith.select(hit, one, zero, loc=inner.location, ip=inner.ip)]
+
+    maps = [list(range(rank - 1)), identity_dims(rank)]
+    return build_generic(b, [permutation], [empty(b, type_)], maps, rank, [PARALLEL] * rank, body)[0]
+
+
+def lu_jvp(b, op, tangents):
+    verify(op)
+    (da,) = tangents
+    lu, _, permutation = op.results
+    x = batched_matmul(b, permutation_matrix(b, permutation, lu.type), da)
+    # The solves read the triangles of `lu` itself: L's strict lower part (unit
+    # diagonal) and U's upper part.
+    la = triangular_solve(b, lu, x, lower=True, left_side=True, transpose_a=False, unit_diagonal=True)
+    lau = triangular_solve(b, lu, la, lower=False, left_side=False, transpose_a=False)
+    l_factor = b.add(masked(b, lu, 1.0, 0.0, 0.0), band_mask(b, lu.type, 0.0, 1.0, 0.0))
+    u_factor = masked(b, lu, 0.0, 1.0, 1.0)
+    l_dot = batched_matmul(b, l_factor, masked(b, lau, 1.0, 0.0, 0.0))
+    u_dot = batched_matmul(b, masked(b, lau, 0.0, 1.0, 1.0), u_factor)
+    return [b.add(l_dot, u_dot), None, None]
+
+
+JVP_RULES["lintra.lu"] = lu_jvp
