@@ -14,6 +14,10 @@ of which have rules again, so derivatives of any order work:
   permutation matrix, X = L⁻¹ P da U⁻¹ and d lu = L tril(X, -1) + triu(X) U
   (JAX's lu_jvp_rule); pivots and permutation are integers, with no tangent.
 
+Batching: each op acts on every matrix of its leading batch dimensions, so a
+vmapped one moves its batch dimension to the front (an unbatched operand is
+broadcast) and is the same op with one more batch dimension.
+
 No reverse rule: reverse mode transposes the linear tangent functions above,
 whose only lintra op is `triangular_solve` in its right-hand side.
 """
@@ -34,7 +38,7 @@ from ..core.linalg_ops import (
     verify,
 )
 from ..core.structured import PARALLEL, build_generic, empty, identity_dims
-from ..core.tables import JVP_RULES, deflinear
+from ..core.tables import JVP_RULES, defbatch_front, deflinear
 
 
 def triangle(lower: bool, unit_diagonal: bool) -> tuple[float, float, float]:
@@ -122,3 +126,7 @@ def lu_jvp(b, op, tangents):
 
 
 JVP_RULES["lintra.lu"] = lu_jvp
+
+
+for name in ("lintra.cholesky", "lintra.triangular_solve", "lintra.lu", "lintra.lu_pivots_to_permutation"):
+    defbatch_front(name)
