@@ -79,13 +79,13 @@ from .shape_ops import (
     broadcast_to,
     concatenate,
     expand_dims,
-    getitem,
     ravel,
     reshape,
     squeeze,
     stack,
     transpose,
 )
+from .indexing import IndexUpdateHelper, getitem, take, take_along_axis
 from .tracing import Tracer, current_trace
 
 __all__ = [
@@ -420,6 +420,7 @@ def register_tracer_methods() -> None:
     for name, function in methods.items():
         setattr(Tracer, name, function)
     Tracer.T = property(transpose)
+    Tracer.at = property(IndexUpdateHelper)
     Tracer.__hash__ = object.__hash__  # defining __eq__ does not make tracers unhashable
 
 

@@ -1,0 +1,143 @@
+"""The gather/scatter-add primitive: one `linalg.generic` that sums the values
+whose integer index matches a loop position.
+
+    out[out_dims] = sum over the other loops of
+                    (index[index_dims] == d_match) ? values[values_dims] : 0
+
+`d_match` is one loop dimension whose size is given. A gather reads `values`
+along `d_match` (the source axis) and writes the index positions; a
+scatter-add reads the index positions and writes along `d_match`, so that
+duplicate indices accumulate. The two are each other's transpose, and that is
+exactly what the `linalg.generic` rules produce: the op is linear in `values`
+(a select between it and zero, accumulated additively from a zero init), the
+JVP is the same generic on the tangent and the transpose sums the cotangent
+over the loops the operand does not index. No new rule is needed, second order
+included, and the op lowers on every backend (`linalg.index`, `arith.cmpi`,
+`arith.select` in the body).
+
+The cost is the product of all loop sizes: (index positions) x (source axis
+length) x (the other dims), so this suits small source axes; an index out of
+[0, size) matches nothing (a zero result, a dropped update).
+"""
+
+from __future__ import annotations
+
+import math
+
+from mlir import ir
+from mlir.dialects import arith, linalg
+
+from . import dtypes
+from . import primitives as prim
+from .tracing import Tracer, build, wrap
+
+
+def index_sum(
+    values: Tracer,
+    index: Tracer,
+    n_dims: int,
+    values_dims,
+    index_dims,
+    out_dims,
+    match_dim: int,
+    match_size: int,
+) -> Tracer:
+    """The generic of the module docstring; `index` is an int32/int64 tensor.
+    Loop sizes come from the operands and `match_size` (for `match_dim`)."""
+    sizes = {match_dim: match_size}
+    for dims, shape in ((values_dims, values.shape), (index_dims, index.shape)):
+        sizes.update(zip(dims, shape, strict=True))
+    out_shape = [sizes[d] for d in out_dims]
+    iterators = [
+        linalg.IteratorType.parallel if d in out_dims else linalg.IteratorType.reduction
+        for d in range(n_dims)
+    ]
+    maps = [values_dims, index_dims, out_dims]
+    if match_dim not in {d for dims in maps for d in dims}:  # the loop bound comes from an unread input
+        raise ValueError("index_sum: the match dimension must be indexed by an operand")
+    init = prim.full(out_shape, 0, values.dtype)
+    result_type = prim.tensor_type(out_shape, values.dtype)
+    op = build(
+        linalg.GenericOp,
+        [result_type],
+        [values, index],
+        [init],
+        prim._affine_maps(n_dims, maps),
+        iterators,
+    )
+    element = dtypes.element_type(values.dtype)
+    add = arith.AddFOp if dtypes.is_floating(values.dtype) else arith.AddIOp
+
+    def body(args, ip):
+        value, position, accumulator = args
+        loop = linalg.IndexOp(match_dim, ip=ip).result
+        position = arith.IndexCastOp(ir.IndexType.get(), position, ip=ip).result
+        hit = arith.CmpIOp(arith.CmpIPredicate.eq, position, loop, ip=ip).result
+        zero = arith.ConstantOp(
+            element,
+            ir.FloatAttr.get(element, 0.0)
+            if dtypes.is_floating(values.dtype)
+            else ir.IntegerAttr.get(element, 0),
+            ip=ip,
+        ).result
+        picked = arith.SelectOp(hit, value, zero, ip=ip).result
+        return [add(accumulator, picked, ip=ip).result]
+
+    prim._with_body(op, [element, dtypes.element_type(index.dtype), element], body)
+    return wrap(op.results[0], values.weak)
+
+
+def gather(x: Tracer, index: Tracer, axis: int) -> Tracer:
+    """x.take(index, axis) for in-range indices: shape x.shape[:axis] + index.shape +
+    x.shape[axis+1:]."""
+    lead, k, rest = axis, index.ndim, x.ndim - axis - 1
+    outer = list(range(lead))
+    positions = list(range(lead, lead + k))
+    match = lead + k
+    tail = list(range(match + 1, match + 1 + rest))
+    return index_sum(
+        x,
+        index,
+        match + 1 + rest,
+        outer + [match] + tail,
+        positions,
+        outer + positions + tail,
+        match,
+        x.shape[axis],
+    )
+
+
+def scatter_add(updates: Tracer, index: Tracer, axis: int, size: int) -> Tracer:
+    """The transpose of `gather`: zeros of length `size` along `axis` plus the
+    updates (shape: x.shape[:axis] + index.shape + x.shape[axis+1:]) added at
+    their indices; duplicates accumulate and out-of-range indices are dropped."""
+    k = index.ndim
+    lead = axis
+    rest = updates.ndim - lead - k
+    outer = list(range(lead))
+    positions = list(range(lead, lead + k))
+    match = lead + k
+    tail = list(range(match + 1, match + 1 + rest))
+    return index_sum(
+        updates,
+        index,
+        match + 1 + rest,
+        outer + positions + tail,
+        positions,
+        outer + [match] + tail,
+        match,
+        size,
+    )
+
+
+def gather_along(x: Tracer, index: Tracer, axis: int) -> Tracer:
+    """take_along_axis for in-range indices: index has x's rank and shape except
+    along `axis`; out[..., k, ...] = x[..., index[..., k, ...], ...]."""
+    n = x.ndim
+    dims = list(range(n))
+    x_dims = dims[:axis] + [n] + dims[axis + 1 :]
+    return index_sum(x, index, n + 1, x_dims, dims, dims, n, x.shape[axis])
+
+
+def loop_cost(*shapes) -> int:
+    return math.prod(math.prod(s) for s in shapes)
