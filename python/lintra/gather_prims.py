@@ -22,8 +22,6 @@ length) x (the other dims), so this suits small source axes; an index out of
 
 from __future__ import annotations
 
-import math
-
 from mlir import ir
 from mlir.dialects import arith, linalg
 
@@ -139,5 +137,9 @@ def gather_along(x: Tracer, index: Tracer, axis: int) -> Tracer:
     return index_sum(x, index, n + 1, x_dims, dims, dims, n, x.shape[axis])
 
 
-def loop_cost(*shapes) -> int:
-    return math.prod(math.prod(s) for s in shapes)
+def scatter_along(values: Tracer, index: Tracer, size: int) -> Tracer:
+    """The transpose of `gather_along` on the last axis: out[..., k] = sum over i
+    of values[..., i] where index[..., i] == k (k < `size`)."""
+    n = values.ndim
+    dims = list(range(n))
+    return index_sum(values, index, n + 1, dims, dims, dims[:-1] + [n], n, size)

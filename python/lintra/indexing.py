@@ -23,11 +23,14 @@ from mlir.dialects import arith
 
 from . import dtypes
 from . import primitives as prim
+from .eager import array_function
 from .elementwise import add, bitwise_and, equal, greater_equal, less, maximum, minimum, multiply, where
 from .gather_prims import gather, gather_along, scatter_add
 from .numpy_core import broadcast_shapes, normalize_axis, operand, operand_type
 from .shape_ops import _expand_ellipsis, basic_getitem, ravel, reshape, static_index
 from .tracing import Tracer
+
+__all__ = ["take", "take_along_axis"]
 
 
 def index_operand(index, name: str) -> Tracer:
@@ -78,6 +81,7 @@ def _filled(result: Tracer, valid: Tracer, mode: str, fill) -> Tracer:
     return where(valid, result, prim.full(result.shape, fill, result.dtype, result.weak))
 
 
+@array_function("a", "indices")
 def take(a, indices, axis=None, mode=None, fill_value=None):
     """Elements of `a` at `indices` along `axis` (the flattened array if None)."""
     a = operand(a, "take")
@@ -92,6 +96,7 @@ def take(a, indices, axis=None, mode=None, fill_value=None):
     return _filled(result, valid, mode, fill_value)
 
 
+@array_function("arr", "indices")
 def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     """out[..., i, ...] = arr[..., indices[..., i, ...], ...] along `axis` (None:
     the flattened array); the other dims of the two broadcast."""
@@ -159,12 +164,12 @@ def flat_positions(a: Tracer, items, positions, mode: str) -> tuple[Tracer, Trac
     permutation used. With mode "drop", an out-of-range entry has index -1."""
     arrays = [index_operand(item, "indexing") for item in items]
     shape = broadcast_shapes("indexing", *[x.shape for x in arrays])
-    flat = None
+    flat = all_valid = None
     for item, p in zip(arrays, positions, strict=True):
         item = prim.broadcast_to(prim.convert(item, dtypes.INT64), shape)
         index, valid = normalize_index(item, a.shape[p], "clip" if mode == "clip" else "fill")
         flat = index if flat is None else add(multiply(flat, a.shape[p]), index)
-        all_valid = valid if p == positions[0] else bitwise_and(all_valid, valid)
+        all_valid = valid if all_valid is None else bitwise_and(all_valid, valid)
     if mode == "drop":
         flat = where(all_valid, flat, _int_like(flat, -1))
     others = [d for d in range(a.ndim) if d not in positions]

@@ -15,12 +15,31 @@ from __future__ import annotations
 
 import builtins
 import math
+import types
 
 import numpy as np
 
 from . import dtypes
 from . import primitives as prim
+from .array_ops import (
+    array_split,
+    cross,
+    diag,
+    diagonal,
+    flip,
+    kron,
+    meshgrid,
+    pad,
+    repeat,
+    roll,
+    split,
+    tile,
+    trace,
+    tril,
+    triu,
+)
 from .eager import array_function
+from .einsum import einsum, inner, tensordot, vdot
 from .elementwise import (
     abs,
     add,
@@ -42,6 +61,7 @@ from .elementwise import (
     floor_divide,
     greater,
     greater_equal,
+    hypot,
     invert,
     isfinite,
     isinf,
@@ -51,10 +71,12 @@ from .elementwise import (
     log,
     log1p,
     log2,
+    log10,
     logaddexp,
     maximum,
     minimum,
     multiply,
+    nan_to_num,
     negative,
     not_equal,
     positive,
@@ -72,8 +94,10 @@ from .elementwise import (
     true_divide,
     where,
 )
+from .indexing import IndexUpdateHelper, getitem, take, take_along_axis
 from .numpy_core import normalize_axes, operand, operand_shape, operand_type
 from .products import dot, matmul, outer
+from .reductions import all, any, average, cumprod, cumsum, median, norm, std
 from .shape_ops import (
     _shape_tuple,
     broadcast_to,
@@ -85,7 +109,7 @@ from .shape_ops import (
     stack,
     transpose,
 )
-from .indexing import IndexUpdateHelper, getitem, take, take_along_axis
+from .sorting import argmax, argmin, argsort, sort
 from .tracing import Tracer, current_trace
 
 __all__ = [
@@ -167,6 +191,43 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "hypot",
+    "log10",
+    "nan_to_num",
+    "array_split",
+    "cross",
+    "diag",
+    "diagonal",
+    "flip",
+    "kron",
+    "meshgrid",
+    "pad",
+    "repeat",
+    "roll",
+    "split",
+    "tile",
+    "trace",
+    "tril",
+    "triu",
+    "einsum",
+    "inner",
+    "tensordot",
+    "vdot",
+    "take",
+    "take_along_axis",
+    "all",
+    "any",
+    "average",
+    "cumprod",
+    "cumsum",
+    "median",
+    "std",
+    "argmax",
+    "argmin",
+    "argsort",
+    "sort",
+    "identity",
+    "linalg",
     "ndim",
     "shape",
     "float32",
@@ -277,6 +338,14 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None):
 
 def eye(N, M=None, k=0, dtype=None):
     return _creation(np.eye(N, M, k, dtype=dtypes.canonical_dtype(dtype or float64, "eye")))
+
+
+def identity(n, dtype=None):
+    return eye(n, dtype=dtype)
+
+
+# numpy.linalg: only norm here (a namespace, so that a fuller linalg module can replace it).
+linalg = types.SimpleNamespace(norm=norm)
 
 
 def shape(a) -> tuple:
@@ -414,6 +483,19 @@ def register_tracer_methods() -> None:
         "dot": dot,
         "astype": astype,
         "clip": clip,
+        "std": std,
+        "all": all,
+        "any": any,
+        "argmax": argmax,
+        "argmin": argmin,
+        "argsort": argsort,
+        "sort": sort,
+        "cumsum": cumsum,
+        "cumprod": cumprod,
+        "take": take,
+        "trace": trace,
+        "diagonal": diagonal,
+        "repeat": repeat,
         "reshape": reshape_method,
         "transpose": transpose_method,
     }

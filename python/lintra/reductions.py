@@ -1,0 +1,205 @@
+"""More reductions for `lintra.numpy`: cumsum, cumprod, std, average, median,
+all, any, and `linalg.norm` (vector norms and the Frobenius norm).
+
+cumsum is a contraction with a constant triangular matrix; cumprod a product
+reduction of a triangular masked copy (n x n per row); median the middle of
+`sort`. All are built from ops with IR rules, so they are differentiable in
+every transformation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import dtypes
+from . import primitives as prim
+from .eager import array_function
+from .elementwise import abs, add, divide, isnan, multiply, not_equal, power, sqrt, subtract, where
+from .numpy_core import normalize_axes, normalize_axis, operand, promote_operands
+from .shape_ops import ravel
+from .sorting import sort
+from .tracing import Tracer
+
+__all__ = ["all", "any", "average", "cumprod", "cumsum", "median", "norm", "std"]
+
+
+def _sum(x: Tracer, axes, keepdims: bool) -> Tracer:
+    result = prim.reduce(x, axes, "add")
+    return (
+        prim.reshape(result, [1 if i in axes else d for i, d in enumerate(x.shape)]) if keepdims else result
+    )
+
+
+def _cumulative(a, axis, dtype, name: str) -> tuple[Tracer, int]:
+    a = operand(a, name)
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = normalize_axis(axis, a.ndim, name)
+    dtype = dtypes.canonical_dtype(dtype, name) if dtype is not None else dtypes.sum_dtype(a.dtype)
+    return prim.convert(a, dtype, a.weak), axis
+
+
+@array_function("a")
+def cumsum(a, axis=None, dtype=None):
+    """Running sums along `axis` (the flattened array if None)."""
+    x, axis = _cumulative(a, axis, dtype, "cumsum")
+    n = x.shape[axis]
+    lower = prim.constant(np.tril(np.ones((n, n))).astype(x.dtype))  # [i, j] = j <= i
+    dims = list(range(x.ndim))
+    x_dims = dims[:axis] + [x.ndim] + dims[axis + 1 :]
+    return prim.retag(prim.contract(x, lower, x_dims, [axis, x.ndim], dims, x.ndim + 1), x.weak)
+
+
+@array_function("a")
+def cumprod(a, axis=None, dtype=None):
+    """Running products along `axis`: out[i] = prod over j <= i of a[j]."""
+    x, axis = _cumulative(a, axis, dtype, "cumprod")
+    n = x.shape[axis]
+    # [..., i, ..., j] = x[..., j, ...] where j <= i, else 1; then a product over j.
+    square = x.shape + (n,)
+    last = prim.transpose(x, [d for d in range(x.ndim) if d != axis] + [axis])
+    moved = prim.reshape(last, x.shape[:axis] + (1,) + x.shape[axis + 1 :] + (n,))
+    columns = prim.broadcast_to(moved, square)
+    mask_shape = [1] * x.ndim + [n]
+    mask_shape[axis] = n
+    mask = prim.constant(np.broadcast_to(np.tril(np.ones((n, n), dtype=bool)).reshape(mask_shape), square))
+    masked = where(mask, columns, prim.full(square, 1, x.dtype))
+    return prim.retag(prim.reduce(masked, [x.ndim], "mul"), x.weak)
+
+
+@array_function("a")
+def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
+    """sqrt(var(a))."""
+    return sqrt(_var(a, axis, dtype, ddof, keepdims))
+
+
+def _var(a, axis, dtype, ddof, keepdims):
+    a = operand(a, "std")
+    dtype = dtype or dtypes.to_inexact(a.dtype, a.weak)[0]
+    a = prim.convert(a, dtypes.canonical_dtype(dtype, "std"), a.weak)
+    axes = normalize_axes(axis, a.ndim, "std")
+    count = math.prod(a.shape[i] for i in axes)
+    mean = divide(_sum(a, axes, True), float(count))
+    centered = subtract(a, prim.broadcast_to(mean, a.shape))
+    return divide(_sum(multiply(centered, centered), axes, keepdims), float(count - ddof))
+
+
+@array_function("a", "weights")
+def average(a, axis=None, weights=None, returned=False, keepdims=False):
+    """The weighted mean sum(a * w) / sum(w) along `axis` (w of a's shape, or 1-D
+    along a single axis); with `returned`, also sum(w)."""
+    a = operand(a, "average")
+    axes = normalize_axes(axis, a.ndim, "average")
+    if weights is None:
+        (a,) = promote_operands("average", a, inexact=True)
+        total = prim.full(
+            [1 if i in axes else d for i, d in enumerate(a.shape)]
+            if keepdims
+            else [d for i, d in enumerate(a.shape) if i not in axes],
+            float(math.prod(a.shape[i] for i in axes)),
+            a.dtype,
+        )
+        result = divide(_sum(a, axes, keepdims), total)
+        return (result, total) if returned else result
+    weights = operand(weights, "average")
+    if weights.shape != a.shape:
+        if axis is None or weights.ndim != 1 or len(axes) != 1:
+            raise ValueError("average: weights must have the shape of a, or be 1-D along a single axis")
+        if weights.shape[0] != a.shape[axes[0]]:
+            raise ValueError("average: length of weights not compatible with specified axis")
+        shape = [1] * a.ndim
+        shape[axes[0]] = weights.shape[0]
+        weights = prim.reshape(weights, shape)
+    a, weights = promote_operands("average", a, weights, inexact=True)
+    total = _sum(weights, axes, keepdims)
+    result = divide(_sum(multiply(a, weights), axes, keepdims), total)
+    return (result, total) if returned else result
+
+
+@array_function("a")
+def median(a, axis=None, keepdims=False):
+    """The middle value (mean of the two middle values) along `axis`; NaN if the
+    reduced elements hold a NaN."""
+    a = operand(a, "median")
+    (a,) = promote_operands("median", a, inexact=True)
+    if axis is not None and not isinstance(axis, int):
+        raise NotImplementedError("median: axis must be None or an int")
+    x = ravel(a) if axis is None else a
+    axis_ = 0 if axis is None else normalize_axis(axis, a.ndim, "median")
+    ordered = sort(x, axis=axis_)
+    n = x.shape[axis_]
+    offsets = [0] * x.ndim
+    sizes = list(x.shape)
+    sizes[axis_] = 1
+    pieces = []
+    for k in sorted({(n - 1) // 2, n // 2}):
+        offsets[axis_] = k
+        pieces.append(prim.extract_slice(ordered, offsets, sizes, [1] * x.ndim))
+    middle = pieces[0] if len(pieces) == 1 else divide(add(pieces[0], pieces[1]), 2.0)
+    has_nan = prim.reduce(isnan(x), [axis_], "max")
+    has_nan = prim.reshape(has_nan, sizes)
+    result = where(has_nan, np.nan, middle)
+    if keepdims:
+        return prim.reshape(result, (1,) * a.ndim) if axis is None else result
+    return prim.reshape(result, [d for i, d in enumerate(sizes) if i != axis_])
+
+
+def _boolean_reduce(a, axis, keepdims, kind: str, name: str) -> Tracer:
+    a = operand(a, name)
+    flags = prim.convert(a, dtypes.BOOL)
+    axes = normalize_axes(axis, a.ndim, name)
+    result = prim.reduce(flags, axes, kind)
+    return (
+        prim.reshape(result, [1 if i in axes else d for i, d in enumerate(a.shape)]) if keepdims else result
+    )
+
+
+@array_function("a")
+def all(a, axis=None, keepdims=False):
+    """Whether every element along `axis` is nonzero (True)."""
+    return _boolean_reduce(a, axis, keepdims, "min", "all")
+
+
+@array_function("a")
+def any(a, axis=None, keepdims=False):
+    """Whether some element along `axis` is nonzero (True)."""
+    return _boolean_reduce(a, axis, keepdims, "max", "any")
+
+
+@array_function("x")
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector norms (ord None/2, 1, inf, -inf, 0, p) over one axis or a 1-D array,
+    and the Frobenius norm (ord None or 'fro') of a matrix or over two axes."""
+    x = operand(x, "norm")
+    (x,) = promote_operands("norm", x, inexact=True)
+    if axis is None:
+        axes = tuple(range(x.ndim))
+        if ord is not None and x.ndim > 2:
+            raise ValueError("norm: improper number of dimensions to norm")
+    else:
+        axes = normalize_axes(axis, x.ndim, "norm")
+    if len(axes) == 2 or (ord is None and axis is None):
+        if ord not in (None, "fro"):
+            raise NotImplementedError(f"norm: matrix norm ord={ord!r} is not supported (only 'fro')")
+        return sqrt(_sum(multiply(x, x), axes, keepdims))
+    if len(axes) != 1:
+        raise ValueError(f"norm: invalid axis {axis} for an array of dimension {x.ndim}")
+    if ord is None or ord == 2:
+        return sqrt(_sum(multiply(x, x), axes, keepdims))
+    magnitude = abs(x)
+    if ord == np.inf or ord == -np.inf:
+        result = prim.reduce(magnitude, axes, "max" if ord > 0 else "min")
+        return (
+            prim.reshape(result, [1 if i in axes else d for i, d in enumerate(x.shape)])
+            if keepdims
+            else result
+        )
+    if ord == 0:
+        return _sum(prim.convert(not_equal(x, 0.0), x.dtype), axes, keepdims)
+    if ord == 1:
+        return _sum(magnitude, axes, keepdims)
+    if isinstance(ord, str):
+        raise ValueError(f"norm: invalid norm order {ord!r} for vectors")
+    return power(_sum(power(magnitude, float(ord)), axes, keepdims), 1.0 / ord)
