@@ -16,7 +16,7 @@ from . import primitives as prim
 from .eager import array_function
 from .elementwise import multiply, subtract, where
 from .gather_prims import gather
-from .numpy_core import normalize_axes, normalize_axis, operand, promote_operands, promoted_type
+from .numpy_core import normalize_axes, normalize_axis, operand, promoted_type
 from .shape_ops import ravel, reshape, stack
 
 __all__ = [
@@ -278,7 +278,8 @@ def diag(v, k=0):
 @array_function("a", "b")
 def kron(a, b):
     """The Kronecker product: blocks a[i, j] * b."""
-    a, b = promote_operands("kron", a, b)
+    dtype, weak = promoted_type("kron", a, b)
+    a, b = (prim.convert(operand(x, "kron"), dtype, weak) for x in (a, b))
     ndim = max(a.ndim, b.ndim)
     a_shape, b_shape = (1,) * (ndim - a.ndim) + a.shape, (1,) * (ndim - b.ndim) + b.shape
     left = prim.reshape(a, [d for s in a_shape for d in (s, 1)])

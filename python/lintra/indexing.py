@@ -111,7 +111,9 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
             f"{indices.ndim} vs. {arr.ndim}"
         )
     axis = normalize_axis(axis, arr.ndim, "take_along_axis")
-    shape = broadcast_shapes("take_along_axis", arr.shape, indices.shape)
+    without = [tuple(d for i, d in enumerate(x.shape) if i != axis) for x in (arr, indices)]
+    shape = broadcast_shapes("take_along_axis", *without)
+    shape = shape[:axis] + (1,) + shape[axis:]
     arr = prim.broadcast_to(arr, shape[:axis] + (arr.shape[axis],) + shape[axis + 1 :])
     indices = prim.broadcast_to(indices, shape[:axis] + (indices.shape[axis],) + shape[axis + 1 :])
     index, valid = normalize_index(indices, arr.shape[axis], mode)
