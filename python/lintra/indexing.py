@@ -268,7 +268,9 @@ def scatter(x, index, values, kind: str):
 
 
 class IndexUpdateRef:
-    """`x.at[index]`: methods return an updated copy of x (JAX's `_IndexUpdateRef`)."""
+    """`x.at[index]`: methods return an updated copy of x (JAX's `_IndexUpdateRef`).
+    `indices_are_sorted` and `unique_indices` are accepted and unused (hints);
+    only the default `mode` (clamp for get, drop for updates) is supported."""""
 
     def __init__(self, array, index):
         self.array, self.index = array, index
@@ -276,21 +278,21 @@ class IndexUpdateRef:
     def get(self, mode=None, fill_value=None):
         return getitem(self.array, self.index)
 
-    def set(self, values):
+    def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return scatter(self.array, self.index, values, "set")
 
-    def add(self, values):
+    def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return scatter(self.array, self.index, values, "add")
 
-    def multiply(self, values):
+    def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return scatter(self.array, self.index, values, "mul")
 
     mul = multiply
 
-    def min(self, values):
+    def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return scatter(self.array, self.index, values, "min")
 
-    def max(self, values):
+    def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return scatter(self.array, self.index, values, "max")
 
 

@@ -33,10 +33,11 @@ CASES = {
     "at_add": (lambda m, x, v: (x.at[I1 % 3].add(v), x.at[1, I1 % 4].add(2.0), x.at[:, 2].add(v[:3])), "XV"),
     "at_set": (lambda m, x, v: (x.at[np.array([2, 0])].set(v), x.at[1, 1:3].set(5.0), x.at[0].set(v * 2)), "XV"),
     "at_mul_min_max": (
-        lambda m, x, y: (x.at[np.array([0, 2])].multiply(y[:2]), x.at[1].min(y[0]), x.at[np.array([2, 1])].max(y[1:])),
+        lambda m, x, y: (x.at[np.array([0, 2])].multiply(y[:2], unique_indices=True), x.at[1].min(y[0]), x.at[np.array([2, 1])].max(y[1:])),
         "XY",
     ),
-    "at_get": (lambda m, x: x.at[np.array([1, 5, -1])].get(), "X"),
+    "at_get": (lambda m, x: x.at[np.array([1, 2, -1])].get(), "X"),
+    "clamped_get": (lambda m, x: (x.at[np.array([1, 5, -1])].get(), x[np.array([-7, 3])]), "X"),
     # sorting
     "sort": (lambda m, b: (m.sort(b), m.sort(b, axis=0), m.sort(b, axis=None), m.sort(b, axis=1, descending=True)), "B"),
     "median": (lambda m, b: (m.median(b), m.median(b, axis=2), m.median(b, axis=1, keepdims=True)), "B"),
@@ -96,7 +97,10 @@ CASES = {
     "elementwise": (lambda m, x, p, y: (m.log10(p), m.hypot(x, y), m.hypot(x, 2.0), m.nan_to_num(x / (x > 0))), "XPY"),
 }
 
-NOT_DIFFERENTIATED = {"meshgrid"}  # linear but returns a list of broadcasts; covered by values
+# meshgrid: broadcasts only. clamped_get: JAX's VJP drops the cotangent of a clamped
+# out-of-range index (its scatter-add skips it) while the forward pass reads the
+# clamped element; lintra's transpose adds it there (the exact adjoint).
+NOT_DIFFERENTIATED = {"meshgrid", "clamped_get"}
 GRADIENT_CASES = [name for name in CASES if name not in NOT_DIFFERENTIATED]
 
 
