@@ -113,6 +113,16 @@ def floor_divide(x1, x2):
 
 
 @array_function("x1", "x2")
+def remainder(x1, x2):
+    """x1 - floor_divide(x1, x2) * x2: the remainder with the sign of x2 (Python's %)."""
+    a, b = promote_operands("remainder", x1, x2)
+    return subtract(a, multiply(floor_divide(a, b), b))
+
+
+mod = remainder
+
+
+@array_function("x1", "x2")
 def power(x1, x2):
     """x1 ** x2; a Python int exponent is exact repeated multiplication (like lax.integer_pow)."""
     if isinstance(x2, int) and not isinstance(x2, bool):

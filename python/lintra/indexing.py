@@ -268,9 +268,12 @@ def scatter(x, index, values, kind: str):
 
 
 class IndexUpdateRef:
-    """`x.at[index]`: methods return an updated copy of x (JAX's `_IndexUpdateRef`).
+    (
+        """`x.at[index]`: methods return an updated copy of x (JAX's `_IndexUpdateRef`).
     `indices_are_sorted` and `unique_indices` are accepted and unused (hints);
-    only the default `mode` (clamp for get, drop for updates) is supported."""""
+    only the default `mode` (clamp for get, drop for updates) is supported."""
+        ""
+    )
 
     def __init__(self, array, index):
         self.array, self.index = array, index

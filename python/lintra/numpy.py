@@ -82,6 +82,7 @@ from .elementwise import (
     positive,
     power,
     reciprocal,
+    remainder,
     round,
     sign,
     sin,
@@ -191,6 +192,8 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "remainder",
+    "mod",
     "hypot",
     "log10",
     "nan_to_num",
@@ -340,6 +343,9 @@ def eye(N, M=None, k=0, dtype=None):
     return _creation(np.eye(N, M, k, dtype=dtypes.canonical_dtype(dtype or float64, "eye")))
 
 
+mod = remainder
+
+
 def identity(n, dtype=None):
     return eye(n, dtype=dtype)
 
@@ -446,6 +452,7 @@ def register_tracer_methods() -> None:
         "mul": multiply,
         "truediv": divide,
         "floordiv": floor_divide,
+        "mod": remainder,
         "pow": power,
         "matmul": matmul,
         "and": bitwise_and,

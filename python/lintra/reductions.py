@@ -37,7 +37,10 @@ def _cumulative(a, axis, dtype, name: str) -> tuple[Tracer, int]:
     if axis is None:
         a, axis = ravel(a), 0
     axis = normalize_axis(axis, a.ndim, name)
-    dtype = dtypes.canonical_dtype(dtype, name) if dtype is not None else dtypes.sum_dtype(a.dtype)
+    if dtype is not None:
+        dtype = dtypes.canonical_dtype(dtype, name)
+    else:  # bool accumulates in the default int; other dtypes keep theirs (as JAX)
+        dtype = dtypes.DEFAULT_INT if dtypes.is_bool(a.dtype) else a.dtype
     return prim.convert(a, dtype, a.weak), axis
 
 
