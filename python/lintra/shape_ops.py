@@ -156,7 +156,7 @@ def stack(arrays, axis=0):
     return prim.concatenate([prim.reshape(x, new_shape) for x in arrays], axis)
 
 
-def _expand_ellipsis(index: tuple, ndim: int) -> tuple:
+def expand_ellipsis(index: tuple, ndim: int) -> tuple:
     if sum(item is Ellipsis for item in index) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     used = sum(item is not None and item is not Ellipsis for item in index)
@@ -184,7 +184,7 @@ def basic_getitem(a, index):
     `...` (integer arrays are `lintra.indexing.getitem`)."""
     a = operand(a, "indexing")
     index = tuple(static_index(item) for item in (index if isinstance(index, tuple) else (index,)))
-    index = _expand_ellipsis(index, a.ndim)
+    index = expand_ellipsis(index, a.ndim)
     offsets, sizes, strides, shape = [], [], [], []
     dim = 0
     for item in index:
