@@ -27,7 +27,7 @@ from .eager import array_function
 from .elementwise import add, bitwise_and, equal, greater_equal, less, maximum, minimum, multiply, where
 from .gather_prims import gather, gather_along, scatter_add
 from .numpy_core import broadcast_shapes, normalize_axis, operand, operand_type
-from .shape_ops import expand_ellipsis, basic_getitem, ravel, reshape, static_index
+from .shape_ops import basic_getitem, expand_ellipsis, ravel, reshape, static_index
 from .tracing import Tracer
 
 __all__ = ["take", "take_along_axis"]

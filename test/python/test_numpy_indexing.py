@@ -133,3 +133,12 @@ def test_linear_transpose_of_gather_is_scatter_add():
 def test_errors_are_raised_before_compiling(fun, error, match):
     with pytest.raises(error, match=match):
         lintra.jit(fun)(X)
+
+
+def test_views_of_eager_results_survive_later_calls():
+    """iree-cpu results are copies: a view of one (`f(x)[0]`) was read from a
+    device buffer that the next call reused."""
+    x = np.arange(12.0).reshape(3, 4)
+    first = lnp.sort(-x)[0]
+    lnp.take(x, np.array([0, 2]), axis=1)
+    np.testing.assert_array_equal(first, np.sort(-x)[0])
