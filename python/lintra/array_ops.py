@@ -15,7 +15,7 @@ from . import dtypes
 from . import primitives as prim
 from .eager import array_function
 from .elementwise import multiply, subtract, where
-from .gather_prims import gather
+from .gather_prims import band_mask, gather
 from .numpy_core import normalize_axes, normalize_axis, operand, promoted_type
 from .shape_ops import ravel, reshape, stack
 
@@ -200,20 +200,11 @@ def array_split(ary, indices_or_sections, axis=0):
     return _split(ary, indices_or_sections, axis, "array_split")
 
 
-def _mask(rows: int, cols: int, k: int, kind: str) -> np.ndarray:
-    ones = np.ones((rows, cols), dtype=bool)
-    return (
-        {"triu": np.triu, "tril": np.tril}[kind](ones, k)
-        if kind != "eye"
-        else np.eye(rows, cols, k, dtype=bool)
-    )
-
-
 def _masked(m, k: int, kind: str, name: str):
     m = operand(m, name)
     if m.ndim < 2:
         raise ValueError(f"{name}: input array must be at least 2-D, got {m.ndim}-D")
-    mask = prim.constant(np.broadcast_to(_mask(m.shape[-2], m.shape[-1], k, kind), m.shape))
+    mask = band_mask(m.shape, m.ndim - 2, m.ndim - 1, k, kind)
     return where(mask, m, prim.full(m.shape, 0, m.dtype, m.weak))
 
 

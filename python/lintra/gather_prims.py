@@ -143,3 +143,38 @@ def scatter_along(values: Tracer, index: Tracer, size: int) -> Tracer:
     n = values.ndim
     dims = list(range(n))
     return index_sum(values, index, n + 1, dims, dims, dims[:-1] + [n], n, size)
+
+
+def band_mask(shape, row_dim: int, col_dim: int, k: int, kind: str) -> Tracer:
+    """A bool tensor of `shape`: whether (col - row) is >= k ("triu"), <= k
+    ("tril") or == k ("eye") for the loop positions along `row_dim`/`col_dim`.
+    Computed by a `linalg.generic` from `linalg.index` rather than held as a
+    constant: a constant condition of a select folds into an i1 constant,
+    which the mlir-cpu lowering cannot put in memory."""
+    predicate = {
+        "triu": arith.CmpIPredicate.sge,
+        "tril": arith.CmpIPredicate.sle,
+        "eye": arith.CmpIPredicate.eq,
+    }[kind]
+    result_type = prim.tensor_type(shape, dtypes.BOOL)
+    n = len(shape)
+    op = build(
+        linalg.GenericOp,
+        [result_type],
+        [],
+        [prim._empty(shape, dtypes.BOOL)],
+        prim._affine_maps(n, [list(range(n))]),
+        [linalg.IteratorType.parallel] * n,
+    )
+    element = dtypes.element_type(dtypes.BOOL)
+
+    def body(args, ip):
+        row = linalg.IndexOp(row_dim, ip=ip).result
+        col = linalg.IndexOp(col_dim, ip=ip).result
+        offset = arith.SubIOp(col, row, ip=ip).result
+        bound = arith.ConstantOp(ir.IndexType.get(), k, ip=ip).result
+        flag = arith.CmpIOp(predicate, offset, bound, ip=ip).result
+        return [arith.ExtUIOp(element, flag, ip=ip).result]
+
+    prim._with_body(op, [element], body)
+    return wrap(op.results[0])

@@ -17,6 +17,7 @@ from . import dtypes
 from . import primitives as prim
 from .eager import array_function
 from .elementwise import abs, add, divide, isnan, multiply, not_equal, power, sqrt, subtract, where
+from .gather_prims import band_mask
 from .numpy_core import normalize_axes, normalize_axis, operand, promote_operands
 from .shape_ops import ravel
 from .sorting import sort
@@ -65,9 +66,7 @@ def cumprod(a, axis=None, dtype=None):
     last = prim.transpose(x, [d for d in range(x.ndim) if d != axis] + [axis])
     moved = prim.reshape(last, x.shape[:axis] + (1,) + x.shape[axis + 1 :] + (n,))
     columns = prim.broadcast_to(moved, square)
-    mask_shape = [1] * x.ndim + [n]
-    mask_shape[axis] = n
-    mask = prim.constant(np.broadcast_to(np.tril(np.ones((n, n), dtype=bool)).reshape(mask_shape), square))
+    mask = band_mask(square, axis, x.ndim, 0, "tril")  # j <= i
     masked = where(mask, columns, prim.full(square, 1, x.dtype))
     return prim.retag(prim.reduce(masked, [x.ndim], "mul"), x.weak)
 
