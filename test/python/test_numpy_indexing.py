@@ -23,8 +23,23 @@ IDX = np.array([2, 0, -1, 2, 2])  # duplicates and a negative index
 DUP = np.array([1, 1, 3, 1, 0])
 
 
-def integer_cases(m, x, n, k, v, idx, dup):
+def integer_cases(m, x, n, k, v, idx, dup, x32):
     return {
+        "float32_and_weak_types": (
+            m.sort(x32),
+            m.cumsum(x32, 1) + 1.0,
+            m.linalg.norm(x32),
+            m.einsum("ij->i", x32),
+            m.median(x32),
+            m.std(x32),
+            m.take(x32, idx),
+            x32.at[dup % 3].add(1.0),
+            m.pad(x32, 1, constant_values=2),
+            m.hypot(x32, 2.0),
+            m.log10(m.abs(x32)),
+            m.median(k),
+            m.cumsum(k) * 2,
+        ),
         "traced_gather": (x[idx % 3], x[:, idx], m.take(v, idx), x[idx % 3, idx % 4], x.at[idx].get()),
         "scatter_add_duplicates": (m.zeros(4).at[dup].add(v), x.at[dup % 3].add(1.0), k.at[dup].add(1)),
         "scatter_set_duplicates": (m.zeros(4).at[dup].set(v), k.at[dup % 3, 0].set(-4)),
@@ -65,7 +80,7 @@ def integer_cases(m, x, n, k, v, idx, dup):
 
 
 def test_integer_valued_functions_match_jax():
-    args = (X, N, K, V, IDX, DUP)
+    args = (X, N, K, V, IDX, DUP, X.astype(np.float32))
     actual = lintra.jit(lambda *a: integer_cases(lnp, *a))(*args)
     expected = integer_cases(jnp, *[jnp.asarray(a) for a in args])
     for name in expected:
