@@ -24,7 +24,19 @@ from mlir.dialects import arith
 from . import dtypes
 from . import primitives as prim
 from .eager import array_function
-from .elementwise import add, bitwise_and, equal, greater_equal, less, maximum, minimum, multiply, where
+from .elementwise import (
+    add,
+    bitwise_and,
+    bitwise_or,
+    equal,
+    greater_equal,
+    less,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+    where,
+)
 from .gather_prims import gather, gather_along, scatter_add
 from .numpy_core import broadcast_shapes, normalize_axis, operand, operand_type
 from .shape_ops import basic_getitem, expand_ellipsis, ravel, reshape, static_index
@@ -47,6 +59,13 @@ def _int_like(index: Tracer, value) -> Tracer:
     return prim.full(index.shape, value, index.dtype)
 
 
+def _flag(condition: Tracer, like: Tracer) -> Tracer:
+    """A bool tensor as 0/1 in `like`'s dtype. Index arithmetic multiplies by it
+    rather than selecting: with constant indices, a select's condition folds into
+    a constant tensor of i1, which the mlir-cpu lowering cannot store."""
+    return prim.convert(condition, like.dtype)
+
+
 def normalize_index(index: Tracer, size: int, mode: str, negative: bool = True) -> tuple[Tracer, Tracer]:
     """(index in [0, size) after counting negatives from the end (unless not
     `negative`), clipping or wrapping per `mode`, whether the index was in range)."""
@@ -54,8 +73,8 @@ def normalize_index(index: Tracer, size: int, mode: str, negative: bool = True) 
     valid = bitwise_and(greater_equal(index, lower), less(index, upper))
     if mode == "wrap":
         wrapped = prim.elementwise(arith.RemSIOp, index, upper)
-        return where(less(wrapped, 0), add(wrapped, upper), wrapped), valid
-    shifted = where(less(index, 0), add(index, upper), index) if negative else index
+        return add(wrapped, multiply(_flag(less(wrapped, 0), index), upper)), valid
+    shifted = add(index, multiply(_flag(less(index, 0), index), upper)) if negative else index
     if mode == "clip":
         return minimum(maximum(shifted, _int_like(index, 0)), _int_like(index, size - 1)), valid
     return shifted, valid
@@ -74,17 +93,35 @@ def _check_mode(mode, name: str) -> str:
     return mode
 
 
-def _filled(result: Tracer, valid: Tracer, mode: str, fill) -> Tracer:
+def _filled(result: Tracer, valid: Tracer, mode: str, fill, known: np.ndarray | None) -> Tracer:
+    """`result` with `fill` where the index was out of range. With concrete indices
+    (`known`: their validity, shaped like `valid`), the fill is added to the zeros
+    the gather left there, so no select has a constant condition (see `_flag`)."""
     if mode != "fill":
         return result
     fill = fill_value(result.dtype) if fill is None else fill
-    return where(valid, result, prim.full(result.shape, fill, result.dtype, result.weak))
+    if known is None:
+        return where(valid, result, prim.full(result.shape, fill, result.dtype, result.weak))
+    if known.all():
+        return result
+    filler = prim.constant(np.broadcast_to(np.where(known, 0, fill), result.shape).astype(result.dtype))
+    combine = bitwise_or if dtypes.is_bool(result.dtype) else add
+    return prim.retag(combine(result, filler), result.weak)
+
+
+def _known_validity(indices, size: int) -> np.ndarray | None:
+    """Whether each concrete index is in [-size, size); None for a traced index."""
+    if isinstance(indices, Tracer):
+        return None
+    indices = np.asarray(indices)
+    return (indices >= -size) & (indices < size)
 
 
 @array_function("a", "indices")
 def take(a, indices, axis=None, mode=None, fill_value=None):
     """Elements of `a` at `indices` along `axis` (the flattened array if None)."""
     a = operand(a, "take")
+    concrete = indices
     indices = index_operand(indices, "take")
     mode = _check_mode(mode, "take")
     if axis is None:
@@ -92,8 +129,10 @@ def take(a, indices, axis=None, mode=None, fill_value=None):
     axis = normalize_axis(axis, a.ndim, "take")
     index, valid = normalize_index(indices, a.shape[axis], mode, negative=mode != "clip")
     result = gather(a, index, axis)
-    valid = reshape(valid, (1,) * axis + valid.shape + (1,) * (a.ndim - axis - 1))
-    return _filled(result, valid, mode, fill_value)
+    shape = (1,) * axis + valid.shape + (1,) * (a.ndim - axis - 1)
+    known = _known_validity(concrete, a.shape[axis])
+    known = None if known is None else known.reshape(shape)
+    return _filled(result, reshape(valid, shape), mode, fill_value, known)
 
 
 @array_function("arr", "indices")
@@ -101,10 +140,12 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     """out[..., i, ...] = arr[..., indices[..., i, ...], ...] along `axis` (None:
     the flattened array); the other dims of the two broadcast."""
     arr = operand(arr, "take_along_axis")
+    concrete = indices
     indices = index_operand(indices, "take_along_axis")
     mode = _check_mode(mode, "take_along_axis")
     if axis is None:
         arr, indices, axis = ravel(arr), ravel(indices), 0
+        concrete = concrete if isinstance(concrete, Tracer) else np.ravel(concrete)
     if indices.ndim != arr.ndim:
         raise TypeError(
             f"take_along_axis: indices and arr must have the same number of dimensions; "
@@ -117,7 +158,9 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     arr = prim.broadcast_to(arr, shape[:axis] + (arr.shape[axis],) + shape[axis + 1 :])
     indices = prim.broadcast_to(indices, shape[:axis] + (indices.shape[axis],) + shape[axis + 1 :])
     index, valid = normalize_index(indices, arr.shape[axis], mode)
-    return _filled(gather_along(arr, index, axis), valid, mode, fill_value)
+    known = _known_validity(concrete, arr.shape[axis])
+    known = None if known is None else np.broadcast_to(known, valid.shape)
+    return _filled(gather_along(arr, index, axis), valid, mode, fill_value, known)
 
 
 # -- x[index] -------------------------------------------------------------------------
@@ -172,8 +215,9 @@ def flat_positions(a: Tracer, items, positions, mode: str) -> tuple[Tracer, Trac
         index, valid = normalize_index(item, a.shape[p], "clip" if mode == "clip" else "fill")
         flat = index if flat is None else add(multiply(flat, a.shape[p]), index)
         all_valid = valid if all_valid is None else bitwise_and(all_valid, valid)
-    if mode == "drop":
-        flat = where(all_valid, flat, _int_like(flat, -1))
+    if mode == "drop":  # flat * valid + (valid - 1): -1 where out of range
+        kept = _flag(all_valid, flat)
+        flat = add(multiply(flat, kept), subtract(kept, _int_like(flat, 1)))
     others = [d for d in range(a.ndim) if d not in positions]
     permutation = list(positions) + others
     moved = prim.transpose(a, permutation)
