@@ -335,8 +335,35 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    values = np.linspace(_static(start, "linspace"), _static(stop, "linspace"), num, endpoint=endpoint)
+    """`num` evenly spaced values from start to stop; traced scalar bounds give a
+    differentiable start + i * (stop - start) / div (the last one exactly stop)."""
+    if isinstance(start, Tracer) or isinstance(stop, Tracer):
+        return _traced_linspace(start, stop, int(num), endpoint, dtype)
+    values = np.linspace(start, stop, num, endpoint=endpoint)
     return _creation(values.astype(dtypes.canonical_dtype(dtype or float64, "linspace")))
+
+
+def _traced_linspace(start, stop, num: int, endpoint: bool, dtype):
+    if operand_shape(start) or operand_shape(stop):
+        raise NotImplementedError("linspace: traced start and stop must be scalars")
+    dtype = (
+        dtypes.canonical_dtype(dtype, "linspace")
+        if dtype
+        else dtypes.promote(
+            dtypes.to_inexact(*operand_type(start, "linspace")),
+            dtypes.to_inexact(*operand_type(stop, "linspace")),
+        )[0]
+    )
+    start, stop = astype(start, dtype), astype(stop, dtype)
+    div = num - 1 if endpoint else num
+    step = divide(subtract(stop, start), float(builtins.max(div, 1)))
+    values = add(
+        broadcast_to(start, (num,)),
+        multiply(prim.constant(np.arange(num, dtype=dtype)), broadcast_to(step, (num,))),
+    )
+    if endpoint and num > 1:
+        values = concatenate([getitem(values, slice(0, num - 1)), reshape(stop, (1,))])
+    return values
 
 
 def eye(N, M=None, k=0, dtype=None):

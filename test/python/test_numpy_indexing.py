@@ -93,7 +93,8 @@ def smooth(m, x, v):
     scalar, `'vector.contract' op invalid accumulator/result vector shape`.)"""
     g = x[np.array([2, 0, 2])]
     s = m.zeros(4).at[np.array([1, 1, 3])].add(m.sin(v[:3]) * 2.0)
-    return m.sum(m.cos(g) @ s) + m.sum(m.sort(v * v) * m.arange(5.0)) + m.sum(m.cumsum(x, axis=1) ** 2)
+    grid = m.linspace(v[0], v[1] * 3.0, 4)
+    return m.sum(grid * grid) + m.sum(m.cos(g) @ s) + m.sum(m.sort(v * v) * m.arange(5.0)) + m.sum(m.cumsum(x, axis=1) ** 2)
 
 
 def test_jvp_and_second_order_match_jax():
