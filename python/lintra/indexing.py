@@ -312,35 +312,39 @@ def scatter(x, index, values, kind: str):
 
 
 class IndexUpdateRef:
-    (
-        """`x.at[index]`: methods return an updated copy of x (JAX's `_IndexUpdateRef`).
-    `indices_are_sorted` and `unique_indices` are accepted and unused (hints);
-    only the default `mode` (clamp for get, drop for updates) is supported."""
-        ""
-    )
+    """`x.at[index]`: methods return an updated copy of x (JAX's `_IndexUpdateRef`).
+    `indices_are_sorted` and `unique_indices` are hints, accepted and unused. Only
+    the default out-of-range modes exist: `get` clamps, the updates drop."""
 
     def __init__(self, array, index):
         self.array, self.index = array, index
 
-    def get(self, mode=None, fill_value=None):
+    def _update(self, values, kind: str, mode) -> Tracer:
+        if mode not in (None, "drop", "promise_in_bounds"):
+            raise NotImplementedError(f"at[].{kind}: mode={mode!r} is not supported (only 'drop')")
+        return scatter(self.array, self.index, values, kind)
+
+    def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None, fill_value=None):
+        if mode not in (None, "clip", "promise_in_bounds"):
+            raise NotImplementedError(f"at[].get: mode={mode!r} is not supported (only 'clip')")
         return getitem(self.array, self.index)
 
     def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return scatter(self.array, self.index, values, "set")
+        return self._update(values, "set", mode)
 
     def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return scatter(self.array, self.index, values, "add")
+        return self._update(values, "add", mode)
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return scatter(self.array, self.index, values, "mul")
+        return self._update(values, "mul", mode)
 
     mul = multiply
 
     def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return scatter(self.array, self.index, values, "min")
+        return self._update(values, "min", mode)
 
     def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return scatter(self.array, self.index, values, "max")
+        return self._update(values, "max", mode)
 
 
 class IndexUpdateHelper:

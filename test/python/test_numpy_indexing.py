@@ -94,7 +94,12 @@ def smooth(m, x, v):
     g = x[np.array([2, 0, 2])]
     s = m.zeros(4).at[np.array([1, 1, 3])].add(m.sin(v[:3]) * 2.0)
     grid = m.linspace(v[0], v[1] * 3.0, 4)
-    return m.sum(grid * grid) + m.sum(m.cos(g) @ s) + m.sum(m.sort(v * v) * m.arange(5.0)) + m.sum(m.cumsum(x, axis=1) ** 2)
+    return (
+        m.sum(grid * grid)
+        + m.sum(m.cos(g) @ s)
+        + m.sum(m.sort(v * v) * m.arange(5.0))
+        + m.sum(m.cumsum(x, axis=1) ** 2)
+    )
 
 
 def test_jvp_and_second_order_match_jax():
@@ -131,6 +136,8 @@ def test_linear_transpose_of_gather_is_scatter_add():
         (lambda x: lnp.take_along_axis(x, np.array([0]), 0), TypeError, "same number of dimensions"),
         (lambda x: x.at[np.array([0, 1])].set(np.ones(3)), ValueError, r"do not broadcast to \(2, 4\)"),
         (lambda x: x[x > 0], TypeError, "traced boolean array"),
+        (lambda x: x.at[0].get(mode="fill"), NotImplementedError, "mode='fill'"),
+        (lambda x: x.at[0].add(1.0, mode="clip"), NotImplementedError, "mode='clip'"),
         (lambda x: lnp.sort(x, axis=3), ValueError, "out of bounds"),
         (lambda x: lnp.argmax(x, axis=-3), ValueError, "out of bounds"),
         (lambda x: lnp.cumsum(x, axis=2), ValueError, "out of bounds"),
