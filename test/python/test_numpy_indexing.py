@@ -88,18 +88,27 @@ def test_integer_valued_functions_match_jax():
 
 
 def smooth(m, x, v):
-    """A function through gather, scatter-add, sort and cumsum. (`cos(g) @ s`, not
-    `sum(cos(g) * s)`: iree-compile 3.13 rejects a broadcast product summed to a
-    scalar, `'vector.contract' op invalid accumulator/result vector shape`.)"""
+    """A function through gathers, scatters, sort and the other new functions.
+    (`cos(g) @ s`, not `sum(cos(g) * s)`: iree-compile 3.13 rejects a broadcast
+    product summed to a scalar, test/iree/broadcast-product-sum.mlir.)"""
     g = x[np.array([2, 0, 2])]
     s = m.zeros(4).at[np.array([1, 1, 3])].add(m.sin(v[:3]) * 2.0)
     grid = m.linspace(v[0], v[1] * 3.0, 4)
-    return (
-        m.sum(grid * grid)
-        + m.sum(m.cos(g) @ s)
-        + m.sum(m.sort(v * v) * m.arange(5.0))
-        + m.sum(m.cumsum(x, axis=1) ** 2)
-    )
+    terms = [
+        m.sum(grid * grid),
+        m.sum(m.cos(g) @ s),
+        m.sum(m.sort(v * v) * m.arange(5.0)),
+        m.sum(m.cumsum(x, axis=1) ** 2),
+        m.sum(m.cumprod(x[0] + 2.0)),
+        m.linalg.norm(x) * m.median(v) + m.sum(m.std(x, axis=0) ** 2),
+        m.trace(m.einsum("ij,kj->ik", x, x) @ m.tril(x[:, :3])),
+        m.sum(m.pad(x, 1, mode="reflect") ** 3),
+        m.sum(m.roll(x, 1) * m.flip(x, 0)),
+        m.sum(m.kron(x[:2, :2], x[1:, 2:]) ** 2) + m.sum(m.cross(x[:, :3], x[:, 1:]) ** 2),
+        m.sum(x.at[np.array([0, 2])].set(v[:4] * 2.0) ** 3) + m.sum(x.at[1].max(v[:4]) ** 3),
+        m.sum(m.take_along_axis(x, np.array([[0, 3], [1, 1], [2, 0]]), 1) ** 3) + m.sum(m.hypot(x, 1.0)),
+    ]
+    return sum(terms[1:], terms[0])
 
 
 def test_jvp_and_second_order_match_jax():
