@@ -85,47 +85,28 @@ def index_sum(
     return wrap(op.results[0], values.weak)
 
 
+def _take_loops(axis: int, k: int, rest: int) -> tuple[int, list, list, list]:
+    """Loops of a gather along `axis` with a k-d index and `rest` trailing dims:
+    (count, source dims, index dims, result dims); the source axis is loop axis + k."""
+    outer, positions = list(range(axis)), list(range(axis, axis + k))
+    match = axis + k
+    tail = list(range(match + 1, match + 1 + rest))
+    return match + 1 + rest, outer + [match] + tail, positions, outer + positions + tail
+
+
 def gather(x: Tracer, index: Tracer, axis: int) -> Tracer:
     """x.take(index, axis) for in-range indices: shape x.shape[:axis] + index.shape +
     x.shape[axis+1:]."""
-    lead, k, rest = axis, index.ndim, x.ndim - axis - 1
-    outer = list(range(lead))
-    positions = list(range(lead, lead + k))
-    match = lead + k
-    tail = list(range(match + 1, match + 1 + rest))
-    return index_sum(
-        x,
-        index,
-        match + 1 + rest,
-        outer + [match] + tail,
-        positions,
-        outer + positions + tail,
-        match,
-        x.shape[axis],
-    )
+    n, source, positions, result = _take_loops(axis, index.ndim, x.ndim - axis - 1)
+    return index_sum(x, index, n, source, positions, result, axis + index.ndim, x.shape[axis])
 
 
 def scatter_add(updates: Tracer, index: Tracer, axis: int, size: int) -> Tracer:
     """The transpose of `gather`: zeros of length `size` along `axis` plus the
     updates (shape: x.shape[:axis] + index.shape + x.shape[axis+1:]) added at
     their indices; duplicates accumulate and out-of-range indices are dropped."""
-    k = index.ndim
-    lead = axis
-    rest = updates.ndim - lead - k
-    outer = list(range(lead))
-    positions = list(range(lead, lead + k))
-    match = lead + k
-    tail = list(range(match + 1, match + 1 + rest))
-    return index_sum(
-        updates,
-        index,
-        match + 1 + rest,
-        outer + positions + tail,
-        positions,
-        outer + [match] + tail,
-        match,
-        size,
-    )
+    n, target, positions, source = _take_loops(axis, index.ndim, updates.ndim - axis - index.ndim)
+    return index_sum(updates, index, n, source, positions, target, axis + index.ndim, size)
 
 
 def gather_along(x: Tracer, index: Tracer, axis: int) -> Tracer:
