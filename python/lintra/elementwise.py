@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 
+import numpy as np
 from mlir.dialects import arith, math
 
 from . import dtypes
@@ -109,6 +110,16 @@ def floor_divide(x1, x2):
     if dtypes.is_bool(a.dtype):
         raise TypeError("floor_divide does not accept dtype bool")
     return prim.elementwise(arith.FloorDivSIOp, a, b, weak=a.weak)
+
+
+@array_function("x1", "x2")
+def remainder(x1, x2):
+    """x1 - floor_divide(x1, x2) * x2: the remainder with the sign of x2 (Python's %)."""
+    a, b = promote_operands("remainder", x1, x2)
+    return subtract(a, multiply(floor_divide(a, b), b))
+
+
+mod = remainder
 
 
 @array_function("x1", "x2")
@@ -255,3 +266,37 @@ def logaddexp(x1, x2):
     delta = subtract(smaller, larger)
     safe_delta = where(greater(delta, float("-inf")), delta, float("-inf"))
     return where(isnan(delta), add(a, b), add(larger, log1p(exp(safe_delta))))
+
+
+@array_function("x")
+def log10(x):
+    """log(x) / log(10), as jnp.log10."""
+    x = operand(x, "log10")
+    return divide(log(x), prim.full(x.shape, np.log(10.0), dtypes.to_inexact(x.dtype, x.weak)[0], True))
+
+
+@array_function("x1", "x2")
+def hypot(x1, x2):
+    """sqrt(x1**2 + x2**2) without overflow, as jnp.hypot (larger * sqrt(1 + ratio**2))."""
+    a, b = promote_operands("hypot", x1, x2, inexact=True)
+    a, b = abs(a), abs(b)
+    larger, smaller = maximum(a, b), minimum(a, b)
+    zero = equal(larger, 0.0)
+    ratio = divide(smaller, where(zero, 1.0, larger))
+    result = where(zero, larger, multiply(larger, sqrt(add(1.0, square(ratio)))))
+    return where(bitwise_or(isinf(a), isinf(b)), np.inf, result)
+
+
+@array_function("x")
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """NaN -> `nan`, +inf -> `posinf`, -inf -> `neginf` (default: the dtype's largest
+    and smallest finite values); integers are returned as is."""
+    x = operand(x, "nan_to_num")
+    if not dtypes.is_floating(x.dtype):
+        return x
+    info = np.finfo(x.dtype)
+    posinf = info.max if posinf is None else posinf
+    neginf = info.min if neginf is None else neginf
+    result = where(isnan(x), prim.full(x.shape, nan, x.dtype), x)
+    result = where(equal(x, np.inf), prim.full(x.shape, posinf, x.dtype), result)
+    return prim.retag(where(equal(x, -np.inf), prim.full(x.shape, neginf, x.dtype), result), x.weak)

@@ -147,8 +147,10 @@ class IreeFunction:
             raise
         if not isinstance(outputs, tuple):
             outputs = () if outputs is None else (outputs,)
+        # Copies: the array `to_host()` maps does not keep the device buffer alive,
+        # so a view of a result (`f(x)[0]`) would read memory a later call reuses.
         return tuple(
-            output.to_host().astype(np.bool_) if is_bool else output.to_host()
+            np.array(output.to_host(), dtype=np.bool_ if is_bool else None, copy=True)
             for output, is_bool in zip(outputs, self._bools_out, strict=True)
         )
 

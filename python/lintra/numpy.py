@@ -13,14 +13,48 @@ supported as non-differentiable values. Shapes are static.
 
 from __future__ import annotations
 
-import builtins
 import math
 
 import numpy as np
 
 from . import dtypes
 from . import primitives as prim
+from .array_ops import (
+    array_split,
+    cross,
+    diag,
+    diagonal,
+    flip,
+    kron,
+    meshgrid,
+    pad,
+    repeat,
+    roll,
+    split,
+    tile,
+    trace,
+    tril,
+    triu,
+)
+from .creation import (
+    arange,
+    array,
+    asarray,
+    astype,
+    eye,
+    full,
+    full_like,
+    identity,
+    linspace,
+    ndim,
+    ones,
+    ones_like,
+    shape,
+    zeros,
+    zeros_like,
+)
 from .eager import array_function
+from .einsum import einsum, inner, tensordot, vdot
 from .elementwise import (
     abs,
     add,
@@ -42,6 +76,7 @@ from .elementwise import (
     floor_divide,
     greater,
     greater_equal,
+    hypot,
     invert,
     isfinite,
     isinf,
@@ -51,15 +86,18 @@ from .elementwise import (
     log,
     log1p,
     log2,
+    log10,
     logaddexp,
     maximum,
     minimum,
     multiply,
+    nan_to_num,
     negative,
     not_equal,
     positive,
     power,
     reciprocal,
+    remainder,
     round,
     sign,
     sin,
@@ -72,21 +110,22 @@ from .elementwise import (
     true_divide,
     where,
 )
-from .numpy_core import normalize_axes, operand, operand_shape, operand_type
+from .indexing import IndexUpdateHelper, getitem, take, take_along_axis
+from .numpy_core import normalize_axes, operand
 from .products import dot, matmul, outer
+from .reductions import all, any, average, cumprod, cumsum, median, std
 from .shape_ops import (
-    _shape_tuple,
     broadcast_to,
     concatenate,
     expand_dims,
-    getitem,
     ravel,
     reshape,
     squeeze,
     stack,
     transpose,
 )
-from .tracing import Tracer, current_trace
+from .sorting import argmax, argmin, argsort, sort
+from .tracing import Tracer
 
 __all__ = [
     "abs",
@@ -167,6 +206,44 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "remainder",
+    "mod",
+    "hypot",
+    "log10",
+    "nan_to_num",
+    "array_split",
+    "cross",
+    "diag",
+    "diagonal",
+    "flip",
+    "kron",
+    "meshgrid",
+    "pad",
+    "repeat",
+    "roll",
+    "split",
+    "tile",
+    "trace",
+    "tril",
+    "triu",
+    "einsum",
+    "inner",
+    "tensordot",
+    "vdot",
+    "take",
+    "take_along_axis",
+    "all",
+    "any",
+    "average",
+    "cumprod",
+    "cumsum",
+    "median",
+    "std",
+    "argmax",
+    "argmin",
+    "argsort",
+    "sort",
+    "identity",
     "ndim",
     "shape",
     "float32",
@@ -185,106 +262,7 @@ float32, float64, int32, int64, bool_ = np.float32, np.float64, np.int32, np.int
 pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, None
 
 
-# -- arrays and creation ---------------------------------------------------------
-
-
-def asarray(a, dtype=None):
-    """`a` (an array, scalar, or nested list) as an array: a Tracer inside a trace,
-    a numpy array outside."""
-    if isinstance(a, (list, tuple)):
-        if current_trace() is not None and builtins.any(isinstance(x, Tracer) for x in a):
-            return stack([asarray(x, dtype) for x in a])
-        a = np.asarray(a)
-    if current_trace() is None:
-        dtype = operand_type(a, "asarray")[0] if dtype is None else dtype
-        return np.asarray(a, dtype=dtypes.canonical_dtype(dtype, "asarray"))
-    return operand(a, "asarray", dtype)
-
-
-array = asarray
-
-
-def astype(x, dtype):
-    return _astype(x, dtypes.canonical_dtype(dtype, "astype"))
-
-
-@array_function("x")
-def _astype(x, dtype):
-    return prim.convert(operand(x, "astype"), dtype)
-
-
-def _creation(values: np.ndarray, weak: bool = False):
-    return values if current_trace() is None else prim.constant(values, weak=weak)
-
-
-def _static(value, name: str):
-    if isinstance(value, Tracer):
-        raise TypeError(f"{name} requires static (concrete) arguments, got a traced array")
-    return value
-
-
-def zeros(shape, dtype=None):
-    return full(shape, 0, dtype or float64)
-
-
-def ones(shape, dtype=None):
-    return full(shape, 1, dtype or float64)
-
-
-def full(shape, fill_value, dtype=None):
-    """An array of `shape` filled with `fill_value` (a scalar or a broadcastable array)."""
-    shape = _shape_tuple(shape, "full")
-    if isinstance(fill_value, Tracer):
-        value = fill_value if dtype is None else astype(fill_value, dtype)
-        return broadcast_to(value, shape)
-    if dtype is not None:
-        fill_dtype, weak = dtypes.canonical_dtype(dtype, "full"), False
-    elif np.ndim(fill_value) == 0:
-        fill_dtype, weak = dtypes.scalar_type(fill_value)  # a Python scalar is weakly typed
-    else:
-        fill_dtype, weak = dtypes.canonical_dtype(np.asarray(fill_value).dtype, "full"), False
-    return _creation(np.full(shape, fill_value, dtype=fill_dtype), weak)
-
-
-def full_like(a, fill_value, dtype=None, shape=None):
-    a_dtype = a.dtype if isinstance(a, (Tracer, np.ndarray)) else dtypes.scalar_type(a)[0]
-    return full(operand_shape(a) if shape is None else shape, fill_value, dtype or a_dtype)
-
-
-def zeros_like(a, dtype=None, shape=None):
-    return full_like(a, 0, dtype, shape)
-
-
-def ones_like(a, dtype=None, shape=None):
-    return full_like(a, 1, dtype, shape)
-
-
-def arange(start, stop=None, step=None, dtype=None):
-    values = [_static(v, "arange") for v in (start, stop, step) if v is not None]
-    default = (
-        dtypes.DEFAULT_INT
-        if builtins.all(isinstance(v, (int, np.integer)) for v in values)
-        else dtypes.DEFAULT_FLOAT
-    )
-    dtype = dtypes.canonical_dtype(dtype or default, "arange")
-    return _creation(np.arange(*values, dtype=dtype))
-
-
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    values = np.linspace(_static(start, "linspace"), _static(stop, "linspace"), num, endpoint=endpoint)
-    return _creation(values.astype(dtypes.canonical_dtype(dtype or float64, "linspace")))
-
-
-def eye(N, M=None, k=0, dtype=None):
-    return _creation(np.eye(N, M, k, dtype=dtypes.canonical_dtype(dtype or float64, "eye")))
-
-
-def shape(a) -> tuple:
-    return operand_shape(a)
-
-
-def ndim(a) -> int:
-    return len(operand_shape(a))
+mod = remainder
 
 
 # -- reductions -----------------------------------------------------------------
@@ -377,6 +355,7 @@ def register_tracer_methods() -> None:
         "mul": multiply,
         "truediv": divide,
         "floordiv": floor_divide,
+        "mod": remainder,
         "pow": power,
         "matmul": matmul,
         "and": bitwise_and,
@@ -414,12 +393,26 @@ def register_tracer_methods() -> None:
         "dot": dot,
         "astype": astype,
         "clip": clip,
+        "std": std,
+        "all": all,
+        "any": any,
+        "argmax": argmax,
+        "argmin": argmin,
+        "argsort": argsort,
+        "sort": sort,
+        "cumsum": cumsum,
+        "cumprod": cumprod,
+        "take": take,
+        "trace": trace,
+        "diagonal": diagonal,
+        "repeat": repeat,
         "reshape": reshape_method,
         "transpose": transpose_method,
     }
     for name, function in methods.items():
         setattr(Tracer, name, function)
     Tracer.T = property(transpose)
+    Tracer.at = property(IndexUpdateHelper)
     Tracer.__hash__ = object.__hash__  # defining __eq__ does not make tracers unhashable
 
 

@@ -156,7 +156,7 @@ def stack(arrays, axis=0):
     return prim.concatenate([prim.reshape(x, new_shape) for x in arrays], axis)
 
 
-def _expand_ellipsis(index: tuple, ndim: int) -> tuple:
+def expand_ellipsis(index: tuple, ndim: int) -> tuple:
     if sum(item is Ellipsis for item in index) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     used = sum(item is not None and item is not Ellipsis for item in index)
@@ -170,27 +170,21 @@ def _expand_ellipsis(index: tuple, ndim: int) -> tuple:
     return index + fill
 
 
-@array_function("a")
-def _static_index(item):
-    """An index item as a static one: a 0-d integer numpy array is an int; other
-    arrays (advanced indexing) are a TypeError."""
+def static_index(item):
+    """An index item as a static one: a 0-d integer numpy array is an int."""
     if isinstance(item, np.ndarray) and item.ndim == 0 and np.issubdtype(item.dtype, np.integer):
         return int(item)
-    if isinstance(item, (Tracer, np.ndarray)):
-        kind = "a traced array" if isinstance(item, Tracer) else "an array"
-        raise TypeError(
-            f"indexing with {kind} ({item.dtype}{list(item.shape)}) is not supported yet "
-            "(advanced or data-dependent indexing); index with static ints, slices "
-            "(positive steps), None and ..."
-        )
+    if isinstance(item, (Tracer, np.ndarray)):  # callers route arrays to `lintra.indexing`
+        raise TypeError(f"indexing: unexpected array index {item.dtype}{list(item.shape)}")
     return item
 
 
-def getitem(a, index):
-    """`a[index]` for basic (static) indices: ints, slices with positive steps, None, `...`."""
+def basic_getitem(a, index):
+    """`a[index]` for basic (static) indices: ints, slices with positive steps, None,
+    `...` (integer arrays are `lintra.indexing.getitem`)."""
     a = operand(a, "indexing")
-    index = tuple(_static_index(item) for item in (index if isinstance(index, tuple) else (index,)))
-    index = _expand_ellipsis(index, a.ndim)
+    index = tuple(static_index(item) for item in (index if isinstance(index, tuple) else (index,)))
+    index = expand_ellipsis(index, a.ndim)
     offsets, sizes, strides, shape = [], [], [], []
     dim = 0
     for item in index:
