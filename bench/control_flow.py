@@ -11,6 +11,9 @@ Workloads, each written once against (lax, numpy)-like modules:
 For each: `lintra.jit(lintra.grad(f))` (default backend, iree-cpu) against
 `jax.jit(jax.grad(f))`; the gradients are compared (max relative difference),
 then the calls are timed interleaved (median over about --budget seconds).
+The RNN gradient is timed without and with checkpointing (the variants below).
+The persistent compile cache is off, so lintra's first call includes tracing,
+lintra-ad and the IREE compile.
 
 Residual memory of the RNN gradient: lintra's figure is the sum of the bytes of
 `lintra.saved_residuals(f, params)` (what the forward half of `linearize` keeps
@@ -43,6 +46,7 @@ import time
 from pathlib import Path
 
 import jax
+import jax.ad_checkpoint
 import jax.numpy as jnp
 import numpy as np
 
@@ -158,29 +162,34 @@ def jax_residual_bytes(fun, args) -> int:
     return int(sum(leaf.nbytes for leaf in seen.values()))
 
 
-def residual_rows(params, xs, every: int, verbose: bool) -> list[dict]:
+def rnn_variants(xs, every: int) -> list[tuple]:
+    """(label, lintra loss, JAX loss) of the RNN without and with checkpointing."""
     xs_j = jnp.asarray(xs)
-    variants = [
-        ("none", (identity, None, False), (identity, None, False)),
-        (f"every {every} steps", (identity, every, False), (jax.checkpoint, every, True)),
-        ("checkpointed step", (lintra.checkpoint, None, False), (jax.checkpoint, None, False)),
+    return [
+        ("none", rnn_loss(lintra.lax, lnp, identity, xs), rnn_loss(jax.lax, jnp, identity, xs_j)),
+        (
+            f"every {every} steps",
+            rnn_loss(lintra.lax, lnp, identity, xs, every),
+            rnn_loss(jax.lax, jnp, jax.checkpoint, xs_j, every, nested=True),
+        ),
+        (
+            "checkpointed step",
+            rnn_loss(lintra.lax, lnp, lintra.checkpoint, xs),
+            rnn_loss(jax.lax, jnp, jax.checkpoint, xs_j),
+        ),
     ]
-    rows = []
-    for label, (l_ckpt, l_every, _), (j_ckpt, j_every, j_nested) in variants:
-        ours = rnn_loss(lintra.lax, lnp, l_ckpt, xs, l_every)
-        theirs = rnn_loss(jax.lax, jnp, j_ckpt, xs_j, j_every, j_nested)
-        residuals = lintra.saved_residuals(ours, params, print_report=verbose)
-        if verbose:
-            jax.ad_checkpoint.print_saved_residuals(theirs, params)
-        rows.append(
-            {
-                "variant": label,
-                "lintra_bytes": int(sum(r.nbytes for r in residuals)),
-                "lintra_count": len(residuals),
-                "jax_bytes": jax_residual_bytes(theirs, params),
-            }
-        )
-    return rows
+
+
+def residual_row(label: str, ours, theirs, params, verbose: bool) -> dict:
+    residuals = lintra.saved_residuals(ours, params, print_report=verbose)
+    if verbose:
+        jax.ad_checkpoint.print_saved_residuals(theirs, params)
+    return {
+        "variant": label,
+        "lintra_bytes": int(sum(r.nbytes for r in residuals)),
+        "lintra_count": len(residuals),
+        "jax_bytes": jax_residual_bytes(theirs, params),
+    }
 
 
 def markdown(results) -> str:
@@ -216,6 +225,7 @@ def main() -> None:
     if STEPS % options.every:
         parser.error(f"--every must divide {STEPS}")
     jax.config.update("jax_enable_x64", True)
+    lintra.config.update("persistent_cache", False)  # first call = trace + lintra-ad + compile
     rng = np.random.default_rng(0)
     params = (
         (rng.standard_normal((INPUTS, HIDDEN)) / np.sqrt(INPUTS)).astype(np.float32),
@@ -224,19 +234,17 @@ def main() -> None:
     )
     xs = rng.standard_normal((STEPS, BATCH, INPUTS)).astype(np.float32)
     ode_args = (np.array([0.1, 2.0, 0.5]), np.array([1.0, 0.0]))
+    rnn = f"RNN tanh, hidden {HIDDEN}, batch {BATCH}, {STEPS} steps (scan, f32)"
+    variants = rnn_variants(xs, options.every)
     workloads = [
-        (
-            f"RNN tanh, hidden {HIDDEN}, batch {BATCH}, {STEPS} steps (scan, f32)",
-            rnn_loss(lintra.lax, lnp, identity, xs),
-            rnn_loss(jax.lax, jnp, identity, jnp.asarray(xs)),
-            params,
-        ),
+        (f"{rnn}, checkpointing: {label}", ours, theirs, params) for label, ours, theirs in variants
+    ] + [
         (
             f"ODE RK4, 2 states, {ODE_STEPS} steps (fori_loop, f64)",
             ode_loss(lintra.lax, lnp),
             ode_loss(jax.lax, jnp),
             ode_args,
-        ),
+        )
     ]
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -249,9 +257,11 @@ def main() -> None:
     for name, ours, theirs, args in workloads:
         print(f"# {name}", file=sys.stderr, flush=True)
         results["timings"].append(
-            compare_gradients(name, lintra.jit(lintra.grad(ours)), jax.jit(jax.grad(theirs)), args, options.budget)
+            compare_gradients(
+                name, lintra.jit(lintra.grad(ours)), jax.jit(jax.grad(theirs)), args, options.budget
+            )
         )
-    results["residuals"] = residual_rows(params, xs, options.every, options.verbose)
+    results["residuals"] = [residual_row(*v, params, options.verbose) for v in variants]
     Path(options.output).write_text(json.dumps(results, indent=2))
     print(f"{results['date']}, {results['machine']}, load {results['load_average']}\n")
     print(markdown(results))
