@@ -40,7 +40,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -53,6 +52,9 @@ import numpy as np
 import lintra
 import lintra.lax
 import lintra.numpy as lnp
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run import max_relative_error, time_interleaved  # noqa: E402  (bench/ is not a package)
 
 HERE = Path(__file__).parent
 STEPS, HIDDEN, BATCH, INPUTS = 100, 128, 32, 64
@@ -114,37 +116,14 @@ def identity(f):
     return f
 
 
-def max_relative_error(result, reference) -> float:
-    leaves, ref_leaves = jax.tree_util.tree_leaves(result), jax.tree_util.tree_leaves(reference)
-    return max(
-        float(np.max(np.abs(np.asarray(a) - np.asarray(b))) / max(float(np.max(np.abs(b))), 1e-30))
-        for a, b in zip(leaves, ref_leaves, strict=True)
-    )
-
-
-def time_interleaved(functions: dict, args, budget: float) -> dict:
-    """Median seconds per call of each function, calls interleaved, about `budget` seconds in all."""
-    start = time.perf_counter()
-    for function in functions.values():
-        jax.block_until_ready(function(args))
-    one_round = time.perf_counter() - start
-    repeats = int(min(max(budget / max(one_round, 1e-9), 5), 500))
-    samples = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, function in functions.items():
-            begin = time.perf_counter()
-            jax.block_until_ready(function(args))
-            samples[name].append(time.perf_counter() - begin)
-    return {name: statistics.median(values) for name, values in samples.items()}
-
-
 def compare_gradients(name: str, ours, theirs, args, budget: float) -> dict:
     """Compile both gradients (lintra's first call timed), check, time interleaved."""
     want = jax.block_until_ready(theirs(args))
     start = time.perf_counter()
     got = ours(args)
     first = time.perf_counter() - start
-    times = time_interleaved({"lintra": ours, "jax": theirs}, args, budget)
+    blocking = {"lintra": ours, "jax": lambda a: jax.block_until_ready(theirs(a))}
+    times = time_interleaved(blocking, (args,), budget)
     return {
         "workload": name,
         "lintra_first_call_s": first,
@@ -249,7 +228,7 @@ def main() -> None:
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "load_average": os.getloadavg(),
+        "load_average_start": os.getloadavg(),
         "versions": {"jax": jax.__version__},
         "timings": [],
         "residuals": [],
@@ -262,8 +241,10 @@ def main() -> None:
             )
         )
     results["residuals"] = [residual_row(*v, params, options.verbose) for v in variants]
+    results["load_average_end"] = os.getloadavg()
     Path(options.output).write_text(json.dumps(results, indent=2))
-    print(f"{results['date']}, {results['machine']}, load {results['load_average']}\n")
+    load = f"load {results['load_average_start']} -> {results['load_average_end']}"
+    print(f"{results['date']}, {results['machine']}, {load}\n")
     print(markdown(results))
 
 
