@@ -183,6 +183,19 @@ def call_function(b, name: str, operands) -> list[ir.Value]:
     return list(func.CallOp(result_types, name, list(operands), loc=b.location, ip=b.ip).results)
 
 
+def bypass_forwarded(function: ir.Operation, operands, results) -> list[ir.Value]:
+    """`results` of a call with `operands`, each result that the callee returns
+    unchanged from one of its arguments replaced by that operand (so a residual
+    that is an input, as a checkpointed function's are, stays the caller's value:
+    a loop does not stack what it reads from outside)."""
+    entry = function.regions[0].blocks[0]
+    returned = list(list(entry.operations)[-1].operands)
+    return [
+        operands[value.arg_number] if isinstance(value, ir.BlockArgument) and value.owner == entry else result
+        for value, result in zip(returned, results, strict=True)
+    ]
+
+
 def emit_return(ip: ir.InsertionPoint, values, location: ir.Location) -> None:
     func.ReturnOp(list(values), loc=location, ip=ip)
 

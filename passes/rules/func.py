@@ -24,6 +24,7 @@ from __future__ import annotations
 from ..core.ad_state import (
     TRANSPOSE_ATTR,
     activity,
+    bypass_forwarded,
     call_function,
     callee_of,
     find_function,
@@ -76,7 +77,9 @@ def call_jvp(b, op, tangents):
     active = tangent_activity(callee, activity([t for t, _ in float_operands]))
     fwd_name, lin_name = linearize_function(b.ad, callee, active)
     results = list(op.results)
-    fwd = call_function(b, fwd_name, list(op.operands))
+    fwd = bypass_forwarded(
+        b.ad.lookup(fwd_name), list(op.operands), call_function(b, fwd_name, list(op.operands))
+    )
     primals, residuals = fwd[: len(results)], fwd[len(results) :]
     live = [b.instantiate(t, v.type) for (t, v), on in zip(float_operands, active, strict=True) if on]
     lin = call_function(b, lin_name, residuals + live)
