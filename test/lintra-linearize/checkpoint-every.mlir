@@ -2,10 +2,10 @@
 // are the same), into a loop over segments of k iterations, each a call of a
 // generated @f_segment marked {lintra.checkpoint}, and a loop for the N mod k
 // remaining iterations. Linearized, @f_fwd then saves a row per segment (here
-// 10 / 4 = 2 rows: the carried state and what the segment reads) plus the 2
-// remaining iterations' rows, 288 bytes instead of one row per iteration (10
-// rows, 672 bytes), and @f_segment_remat_lin recomputes a segment's residuals
-// from its row.
+// 10 / 4 = 2 rows: the carried state), what the segments read from outside the
+// loop once (the argument %x), and the 2 remaining iterations' rows: 224 bytes
+// instead of one row per iteration (10 rows, 672 bytes); @f_segment_remat_lin
+// recomputes a segment's residuals from its row.
 // RUN: lintra-opt %s --pass-pipeline='builtin.module(lintra-linearize{functions=f report-residuals=true})' \
 // RUN:   2>%t.report | FileCheck %s
 // RUN: FileCheck %s --check-prefix=REPORT < %t.report
@@ -44,8 +44,9 @@ func.func @f(%x: tensor<4xf64>, %w: tensor<4xf64>) -> tensor<4xf64> {
 //       CHECK:   call @f_segment_fwd(
 //       CHECK:   call @f_segment_lin(
 
-// REPORT: residuals of @f saved by @f_fwd: 3 residuals, 288 bytes
-// REPORT-NEXT: f64[2, 2, 4] output of scf.for at {{.*}}checkpoint-every.mlir:{{[0-9]+}}:8 (128 bytes)
+// REPORT: residuals of @f saved by @f_fwd: 3 residuals, 224 bytes
+// REPORT-NEXT: f64[2, 1, 4] output of scf.for at {{.*}}checkpoint-every.mlir:{{[0-9]+}}:8 (64 bytes)
+// REPORT-NEXT: f64[4] from argument #1 of @f_fwd at {{.*}}checkpoint-every.mlir:{{[0-9]+}}:1 (32 bytes)
 // REPORT-NEXT: f64[2, 2, 4] output of scf.for at {{.*}}checkpoint-every.mlir:{{[0-9]+}}:8 (128 bytes)
 
 // PLAIN: residuals of @f saved by @f_fwd: 2 residuals, 672 bytes
