@@ -2,8 +2,7 @@
 and scan (carries batched by their init or by a batched value the body reads),
 cond and switch with an unbatched or batched predicate/index, while_loop with an
 unbatched or batched condition (members finishing at different iterations);
-and jacfwd, jacrev (through a scan and a cond) and hessian (through a scan):
-vmap of jvp/vjp.
+and jacfwd, jacrev and hessian (vmap of jvp/vjp) through a scan and a cond.
 
 Cases are `lambda T, m, lx, xs: ...` with T the transformation namespace (the
 `lintra` or the `jax` module), m the numpy namespace and lx the lax namespace;
@@ -49,16 +48,13 @@ def growing(m, lx, x, limit):
     )
 
 
-def combined(m, lx, with_cond=True):
-    """A scan, then (`with_cond`) a cond on the carry: for the Jacobians. The
-    hessian goes without the cond: jvp of grad of an scf.if is a known failure
-    of the AD rules (a yield of values from outside the region), not of batching."""
+def combined(m, lx):
+    """A scan, then a cond on the carry: for the Jacobians."""
 
     def f(x):
         carry, ys = lx.scan(scan_step(m), x, inputs()["XS"])
-        if with_cond:
-            carry = lx.cond(m.sum(carry) > 0.0, lambda c: m.sin(c) * c, lambda c: c * 3.0, carry)
-        return m.sum(carry * carry) + m.sum(ys)
+        out = lx.cond(m.sum(carry) > 0.0, lambda c: m.sin(c) * c, lambda c: c * 3.0, carry)
+        return m.sum(out * out) + m.sum(ys)
 
     return f
 
@@ -93,7 +89,7 @@ CASES = {
     )(xs["X"]),
     "jacfwd": lambda T, m, lx, xs: T.jacfwd(combined(m, lx))(xs["Y"]),
     "jacrev": lambda T, m, lx, xs: T.jacrev(combined(m, lx))(xs["Y"]),
-    "hessian": lambda T, m, lx, xs: T.hessian(combined(m, lx, with_cond=False))(xs["Y"]),
+    "hessian": lambda T, m, lx, xs: T.hessian(combined(m, lx))(xs["Y"]),
 }
 
 
