@@ -43,6 +43,7 @@ from ..core.emit import Emitter, element_type, shape_of, tensor_type
 from ..core.regions import until_stable
 from ..core.structured import broadcast_in_dims, reduce_sum
 from ..core.tables import BATCH_CAPTURING, BATCH_RULES, defunbatchable
+from ..diagnostics import LintraError
 from .scf import shell, terminate
 
 
@@ -112,6 +113,8 @@ def for_batch(b: Emitter, op, args, size: int) -> list[Batched]:
 def branches_batch(b: Emitter, op, args, size: int) -> list[Batched]:
     """scf.if and scf.index_switch: the same op with batched branches if its
     condition (index) is unbatched; else every branch inline, then selects."""
+    if any(len(region.blocks) == 0 for region in op.regions):
+        raise LintraError.at(op, "cannot be batched: it has no else region (so no results to batch)")
     if args[0].dim is not None:
         return selected_branches(b, op, args[0], size)
     sources = [region.blocks[0] for region in op.regions]

@@ -157,3 +157,21 @@ func.func @undefined_callee(%xs: tensor<4x3xf64>) -> tensor<4x3xf64> {
   %0 = "lintra.vmap"(%xs) {callee = @g, in_axes = array<i64: 0>, out_axes = array<i64: 0>, axis_size = 4 : i64} : (tensor<4x3xf64>) -> tensor<4x3xf64>
   return %0 : tensor<4x3xf64>
 }
+
+// -----
+
+// An scf.if without an else region has no results to batch.
+func.func @no_else(%x: f64) -> f64 {
+  %c = arith.constant 0.0 : f64
+  %p = arith.cmpf olt, %x, %c : f64
+  // CHECK: {{.*}}.mlir:[[@LINE+1]]:3: error: 'scf.if' op cannot be batched: it has no else region (so no results to batch)
+  scf.if %p {
+    %s = math.sin %x : f64
+  }
+  return %x : f64
+}
+
+func.func @main(%xs: tensor<4xf64>) -> tensor<4xf64> {
+  %0 = "lintra.vmap"(%xs) {callee = @no_else, in_axes = array<i64: 0>, out_axes = array<i64: 0>, axis_size = 4 : i64} : (tensor<4xf64>) -> tensor<4xf64>
+  return %0 : tensor<4xf64>
+}
