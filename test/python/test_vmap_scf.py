@@ -87,6 +87,9 @@ CASES = {
     "while_unbatched_condition": lambda T, m, lx, xs: T.vmap(
         lambda x: lx.while_loop(lambda c: c[0] < 3, lambda c: (c[0] + 1, m.sin(c[1]) + x), (0, x))
     )(xs["X"]),
+    "jvp_of_vmap_while": lambda T, m, lx, xs: T.jvp(
+        lambda a: T.vmap(lambda x: growing(m, lx, x, 3.0)[1])(a), (xs["X"],), (xs["X"] * 0.5,)
+    ),
     "jacfwd": lambda T, m, lx, xs: T.jacfwd(combined(m, lx))(xs["Y"]),
     "jacrev": lambda T, m, lx, xs: T.jacrev(combined(m, lx))(xs["Y"]),
     "hessian": lambda T, m, lx, xs: T.hessian(combined(m, lx))(xs["Y"]),
