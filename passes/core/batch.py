@@ -14,6 +14,8 @@ every member of the batch. Inside, each op of @f is re-emitted by its batching
 rule (`tables.BATCH_RULES`, filled by `lintra.passes.rules`) when one of its
 operands is batched, and cloned otherwise. An op with a batched operand and no
 rule is an error at its location (with the reason, for `NOT_BATCHABLE` ops).
+Region ops of `BATCH_CAPTURING` (scf) go to their rule also when their regions
+read a batched value from outside; the rule batches each body with `batch_block`.
 
 Axes: `in_axes[i]` is the dimension of operand i that is mapped, or -1 for an
 unbatched operand; `out_axes[j]` is where result j gets the batch dimension
