@@ -14,6 +14,8 @@ every member of the batch. Inside, each op of @f is re-emitted by its batching
 rule (`tables.BATCH_RULES`, filled by `lintra.passes.rules`) when one of its
 operands is batched, and cloned otherwise. An op with a batched operand and no
 rule is an error at its location (with the reason, for `NOT_BATCHABLE` ops).
+Region ops of `BATCH_CAPTURING` (scf) go to their rule also when their regions
+read a batched value from outside; the rule batches each body with `batch_block`.
 
 Axes: `in_axes[i]` is the dimension of operand i that is mapped, or -1 for an
 unbatched operand; `out_axes[j]` is where result j gets the batch dimension
@@ -36,23 +38,27 @@ from .ad_state import (
 )
 from .batch_dims import Batched, batched_type, materialize, move_dim
 from .emit import Emitter, check_static, type_list, used_values
-from .tables import BATCH_RULES, NOT_BATCHABLE
+from .tables import BATCH_CAPTURING, BATCH_RULES, NOT_BATCHABLE
 
 
 def batch_ops(b: Emitter, ops, values: dict, dims: dict, size: int) -> None:
     """Re-emit `ops` at `b`: `values` maps old values to new ones, `dims` old values
-    to the batch dim of their new value (absent: unbatched)."""
-    b.scope = values
+    to the batch dim of their new value (absent: unbatched). An op whose regions
+    read a batched value from outside goes to its rule (ops of `BATCH_CAPTURING`,
+    whose rules batch their regions with `batch_block`), even if its operands
+    are not batched."""
+    b.scope, b.batch_dims = values, dims
     for op in ops:
         op = op.operation
         b.location = op.location
         captured = used_values(op)[len(op.operands) :]
         args = [Batched(values.get(v, v), dims.get(v)) for v in op.operands]
-        if any(dims.get(v) is not None for v in captured):
+        captures_batched = any(dims.get(v) is not None for v in captured)
+        if captures_batched and op.name not in BATCH_CAPTURING:
             raise LintraError.at(
                 op, "uses a batched value defined outside its region; pass it as an operand instead"
             )
-        if all(a.dim is None for a in args):
+        if all(a.dim is None for a in args) and not captures_batched:
             new = b.clone(op, values)
             values.update(zip(op.results, new.results, strict=True))
             continue
@@ -67,6 +73,21 @@ def batch_ops(b: Emitter, ops, values: dict, dims: dict, size: int) -> None:
             values[old] = new.value
             if new.dim is not None:
                 dims[old] = new.dim
+
+
+def batch_block(b: Emitter, block: ir.Block, args, size: int) -> list[Batched]:
+    """Batch the ops of region block `block` (not its terminator) at `b`, its
+    arguments bound to `args` (`Batched`); the values it reads from outside map
+    through `b.scope` and `b.batch_dims` (those of the op's rule). Returns the
+    terminator's operands, batched. The caller emits the terminator."""
+    values, dims = dict(b.scope), dict(b.batch_dims)
+    for arg, new in zip(block.arguments, args, strict=True):
+        values[arg] = new.value
+        if new.dim is not None:
+            dims[arg] = new.dim
+    operations = list(block.operations)
+    batch_ops(Emitter(b.ip, b.location, b.ad), operations[:-1], values, dims, size)
+    return [Batched(values.get(v, v), dims.get(v)) for v in operations[-1].operands]
 
 
 def batch_function(

@@ -151,18 +151,22 @@ class Emitter:
     used by rules that must create or look up functions. `scope` maps values of
     the code being transformed to their counterparts in the code being built;
     regions built inside (`nested`) see it too, so a region body that uses a
-    value from outside (linalg bodies may) is rewired like the rest.
+    value from outside (linalg bodies may) is rewired like the rest. When batching,
+    `batch_dims` maps values of the code being batched to the batch dim of their
+    counterparts in `scope` (absent: unbatched), so that a region op's batching
+    rule sees the batch dims of the values its regions capture.
     """
 
-    def __init__(self, ip: ir.InsertionPoint, location: ir.Location, ad=None, scope=None):
+    def __init__(self, ip: ir.InsertionPoint, location: ir.Location, ad=None, scope=None, batch_dims=None):
         self.ip = ip
         self.location = location
         self.ad = ad
         self.scope = scope if scope is not None else {}
+        self.batch_dims = batch_dims if batch_dims is not None else {}
 
     def nested(self, ip: ir.InsertionPoint) -> "Emitter":
-        """An emitter for a region built at `ip`, sharing this one's AD state and scope."""
-        return Emitter(ip, self.location, self.ad, self.scope)
+        """An emitter for a region built at `ip`, sharing this one's AD state and scopes."""
+        return Emitter(ip, self.location, self.ad, self.scope, self.batch_dims)
 
     # -- construction ----------------------------------------------------
     def op1(self, name, *operands, result_type=None) -> ir.Value:

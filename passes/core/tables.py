@@ -18,15 +18,17 @@ Three tables, keyed by op name:
 * `BATCH_RULES[name](b, op, args, size) -> [Batched]` -- batching (vmap, see
   `batch.py`). `op` is the op of the function being batched (not re-emitted),
   `args[i]` is `Batched(value, dim)` for operand i (the new value and the position
-  of its batch dimension, None when unbatched; at least one is batched), `size`
-  the batch size; the rule emits the batched op at `b` and returns one
-  `Batched` per result. Ops none of whose operands is batched are cloned without
-  a rule. `NOT_BATCHABLE[name]` records ops rejected on purpose, with the reason.
+  of its batch dimension, None when unbatched; at least one is batched, or a
+  value the regions of a `BATCH_CAPTURING` op read is), `size` the batch size;
+  the rule emits the batched op at `b` and returns one `Batched` per result.
+  Other ops none of whose operands is batched are cloned without a rule.
+  `NOT_BATCHABLE[name]` records ops rejected on purpose, with the reason.
 
 Ops with regions (scf.for, scf.if, ...) also use `CAPTURING` (their rules see
-the values their regions read from outside), `REGION_RULES` (how linearize
-splits them into a primal op saving residuals and a linear op) and
-`NOT_TRANSPOSABLE` (why one may not be transposed, reported at the op).
+the values their regions read from outside; `BATCH_CAPTURING` likewise for
+batching), `REGION_RULES` (how linearize splits them into a primal op saving
+residuals and a linear op) and `NOT_TRANSPOSABLE` (why one may not be
+transposed, reported at the op).
 
 Contract tying the tables: every op that a JVP rule emits on the tangent side has
 a transpose rule, and no non-linear op has one; every op with a JVP rule has a
@@ -66,6 +68,9 @@ NOT_TRANSPOSABLE: dict[str, Callable] = {}
 REGION_RULES: dict[str, "RegionRule"] = {}
 BATCH_RULES: dict[str, Callable] = {}
 NOT_BATCHABLE: dict[str, str] = {}
+# Region ops whose batching rule handles regions that read batched values from
+# outside (`batch.batch_block`); for other ops such a capture is an error.
+BATCH_CAPTURING: set[str] = set()
 
 
 @dataclass

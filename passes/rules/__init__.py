@@ -6,12 +6,12 @@ reads; `lintra.passes` imports it, so the tables are full whenever a pass runs.
 To support a new op, add its rules to `passes/rules/<dialect>.py` with the
 helpers of `core/tables.py` (`defjvp`, `deflinear`, `defbilinear`, `defzero`).
 linalg.generic and linalg.map have their own file, `linalg_generic.py`;
-`lintra.stop_gradient` has `lintra_stop_gradient.py`.
+`lintra.stop_gradient` has `lintra_stop_gradient.py`; the scf ops have `scf.py`
+(JVP), `scf_linear.py`, `scf_while.py` (linearize, transpose) and `scf_batch.py`.
 """
 
 from . import (  # noqa: F401  (fill the tables)
     arith,
-    control_flow,
     func,
     linalg,
     linalg_generic,
@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (fill the tables)
     lintra_stop_gradient,
     math,
     scf,
+    scf_batch,
     scf_linear,
     scf_while,
     tensor,

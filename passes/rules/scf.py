@@ -85,6 +85,11 @@ def body_jvp(b, source: ir.Block, block: ir.Block, args: list, tangent_args: dic
     return jvp_block(b.nested(ir.InsertionPoint(block)), source, primal_map, tangent_map)
 
 
+def at_end(b: Emitter, block: ir.Block) -> Emitter:
+    """An emitter appending to `block` (zeros a region yields are made inside it)."""
+    return b.nested(ir.InsertionPoint(block))
+
+
 def with_tangents(b, primals: list, tangents: list, active: list) -> list:
     """`primals` followed by the tangents of the active ones (zeros where None)."""
     return primals + [
@@ -118,7 +123,7 @@ def for_jvp(b: Emitter, op, tangents, captured):
             dict(zip(pick(carried, active), args[len(body.arguments) :], strict=True)),
             captured,
         )
-        terminate(b, block, body, with_tangents(b, primals, yielded, active))
+        terminate(b, block, body, with_tangents(at_end(b, block), primals, yielded, active))
         return new, [t is not None for t in yielded]
 
     new, active = until_stable(build, [t is not None for t in init_tangents])
@@ -149,7 +154,9 @@ def while_jvp(b: Emitter, op, tangents, captured):
             b,
             blocks[0],
             before,
-            with_tangents(b, condition, [None] + condition_tangents[1:], [False] + forwarded),
+            with_tangents(
+                at_end(b, blocks[0]), condition, [None] + condition_tangents[1:], [False] + forwarded
+            ),
         )
         args = list(blocks[1].arguments)
         yielded, yielded_tangents = body_jvp(
@@ -160,7 +167,9 @@ def while_jvp(b: Emitter, op, tangents, captured):
             dict(zip(pick(list(after.arguments), forwarded), args[n_out:], strict=True)),
             captured,
         )
-        terminate(b, blocks[1], after, with_tangents(b, yielded, yielded_tangents, carried))
+        terminate(
+            b, blocks[1], after, with_tangents(at_end(b, blocks[1]), yielded, yielded_tangents, carried)
+        )
         observed = [t is not None for t in yielded_tangents + condition_tangents[1:]]
         return new, observed
 
@@ -179,7 +188,7 @@ def branches_jvp(b: Emitter, op, tangents, captured):
         observed = [False] * len(types)
         for source, block in zip(sources, blocks, strict=True):
             primals, yielded = body_jvp(b, source, block, [], {}, captured)
-            terminate(b, block, source, with_tangents(b, primals, yielded, active))
+            terminate(b, block, source, with_tangents(at_end(b, block), primals, yielded, active))
             observed = [o or t is not None for o, t in zip(observed, yielded, strict=True)]
         return new, observed
 

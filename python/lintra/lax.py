@@ -112,7 +112,7 @@ def _for(what: str, bounds, init, step_fun, length=None, checkpoint_every=None):
     output of `length` rows. Returns (carry, stacked ys)."""
     init_leaves, init_tree = _leaves(init, what)
     index_values = [cf.to_index(b) for b in bounds]
-    temp = build(scf.ForOp, *index_values, [x.value for x in init_leaves])
+    temp = build(scf.ForOp, *index_values, list(init_leaves))
     rows = []
 
     def body(arguments):
@@ -135,7 +135,7 @@ def _for(what: str, bounds, init, step_fun, length=None, checkpoint_every=None):
     loop = temp
     if ys:
         buffers = [cf.empty((length, *y.shape), y.dtype, y.weak) for y in ys]
-        loop = build(scf.ForOp, *index_values, [x.value for x in init_leaves + buffers])
+        loop = build(scf.ForOp, *index_values, init_leaves + buffers)
         row = rows[0] if rows[0] != temp.induction_variable else loop.induction_variable
         moved = cf.move_body(temp.body, loop.body, carry + ys)
         carry, ys = moved[: len(carry)], moved[len(carry) :]
@@ -265,7 +265,7 @@ def while_loop(cond_fun, body_fun, init_val, *, max_iterations=None):
         )
     init_leaves, init_tree = _leaves(init_val, "while_loop")
     types = [x.value.type for x in init_leaves]
-    loop = build(scf.WhileOp, types, [x.value for x in init_leaves])
+    loop = build(scf.WhileOp, types, list(init_leaves))
     if max_iterations is not None:
         loop.operation.attributes[MAX_TRIP_COUNT] = ir.IntegerAttr.get(
             ir.IntegerType.get_signless(64), int(max_iterations)

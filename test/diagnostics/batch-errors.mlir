@@ -23,22 +23,43 @@ func.func @main(%xs: tensor<4x6xf64>) -> tensor<4x2x3xf64> {
 
 // -----
 
-// Control flow is rejected with its reason.
-func.func @loop(%x: f64) -> f64 {
+// A loop whose trip count differs across the batch is rejected.
+func.func @loop(%x: f64, %n: index) -> f64 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %c3 = arith.constant 3 : index
-  // CHECK: {{.*}}.mlir:[[@LINE+1]]:8: error: 'scf.for' op cannot be batched (vmap): structured control flow has no batching rule yet
-  %0 = scf.for %i = %c0 to %c3 step %c1 iter_args(%acc = %x) -> (f64) {
+  // CHECK: {{.*}}.mlir:[[@LINE+1]]:8: error: 'scf.for' op cannot be batched: its loop bound or step (operand #1) differs across the batch
+  %0 = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> (f64) {
     %s = math.sin %acc : f64
     scf.yield %s : f64
   }
   return %0 : f64
 }
 
-func.func @main(%xs: tensor<4xf64>) -> tensor<4xf64> {
-  %0 = "lintra.vmap"(%xs) {callee = @loop, in_axes = array<i64: 0>, out_axes = array<i64: 0>, axis_size = 4 : i64} : (tensor<4xf64>) -> tensor<4xf64>
+func.func @main(%xs: tensor<4xf64>, %ns: tensor<4xindex>) -> tensor<4xf64> {
+  %0 = "lintra.vmap"(%xs, %ns) {callee = @loop, in_axes = array<i64: 0, 0>, out_axes = array<i64: 0>, axis_size = 4 : i64} : (tensor<4xf64>, tensor<4xindex>) -> tensor<4xf64>
   return %0 : tensor<4xf64>
+}
+
+// -----
+
+// Other structured control flow is rejected with its reason.
+func.func @parallel(%x: tensor<4xf64>) -> tensor<4xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  // CHECK: {{.*}}.mlir:[[@LINE+1]]:8: error: 'scf.forall' op cannot be batched (vmap): this structured control flow op has no batching rule
+  %0 = scf.forall (%i) in (4) shared_outs(%o = %x) -> (tensor<4xf64>) {
+    %e = tensor.extract_slice %o[%i] [1] [1] : tensor<4xf64> to tensor<1xf64>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %e into %o[%i] [1] [1] : tensor<1xf64> into tensor<4xf64>
+    }
+  }
+  return %0 : tensor<4xf64>
+}
+
+func.func @main(%xs: tensor<2x4xf64>) -> tensor<2x4xf64> {
+  %0 = "lintra.vmap"(%xs) {callee = @parallel, in_axes = array<i64: 0>, out_axes = array<i64: 0>, axis_size = 2 : i64} : (tensor<2x4xf64>) -> tensor<2x4xf64>
+  return %0 : tensor<2x4xf64>
 }
 
 // -----
@@ -135,4 +156,22 @@ func.func @undefined_callee(%xs: tensor<4x3xf64>) -> tensor<4x3xf64> {
   // CHECK: {{.*}}.mlir:[[@LINE+1]]:8: error: 'lintra.vmap' op refers to an undefined function @g
   %0 = "lintra.vmap"(%xs) {callee = @g, in_axes = array<i64: 0>, out_axes = array<i64: 0>, axis_size = 4 : i64} : (tensor<4x3xf64>) -> tensor<4x3xf64>
   return %0 : tensor<4x3xf64>
+}
+
+// -----
+
+// An scf.if without an else region has no results to batch.
+func.func @no_else(%x: f64) -> f64 {
+  %c = arith.constant 0.0 : f64
+  %p = arith.cmpf olt, %x, %c : f64
+  // CHECK: {{.*}}.mlir:[[@LINE+1]]:3: error: 'scf.if' op cannot be batched: it has no else region (so no results to batch)
+  scf.if %p {
+    %s = math.sin %x : f64
+  }
+  return %x : f64
+}
+
+func.func @main(%xs: tensor<4xf64>) -> tensor<4xf64> {
+  %0 = "lintra.vmap"(%xs) {callee = @no_else, in_axes = array<i64: 0>, out_axes = array<i64: 0>, axis_size = 4 : i64} : (tensor<4xf64>) -> tensor<4xf64>
+  return %0 : tensor<4xf64>
 }
