@@ -220,6 +220,10 @@ def check_seed(seed: int, generator=random_case, backend=None) -> None:
     checker.check(list(case.inputs), rng, eps=FD_EPS, fd_tol=FD_TOL, dot_tol=DOT_TOL)
     if "index" in case.arg_types:
         return
+    if "scf.while" in case.text:
+        # Reverse-over-reverse through a bounded scf.while is rejected ("'scf.for' op has a
+        # dynamic trip count": the linear loop runs the recorded trip count).
+        return
     if case.scalar_output:
         check_hessian(case, checker, rng, backend)
     else:  # second order of every program: the HVP of a weighted sum of its results
