@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ad_harness import DerivativeChecker, expand, random_like
+from test_fuzz_ad import Checker
 
 from lintra.runtime import compile_function
 
@@ -152,3 +153,14 @@ def test_hvp_through_if_with_a_constant_branch():
     grad, hv = hvp(x, v)
     np.testing.assert_allclose(grad, [1.4, 0.0], rtol=1e-12)
     np.testing.assert_allclose(hv, [1.0, 0.0], rtol=1e-12)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="OPEN bug: the VJP through an scf.if inside an scf.for is zero "
+    "(test/regressions/vjp-if-in-for.mlir)",
+)
+def test_vjp_through_if_in_a_loop():
+    checker = Checker((REGRESSIONS / "vjp-if-in-for.mlir").read_text(), "h", backend="iree-cpu")
+    checker.check([np.array([0.3, -0.5, 0.8]), 0.7], np.random.default_rng(0))
