@@ -1227,6 +1227,8 @@ def random_input(rng: random.Random, t):
 
 
 class Program:
+    fn_class = Fn  # the class of function bodies (fuzz_control_flow adds scf steps)
+
     def __init__(self, seed: int, avoid=frozenset(), steps=(5, 15), extras=frozenset()):
         self.avoid = frozenset(avoid)
         self.extras = frozenset(extras)
@@ -1236,7 +1238,7 @@ class Program:
         self.helpers: list[Helper] = []
 
     def function(self, arg_types, n_steps: int, ops: dict):
-        body = Fn(self, "  ")
+        body = self.fn_class(self, "  ")
         body.callees = list(self.helpers)
         if self.helpers:
             ops = dict(ops, op_call=2.0)
@@ -1666,19 +1668,23 @@ def parse_error(text: str) -> str | None:
     return None
 
 
-def random_case(seed: int, attempts: int = 50, avoid=frozenset(), steps=(5, 15), extras=frozenset()) -> Case:
+def random_case(
+    seed: int, attempts: int = 50, avoid=frozenset(), steps=(5, 15), extras=frozenset(), program=None
+) -> Case:
     """The program of `seed`, with inputs and the expected results (deterministic).
 
     `avoid` leaves out features, to look for bugs past known ones:
     "scalar-generic-inputs" (f64 operands of linalg.generic), "mul-reduce"
     (linalg.reduce with a mulf body). `steps` bounds the number of steps of @f.
     `extras` adds features: "int-args" (an index argument used as a tensor
-    index, and an i64 result).
+    index, and an i64 result). `program` is the generator class (`Program`;
+    fuzz_control_flow.ControlFlowProgram adds loops and branches).
     """
+    program = program or Program
     for attempt in range(attempts):
         sub_seed = seed * 1000 + attempt
         try:
-            case = Program(sub_seed, avoid, steps, extras).build()
+            case = program(sub_seed, avoid, steps, extras).build()
         except Reject:
             continue
         error = parse_error(case.text)

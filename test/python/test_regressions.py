@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ad_harness import DerivativeChecker, random_like
+from ad_harness import DerivativeChecker, expand, random_like
+from test_fuzz_ad import Checker
 
 from lintra.runtime import compile_function
 
@@ -138,3 +139,28 @@ func.func @jvp(%x: f64, %y: f64, %dx: f64) -> f64 {
 }"""
     jvp = compile_function(expand(program), "jvp")
     assert float(jvp(0.5, np.inf, 2.0)[0]) == 2.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OPEN bug: lintra-ad writes an scf.yield reading a value from outside its region "
+    "(test/regressions/hvp-scf-if-constant-branch.mlir)",
+)
+def test_hvp_through_if_with_a_constant_branch():
+    hvp = compile_function(expand((REGRESSIONS / "hvp-scf-if-constant-branch.mlir").read_text()), "hvp")
+    x, v = np.array([0.7, -0.3]), np.array([0.5, 2.0])
+    # h(x) = x0^2 at x0 > 0: grad (2 x0, 0), H v = (2 v0, 0)
+    grad, hv = hvp(x, v)
+    np.testing.assert_allclose(grad, [1.4, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(hv, [1.0, 0.0], rtol=1e-12)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="OPEN bug: the VJP through an scf.if inside an scf.for is zero "
+    "(test/regressions/vjp-if-in-for.mlir)",
+)
+def test_vjp_through_if_in_a_loop():
+    checker = Checker((REGRESSIONS / "vjp-if-in-for.mlir").read_text(), "h", backend="iree-cpu")
+    checker.check([np.array([0.3, -0.5, 0.8]), 0.7], np.random.default_rng(0))
