@@ -1,4 +1,4 @@
-// OPEN: lintra-ad writes invalid IR for the Hessian-vector product (lintra.jvp of
+// FIXED (scf JVP rules make a branch's zero tangents inside it): lintra-ad wrote invalid IR for the Hessian-vector product (lintra.jvp of
 // lintra.grad) of a function with an scf.if whose one branch yields a value
 // without a tangent (here a splat of a constant) and whose other branch does.
 //
