@@ -2,7 +2,7 @@
 // to legalize operation 'tensor.splat' that was explicitly marked illegal"),
 // which lintra-ad emits for the tangents and residuals of branches. lintra's
 // IREE backends rewrite each tensor.splat into linalg.fill of tensor.empty
-// before compiling (python/lintra/backends/iree_splat.py; checked by
+// before compiling (python/lintra/backends/iree_tensor_ops.py; checked by
 // test_regressions.py::test_hvp_through_if_with_a_constant_branch). This test
 // fails once IREE is fixed; then drop the rewrite.
 // RUN: not iree-compile %iree_cpu_flags %s -o %t.vmfb 2>&1 | FileCheck %s

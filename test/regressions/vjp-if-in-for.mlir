@@ -1,4 +1,5 @@
-// OPEN: the VJP (on iree-cpu) of a function with an scf.if inside an scf.for (the condition
+// FIXED (an IREE 3.13 miscompile, worked around by the IREE backends; reproducer
+// test/iree/upstream-0d-insert-shared-destination.mlir): the VJP (on iree-cpu) of a function with an scf.if inside an scf.for (the condition
 // reads the loop-carried value) is zero: <ct, J t> = -0.30 by the JVP (which
 // matches finite differences), but <J^T ct, t> = 0.0.
 //
@@ -7,12 +8,11 @@
 //              ad_harness (FD and the dot-product identity) at x0 = [0.3, -0.5, 0.8], x1 = 0.7.
 // Expected:    the dot-product identity holds (the JVP is right).
 // Actual:      AssertionError: (-0.2996..., 0.0): every cotangent of the VJP is zero.
-// Not yet known whether lintra or IREE: @f_lin_transpose, as lintra-ad writes it, looks
-// right (a reverse scf.for reading the stacked i8 conditions, an scf.if per branch,
-// accumulating both cotangents), but on iree-cpu @vjp_f returns zeros; there the 0-d
-// constant zero is both a tensor.insert destination and a linalg.reduce init inside
-// the loop. The same program with f64 instead of tensor values passes (mlir-cpu); so
-// does the tensor program when the loop's result does not read the scf.if's result.
+// Cause: IREE, not lintra: @f_lin_transpose reads right (a reverse scf.for
+// reading the stacked i8 conditions, an scf.if per branch, accumulating both
+// cotangents), but a 0-d tensor.insert into a constant that the else branch's
+// linalg.reduce also takes as its init is miscompiled; with the insert written as
+// tensor.from_elements the VJP is right.
 // Found by test/python/test_fuzz_ad.py --scf (fuzz_control_flow.random_scf_case, seed 37),
 // reduced by hand.
 func.func @h(%x0: tensor<3xf64>, %x1: f64) -> f64 {

@@ -36,7 +36,7 @@ from lintra.exported import ENTRY_NAME, Slot
 
 from .index_switch import switches_as_ifs
 from .iree_math import rewrite_log1p_expm1
-from .iree_splat import splats_as_fills
+from .iree_tensor_ops import scalar_inserts_as_from_elements, splats_as_fills
 
 _DTYPES = {
     "f32": np.float32,
@@ -124,6 +124,7 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
         module = ir.Module.parse(text)
         rewrite_log1p_expm1(module)
         splats_as_fills(module)
+        scalar_inserts_as_from_elements(module)
         function = _find_function(module, name)
         if len(function.regions[0].blocks) == 0:
             raise ValueError(f"@{name} is only a declaration")

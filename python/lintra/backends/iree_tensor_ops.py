@@ -1,0 +1,59 @@
+"""Tensor ops that IREE 3.13 rejects or miscompiles, rewritten before it sees them.
+
+- `tensor.splat` inside a host-level `scf.if` is illegal to IREE ("failed to
+  legalize operation 'tensor.splat' that was explicitly marked illegal";
+  reproducer: test/iree/upstream-splat-in-host-branch.mlir), and lintra-ad
+  emits splats for the tangents and residuals of branches: `splats_as_fills`
+  rewrites every statically shaped `tensor.splat` into the equivalent
+  `linalg.fill` of a `tensor.empty`.
+- A 0-d `tensor.insert` whose destination constant a `linalg.reduce` also takes
+  as its init (a transposed loop with a branch) gives zeros (reproducer:
+  test/iree/upstream-0d-insert-shared-destination.mlir):
+  `scalar_inserts_as_from_elements` rewrites every 0-d `tensor.insert` into
+  `tensor.from_elements`, the same value with no destination.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects import linalg, tensor
+
+
+def ops_named(module: ir.Module, name: str, accept=lambda op: True) -> list[ir.Operation]:
+    """The ops called `name` in `module` that `accept`, in walk order."""
+    found = []
+
+    def collect(op):
+        if op.name == name and accept(op):
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(collect)
+    return found
+
+
+def replace(op: ir.Operation, build) -> None:
+    """Replace `op`'s single result by `build()`, emitted just before `op`."""
+    with ir.InsertionPoint(op), op.location:
+        op.results[0].replace_all_uses_with(build())
+    op.erase()
+
+
+def splats_as_fills(module: ir.Module) -> None:
+    """Replace each statically shaped `tensor.splat` of `module` by a `linalg.fill`."""
+    static = lambda op: ir.RankedTensorType(op.results[0].type).has_static_shape  # noqa: E731
+    for op in ops_named(module, "tensor.splat", static):
+        result_type = ir.RankedTensorType(op.results[0].type)
+
+        def fill(op=op, result_type=result_type):
+            empty = tensor.EmptyOp(result_type.shape, result_type.element_type).result
+            return linalg.fill(op.operands[0], outs=[empty])
+
+        replace(op, fill)
+
+
+def scalar_inserts_as_from_elements(module: ir.Module) -> None:
+    """Replace each 0-d `tensor.insert` of `module` by `tensor.from_elements`."""
+    zero_d = lambda op: ir.RankedTensorType(op.results[0].type).rank == 0  # noqa: E731
+    for op in ops_named(module, "tensor.insert", zero_d):
+        replace(op, lambda op=op: tensor.FromElementsOp(op.results[0].type, [op.operands[0]]).result)
