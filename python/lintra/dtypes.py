@@ -34,6 +34,9 @@ SUPPORTED = (FLOAT32, FLOAT64, INT32, INT64, BOOL)
 # MLIR element type -> numpy dtype of a value of that type (index is int64).
 ELEMENT_DTYPES = {"f32": FLOAT32, "f64": FLOAT64, "i1": BOOL, "i32": INT32, "i64": INT64, "index": INT64}
 BOOL_STORAGE = "i8"  # the element type of bool in memory (tensors, memrefs)
+# Every element type a compiled function's values may have, as numpy dtypes (the
+# in-memory i8 of bools and the i8 stacks of saved conditions included).
+NUMPY_OF_ELEMENT = {**ELEMENT_DTYPES, "i8": np.dtype(np.int8)}
 # The element types of lintra arrays (tensors): bool in its storage type.
 _ARRAY_ELEMENT = {FLOAT32: "f32", FLOAT64: "f64", INT32: "i32", INT64: "i64", BOOL: BOOL_STORAGE}
 _FROM_ARRAY_ELEMENT = {text: dtype for dtype, text in _ARRAY_ELEMENT.items()}

@@ -34,6 +34,7 @@ from lintra.passes.core.linearize import linearize_function
 from lintra.passes.core.residual_report import saved_residuals as residual_list
 from lintra.passes.diagnostics import LintraError, format_location
 
+from .dtypes import NUMPY_OF_ELEMENT
 from .jit import Staged, diagnostic_error, flatten_arguments, function_name, jit
 from .pytree import tree_unflatten
 from .tracing import current_trace
@@ -83,17 +84,6 @@ class Residual(NamedTuple):
     source: str  # "output of math.cos at file.py:12:1", "from argument #0 of @f_fwd ..."
 
 
-_DTYPES = {
-    "f32": np.float32,
-    "f64": np.float64,
-    "i1": np.bool_,
-    "i8": np.int8,
-    "i32": np.int32,
-    "i64": np.int64,
-    "index": np.int64,
-}
-
-
 def saved_residuals(fun, *args, print_report: bool = True) -> list[Residual]:
     """The residuals `lintra.linearize(fun, *args)` saves (see the module docstring)."""
     _, in_tree, avals = flatten_arguments(tuple(args), "saved_residuals argument")
@@ -112,7 +102,7 @@ def saved_residuals(fun, *args, print_report: bool = True) -> list[Residual]:
         residuals = [
             Residual(
                 r.shape,
-                np.dtype(_DTYPES.get(r.element, np.void)),
+                np.dtype(NUMPY_OF_ELEMENT.get(r.element, np.void)),
                 r.nbytes,
                 f"{'from' if r.origin.startswith('argument') else 'output of'} {r.origin} "
                 f"at {format_location(r.location)}",

@@ -32,21 +32,13 @@ from mlir.dialects import arith, func, tensor
 from mlir.passmanager import PassManager
 
 from lintra.dialect import make_context
+from lintra.dtypes import NUMPY_OF_ELEMENT
 from lintra.exported import ENTRY_NAME, Slot
 
 from .index_switch import switches_as_ifs
 from .iree_math import rewrite_log1p_expm1
 from .iree_tensor_ops import scalar_inserts_as_from_elements, splats_as_fills
 
-_DTYPES = {
-    "f32": np.float32,
-    "f64": np.float64,
-    "i1": np.bool_,
-    "i8": np.int8,
-    "i32": np.int32,
-    "i64": np.int64,
-    "index": np.int64,
-}
 _BOUNDARY_ELEMENT = {"i1": "i8", "index": "i64"}
 PRE_FUSION = "builtin.module(func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops))"
 
@@ -64,9 +56,11 @@ def _parts(type_: ir.Type, what: str):
 
 def _slot(type_: ir.Type, what: str) -> Slot:
     shape, element, is_tensor = _parts(type_, what)
-    if str(element) not in _DTYPES:
-        raise ValueError(f"{what}: unsupported element type '{element}' (supported: {', '.join(_DTYPES)})")
-    return Slot(str(type_), np.dtype(_DTYPES[str(element)]), shape, is_tensor)
+    if str(element) not in NUMPY_OF_ELEMENT:
+        raise ValueError(
+            f"{what}: unsupported element type '{element}' (supported: {', '.join(NUMPY_OF_ELEMENT)})"
+        )
+    return Slot(str(type_), np.dtype(NUMPY_OF_ELEMENT[str(element)]), shape, is_tensor)
 
 
 def _boundary_type(type_: ir.Type) -> ir.Type:
