@@ -13,10 +13,8 @@ and prints the medians and their difference.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,26 +24,10 @@ import lintra.nn
 import lintra.numpy as lnp
 
 sys.path.insert(0, str(Path(__file__).parent))
-from workloads import WORKLOADS  # noqa: E402  (bench/ is not a package)
+from run import time_interleaved  # noqa: E402  (bench/ is not a package)
+from workloads import WORKLOADS  # noqa: E402
 
 SELECTED = ("tiny_mlp", "mlp")
-
-
-def median_seconds(functions: dict, args, budget: float) -> dict:
-    """Median seconds per call, the functions' calls interleaved, about `budget` seconds in all."""
-    for function in functions.values():
-        function(*args)
-    start = time.perf_counter()
-    for function in functions.values():
-        function(*args)
-    repeats = int(min(max(budget / max(time.perf_counter() - start, 1e-9), 20), 20000))
-    samples = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, function in functions.items():
-            begin = time.perf_counter()
-            function(*args)
-            samples[name].append(time.perf_counter() - begin)
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> None:
@@ -71,7 +53,7 @@ def main() -> None:
             lintra.tree_leaves(in_process(*args)), lintra.tree_leaves(loaded(*args)), strict=True
         ):
             np.testing.assert_array_equal(a, b)
-        times = median_seconds({"jit": in_process, "loaded": loaded}, args, options.budget)
+        times = time_interleaved({"jit": in_process, "loaded": loaded}, args, options.budget, 20, 20000)
         jit_us, loaded_us = times["jit"] * 1e6, times["loaded"] * 1e6
         print(
             f"| {workload.description} | {jit_us:.1f} | {loaded_us:.1f} | {loaded_us - jit_us:+.1f} "

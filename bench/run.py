@@ -95,15 +95,16 @@ def max_relative_error(result, reference) -> float:
     )
 
 
-def time_interleaved(functions: dict, args, budget: float) -> dict:
-    """Median seconds per call of each function, calls interleaved, about `budget` seconds in all."""
+def time_interleaved(functions: dict, args, budget: float, min_repeats: int = 5, max_repeats: int = 500):
+    """Median seconds per call of each function, calls interleaved, about `budget` seconds in all
+    (at least `min_repeats` and at most `max_repeats` calls each)."""
     for function in functions.values():
         function(*args)
     start = time.perf_counter()
     for function in functions.values():
         function(*args)
     one_round = time.perf_counter() - start
-    repeats = int(min(max(budget / max(one_round, 1e-9), 5), 500))
+    repeats = int(min(max(budget / max(one_round, 1e-9), min_repeats), max_repeats))
     samples = {name: [] for name in functions}
     for _ in range(repeats):
         for name, function in functions.items():

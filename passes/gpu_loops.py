@@ -234,7 +234,8 @@ def _rank(loop: ir.Operation) -> int:
     return len(loop.regions[0].blocks[0].arguments)
 
 
-def _contains_parallel(op: ir.Operation) -> bool:
+def first_parallel_loop(op: ir.Operation) -> ir.Operation | None:
+    """The first `scf.parallel` nested in `op` (or `op` itself), in walk order."""
     found = []
 
     def visit(nested):
@@ -244,7 +245,7 @@ def _contains_parallel(op: ir.Operation) -> bool:
         return ir.WalkResult.ADVANCE
 
     op.walk(visit)
-    return bool(found)
+    return found[0] if found else None
 
 
 def _map_block(block: ir.Block, threads: int) -> None:
@@ -258,7 +259,7 @@ def _map_block(block: ir.Block, threads: int) -> None:
             continue
         if op.name == "scf.for" and not len(op.results):
             loop = _hoist_parallel(op)
-            if loop is None and not _contains_parallel(op):
+            if loop is None and first_parallel_loop(op) is None:
                 loop = _wrap_in_one_trip_parallel(op)
             if loop is not None:
                 _tile(loop, threads)

@@ -71,7 +71,13 @@ from mlir import ir
 
 from .base import ModulePass, option
 from .diagnostics import LintraError
-from .gpu_loops import allocate_on_gpu, copy_in_arguments, copy_in_globals, tile_loop_nests
+from .gpu_loops import (
+    allocate_on_gpu,
+    copy_in_arguments,
+    copy_in_globals,
+    first_parallel_loop,
+    tile_loop_nests,
+)
 from .lintra_lower_to_llvm import (
     BUFFERIZE_PASS,
     INLINE_PASSES,
@@ -138,17 +144,9 @@ def on_host(op: ir.Operation) -> bool:
 
 def _reject_unmapped(module: ir.Operation) -> None:
     """Raise at the first `scf.parallel` left outside a kernel."""
-    left = []
-
-    def visit(op):
-        if op.name == "scf.parallel":
-            left.append(op)
-            return ir.WalkResult.INTERRUPT
-        return ir.WalkResult.ADVANCE
-
-    module.walk(visit)
-    if left:
-        raise LintraError.at(left[0], "could not be mapped to GPU blocks and threads")
+    left = first_parallel_loop(module)
+    if left is not None:
+        raise LintraError.at(left, "could not be mapped to GPU blocks and threads")
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ import math
 
 import numpy as np
 
-from . import dtypes
+from . import array_ops, dtypes
 from . import primitives as prim
-from .array_ops import (
+from .array_ops import (  # noqa: F401 (re-exported: array_ops.__all__ is part of __all__)
     array_split,
     cross,
     diag,
@@ -211,21 +211,7 @@ __all__ = [
     "hypot",
     "log10",
     "nan_to_num",
-    "array_split",
-    "cross",
-    "diag",
-    "diagonal",
-    "flip",
-    "kron",
-    "meshgrid",
-    "pad",
-    "repeat",
-    "roll",
-    "split",
-    "tile",
-    "trace",
-    "tril",
-    "triu",
+    *array_ops.__all__,
     "einsum",
     "inner",
     "tensordot",

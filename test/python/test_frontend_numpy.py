@@ -7,11 +7,10 @@ compilation cheap, all cases of a table are traced into ONE jitted function per
 dtype (computed once per module by a fixture), and each case is its own test.
 """
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from test_frontend_support import FLOAT_DTYPES, JAX, LINTRA, ChunkedResults, assert_close, make_inputs
+from test_frontend_support import FLOAT_DTYPES, JAX, LINTRA, CaseTable, assert_close
 
 import lintra
 
@@ -152,60 +151,21 @@ CASES = {
 }
 
 # Cases whose derivatives are compared (all inputs and outputs float, differentiable a.e.).
-NOT_DIFFERENTIATED = {"floor", "ceil", "round", "sign", "comparisons", "floor_divide", "creation"}
-GRADIENT_CASES = [name for name in CASES if name not in NOT_DIFFERENTIATED]
-
-
-def _run_all(namespace, names, inputs):
-    return {name: CASES[name][0](namespace, *[inputs[k] for k in CASES[name][1]]) for name in names}
-
-
-def _values(names, dtype):
-    """(lintra, jax) results of the cases `names`, traced into one jitted function."""
-    inputs = make_inputs(dtype)
-    actual = lintra.jit(lambda xs: _run_all(LINTRA, names, xs))(inputs)
-    expected = jax.jit(lambda xs: _run_all(JAX, names, xs))(inputs)
-    return {name: (actual[name], expected[name]) for name in names}
-
-
-VALUES = ChunkedResults(list(CASES), _values)
+TABLE = CaseTable(
+    CASES, not_differentiated={"floor", "ceil", "round", "sign", "comparisons", "floor_divide", "creation"}
+)
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("name", list(CASES))
 def test_value_matches_jax(name, dtype):
-    assert_close(*VALUES.get(name, dtype))
-
-
-def _vjps(namespace, vjp, names, inputs, cotangents):
-    results = {}
-    for name in names:
-        function, keys = CASES[name]
-        _, pullback = vjp(
-            lambda *args, function=function: function(namespace, *args), *[inputs[k] for k in keys]
-        )
-        results[name] = pullback(cotangents[name])
-    return results
-
-
-def _gradients(names, dtype):
-    """(lintra, jax) VJPs of the cases `names` for random cotangents, one jitted function."""
-    inputs = make_inputs(dtype, seed=1)
-    outputs = jax.jit(lambda xs: _run_all(JAX, names, xs))(inputs)
-    rng = np.random.default_rng(2)
-    cotangents = jax.tree_util.tree_map(lambda y: rng.uniform(-1, 1, np.shape(y)).astype(y.dtype), outputs)
-    actual = lintra.jit(lambda xs, cts: _vjps(LINTRA, lintra.vjp, names, xs, cts))(inputs, cotangents)
-    expected = jax.jit(lambda xs, cts: _vjps(JAX, jax.vjp, names, xs, cts))(inputs, cotangents)
-    return {name: (actual[name], expected[name]) for name in names}
-
-
-GRADIENTS = ChunkedResults(GRADIENT_CASES, _gradients)
+    assert_close(*TABLE.values.get(name, dtype))
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)
-@pytest.mark.parametrize("name", GRADIENT_CASES)
+@pytest.mark.parametrize("name", TABLE.gradient_cases)
 def test_vjp_matches_jax(name, dtype):
-    assert_close(*GRADIENTS.get(name, dtype))
+    assert_close(*TABLE.gradients.get(name, dtype))
 
 
 INTEGER_CASES = {

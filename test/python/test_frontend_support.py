@@ -97,3 +97,52 @@ class ChunkedResults:
         if slot not in self.results:
             self.results[slot] = self.compute(self.chunks[chunk], key)
         return self.results[slot][name]
+
+
+class CaseTable:
+    """Differential cases `{name: (function of (m, *inputs), input names)}` run on
+    lintra and on JAX, in chunks of `size` cases traced into one jitted function:
+    `values.get(name, dtype)` gives (lintra, jax) results at `make_inputs(dtype)`,
+    `gradients.get(name, dtype)` their VJPs for random cotangents (the cases not in
+    `not_differentiated`, listed in `gradient_cases`).
+    """
+
+    def __init__(self, cases, not_differentiated=(), size: int = 12):
+        self.cases = cases
+        self.gradient_cases = [name for name in cases if name not in not_differentiated]
+        self.values = ChunkedResults(list(cases), self._values, size)
+        self.gradients = ChunkedResults(self.gradient_cases, self._gradients, size)
+
+    def run_all(self, namespace, names, inputs):
+        return {
+            name: self.cases[name][0](namespace, *[inputs[k] for k in self.cases[name][1]]) for name in names
+        }
+
+    def _values(self, names, dtype):
+        inputs = make_inputs(dtype)
+        actual = lintra.jit(lambda xs: self.run_all(LINTRA, names, xs))(inputs)
+        expected = jax.jit(lambda xs: self.run_all(JAX, names, xs))(inputs)
+        return {name: (actual[name], expected[name]) for name in names}
+
+    def _vjps(self, namespace, vjp, names, inputs, cotangents):
+        results = {}
+        for name in names:
+            function, keys = self.cases[name]
+            _, pullback = vjp(
+                lambda *args, function=function: function(namespace, *args), *[inputs[k] for k in keys]
+            )
+            results[name] = pullback(cotangents[name])
+        return results
+
+    def _gradients(self, names, dtype):
+        inputs = make_inputs(dtype, seed=1)
+        outputs = jax.jit(lambda xs: self.run_all(JAX, names, xs))(inputs)
+        rng = np.random.default_rng(2)
+        cotangents = jax.tree_util.tree_map(
+            lambda y: rng.uniform(-1, 1, np.shape(y)).astype(y.dtype), outputs
+        )
+        actual = lintra.jit(lambda xs, cts: self._vjps(LINTRA, lintra.vjp, names, xs, cts))(
+            inputs, cotangents
+        )
+        expected = jax.jit(lambda xs, cts: self._vjps(JAX, jax.vjp, names, xs, cts))(inputs, cotangents)
+        return {name: (actual[name], expected[name]) for name in names}

@@ -5,12 +5,9 @@ case. As in test_frontend_numpy, the cases are traced in chunks into one jitted
 function each.
 """
 
-import jax
 import numpy as np
 import pytest
-from test_frontend_support import JAX, LINTRA, ChunkedResults, assert_close, make_inputs
-
-import lintra
+from test_frontend_support import CaseTable, assert_close
 
 I1 = np.array([2, 0, -1, 2, 1])  # in range, negative, duplicated
 I2 = np.array([[3, 0], [1, 1]])
@@ -194,53 +191,14 @@ CASES = {
 # meshgrid: broadcasts only. clamped_get: JAX's VJP drops the cotangent of a clamped
 # out-of-range index (its scatter-add skips it) while the forward pass reads the
 # clamped element; lintra's transpose adds it there (the exact adjoint).
-NOT_DIFFERENTIATED = {"meshgrid", "clamped_get"}
-GRADIENT_CASES = [name for name in CASES if name not in NOT_DIFFERENTIATED]
-
-
-def _run_all(namespace, names, inputs):
-    return {name: CASES[name][0](namespace, *[inputs[k] for k in CASES[name][1]]) for name in names}
-
-
-def _values(names, dtype):
-    inputs = make_inputs(dtype)
-    actual = lintra.jit(lambda xs: _run_all(LINTRA, names, xs))(inputs)
-    expected = jax.jit(lambda xs: _run_all(JAX, names, xs))(inputs)
-    return {name: (actual[name], expected[name]) for name in names}
-
-
-VALUES = ChunkedResults(list(CASES), _values, size=16)
+TABLE = CaseTable(CASES, not_differentiated={"meshgrid", "clamped_get"}, size=16)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_value_matches_jax(name):
-    assert_close(*VALUES.get(name, np.float64))
+    assert_close(*TABLE.values.get(name, np.float64))
 
 
-def _vjps(namespace, vjp, names, inputs, cotangents):
-    results = {}
-    for name in names:
-        function, keys = CASES[name]
-        _, pullback = vjp(
-            lambda *args, function=function: function(namespace, *args), *[inputs[k] for k in keys]
-        )
-        results[name] = pullback(cotangents[name])
-    return results
-
-
-def _gradients(names, dtype):
-    inputs = make_inputs(dtype, seed=1)
-    outputs = jax.jit(lambda xs: _run_all(JAX, names, xs))(inputs)
-    rng = np.random.default_rng(2)
-    cotangents = jax.tree_util.tree_map(lambda y: rng.uniform(-1, 1, np.shape(y)).astype(y.dtype), outputs)
-    actual = lintra.jit(lambda xs, cts: _vjps(LINTRA, lintra.vjp, names, xs, cts))(inputs, cotangents)
-    expected = jax.jit(lambda xs, cts: _vjps(JAX, jax.vjp, names, xs, cts))(inputs, cotangents)
-    return {name: (actual[name], expected[name]) for name in names}
-
-
-GRADIENTS = ChunkedResults(GRADIENT_CASES, _gradients, size=16)
-
-
-@pytest.mark.parametrize("name", GRADIENT_CASES)
+@pytest.mark.parametrize("name", TABLE.gradient_cases)
 def test_vjp_matches_jax(name):
-    assert_close(*GRADIENTS.get(name, np.float64))
+    assert_close(*TABLE.gradients.get(name, np.float64))
