@@ -5,8 +5,9 @@
 // of the 0-d tensor holding %x, is right. After dispatch formation the
 // flow-level IR is still right (the fill fused into the reduction, whose body
 // then adds %x to its accumulator and no longer reads its input), so the bug is
-// in the llvm-cpu code generation, which seems to lose the trip count of a
-// reduced dimension no used operand indexes.
+// in the llvm-cpu code generation, which loses the trip count of a reduced
+// dimension no used operand indexes: a reduction to 0-d whose body ignores its
+// input (@number_of_elements, 1 instead of 5) runs once too (control-flow fuzz seed 12).
 // Found by the control-flow fuzzer (test_fuzz_ad.py --scf, which compares
 // iree-cpu with mlir-cpu): seed 3 (a tensor.splat of a scalar, which lintra's
 // IREE backends turn into such a fill, summed by a linalg.reduce) gave a wrong
@@ -19,6 +20,7 @@
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=sum --input=2.0 | FileCheck %s --check-prefix=SUM
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=sum_of_squares --input=2.0 | FileCheck %s --check-prefix=SQUARES
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=rows --input=2.0 | FileCheck %s --check-prefix=ROWS
+// RUN: iree-run-module --device=local-task --module=%t.vmfb --function=number_of_elements --input="5xf64=1 2 3 4 5" | FileCheck %s --check-prefix=NUMBER
 
 // Expected 16 (8 * 2); IREE gives 2.
 // SUM: result[0]: f64=2
@@ -69,4 +71,21 @@ func.func @rows(%x: f64) -> tensor<2xf64> {
       linalg.yield %t : f64
     }
   return %r : tensor<2xf64>
+}
+
+// Expected 5 (one per element); IREE gives 1.
+// NUMBER: result[0]: f64=1
+func.func @number_of_elements(%x: tensor<5xf64>) -> f64 {
+  %zero = arith.constant 0.0 : f64
+  %e = tensor.empty() : tensor<f64>
+  %init = linalg.fill ins(%zero : f64) outs(%e : tensor<f64>) -> tensor<f64>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : tensor<5xf64>) outs(%init : tensor<f64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %one = arith.constant 1.0 : f64
+    %t = arith.addf %acc, %one : f64
+    linalg.yield %t : f64
+  } -> tensor<f64>
+  %v = tensor.extract %r[] : tensor<f64>
+  return %v : f64
 }
