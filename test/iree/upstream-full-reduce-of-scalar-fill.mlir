@@ -7,11 +7,11 @@
 // then adds %x to its accumulator and no longer reads its input), so the bug is
 // in the llvm-cpu code generation, which loses the trip count of a reduced
 // dimension no used operand indexes: a reduction to 0-d whose body ignores its
-// input (@number_of_elements, 1 instead of 5) runs once too (control-flow fuzz seed 12).
+// input (@number_of_elements, 1 instead of 5) runs once too.
 // Found by the control-flow fuzzer (test_fuzz_ad.py --scf, which compares
-// iree-cpu with mlir-cpu): seed 3 (a tensor.splat of a scalar, which lintra's
-// IREE backends turn into such a fill, summed by a linalg.reduce) gave a wrong
-// JVP on iree-cpu, right on mlir-cpu and by finite differences.
+// iree-cpu with mlir-cpu): a tensor.splat of a scalar, which lintra's IREE
+// backends turn into such a fill, summed by a linalg.reduce gave a wrong JVP on
+// iree-cpu, right on mlir-cpu and by finite differences.
 // Not worked around: rewriting such fills into broadcasts of a 0-d
 // tensor.from_elements fixes this case, but makes IREE's stream partitioning
 // reject other fuzz programs ("circular dependency", also without multi-use

@@ -5,8 +5,7 @@
 // the buffer. The same insert as a tensor.insert_slice of a 1x1
 // tensor.from_elements is right. lintra-ad emits such inserts for the cotangent
 // of a tensor.extract (`insert %ct into zeros`); found by the control-flow fuzzer
-// (test_fuzz_ad.py --scf, iree-cpu against mlir-cpu: a wrong VJP of seed 4's
-// program). lintra's IREE backends rewrite each tensor.insert into a tensor of
+// (test_fuzz_ad.py --scf, iree-cpu against mlir-cpu: a wrong VJP). lintra's IREE backends rewrite each tensor.insert into a tensor of
 // rank >= 2 as an insert_slice (python/lintra/backends/iree_tensor_ops.py,
 // inserts_as_insert_slices; test_backends.py::test_insert_into_2d). This test
 // fails once IREE is fixed; then drop the rewrite.
