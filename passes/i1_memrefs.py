@@ -21,10 +21,9 @@ i8, numpy's layout of bool (one byte, 0 or 1):
   `memref.store` of an i1 value stores its `arith.extui` to i8.
 
 Any other op known to read or write the elements of a memref of i1 (vector
-ops, atomics, affine loads and stores, which the lowerings have turned into
-memref.load/store by then) is a LintraError at that op, as is a module that
-does not verify after the rewrite; nothing is left for finalize-memref-to-llvm
-to abort on.
+ops, atomics, affine loads and stores: `ELEMENT_ACCESS`) is a LintraError at
+that op, as is a module that does not verify after the rewrite; nothing is left
+for finalize-memref-to-llvm to abort on.
 """
 
 from __future__ import annotations
