@@ -25,6 +25,15 @@ class LintraError(Exception):
         operation = getattr(op, "operation", op)
         return LintraError(f"'{operation.name}' op {message}", operation.location)
 
+    @staticmethod
+    def from_mlir(error: ir.MLIRError, what: str, fallback: ir.Location) -> "LintraError":
+        """`what: <the diagnostics of error>`, at the first diagnostic's location
+        (`fallback` if there is none)."""
+        diagnostics = error.error_diagnostics
+        detail = "; ".join(str(d.message) for d in diagnostics) or str(error)
+        location = diagnostics[0].location if diagnostics else fallback
+        return LintraError(f"{what}: {detail}", location)
+
 
 def innermost_location(location: ir.Location) -> ir.Location:
     """The location `location` points at: the one inside a name, the callee of a

@@ -36,18 +36,20 @@ Contract:
   that name would capture the calls. Calls between functions are inlined, and
   private functions left unused are dropped (lintra-ad's generated functions
   may pass masks, tensors of i1, to each other; inlined, those are SSA values
-  that fusion folds away, but a function boundary would need a memref of i1).
+  that fusion folds away instead of buffers).
 - `lintra.stop_gradient` ops become their operands, custom-rule attributes
   (`lintra.jvp`, `lintra.transpose`) and the functions only they use go, and a
   call of a declaration known only by its transpose is an error;
 - with the option `max-buffer-bytes` (0: unchecked), a static buffer larger than
   that is a `BufferTooLarge` error at its allocation (lintra.runtime sets it to
   the memory available, so malloc never returns null in compiled code);
-- Unsupported, reported as a LintraError (never a crash): anything needing a
-  memref of i1, which this MLIR build's finalize-memref-to-llvm aborts on
-  (test/regressions/upstream/finalize-memref-to-llvm-i1.mlir):
-  tensors of i1 that reach memory (a compare fused into its select is fine),
-  and buffers yielded by scf.for/scf.if (their deallocation helper uses i1).
+- memrefs of i1 (tensors of i1 that reach memory, and the ownership flags of
+  the deallocation of buffers yielded by scf.for/scf.if/scf.while) become
+  memrefs of i8 before the LLVM stage (`store_i1_as_i8`), since this MLIR
+  build's finalize-memref-to-llvm aborts on them
+  (test/regressions/upstream/finalize-memref-to-llvm-i1.mlir). A tensor<Nxi1>
+  at a public function boundary is therefore a buffer of N bytes, 0 or 1
+  (numpy's bool).
 
 `run` has four upstream stages (`INLINE_PASSES`, `PRE_PASSES`, `BUFFER_PASSES`,
 `LLVM_PASSES`) and Python steps between them: before `PRE_PASSES`, producers of
@@ -57,7 +59,8 @@ constant); after `PRE_PASSES` (elementwise tensor ops become fused
 `linalg.generic`s), scalar `math.expm1` is routed to libm, since
 `convert-math-to-llvm` emits the inaccurate `exp(x) - 1` and
 `convert-math-to-libm` cannot run first (it rejects `math.copysign` and emits
-a nonexistent `rsqrtf`); before `LLVM_PASSES`, memrefs of i1 are rejected.
+a nonexistent `rsqrtf`); before `LLVM_PASSES`, memrefs of i1 become memrefs
+of i8.
 Each upstream bug worked around here has a reproducer running the stock tools
 in test/regressions/upstream/ (named at each workaround below).
 """
@@ -78,6 +81,7 @@ from .core.custom_rules import check_evaluable, forward_stop_gradients, strip_cu
 from .core.emit import Emitter
 from .core.structured import PARALLEL, build_generic, identity_dims
 from .diagnostics import LintraError
+from .i1_memrefs import store_i1_as_i8
 
 # The upstream stages run by `LintraLowerToLlvm.run` (see the module docs).
 # symbol-dce: private functions left unused by the inliner (test/regressions/
@@ -223,7 +227,8 @@ def split_i1_tensor_uses(module: ir.Operation) -> None:
     """Give every op producing a tensor of i1 a single use, by cloning it per use.
 
     Elementwise fusion then folds each (cheap) comparison into its consumer, so
-    no tensor of i1 reaches bufferization (see `reject_i1_memrefs`).
+    masks are recomputed where used instead of stored as buffers (of i8, see
+    `store_i1_as_i8`).
     """
     changed = True
     while changed:
@@ -242,42 +247,6 @@ def split_i1_tensor_uses(module: ir.Operation) -> None:
                 clone = op.clone(ip=ir.InsertionPoint(use.owner))
                 use.owner.operands[use.operand_number] = clone.results[0]
                 changed = True
-
-
-def reject_i1_memrefs(module: ir.Operation) -> None:
-    """Raise a LintraError at the first value of type memref<...xi1>.
-
-    finalize-memref-to-llvm in this MLIR build aborts the process (an assertion
-    in the load/store lowering) on memrefs of i1
-    (test/regressions/upstream/finalize-memref-to-llvm-i1.mlir). They come from tensors of i1
-    and from deallocating buffers yielded by scf.for/scf.if (the dealloc helper).
-    """
-
-    def is_i1_memref(value_type) -> bool:
-        return (
-            isinstance(value_type, (ir.MemRefType, ir.UnrankedMemRefType))
-            and isinstance(value_type.element_type, ir.IntegerType)
-            and value_type.element_type.width == 1
-        )
-
-    bad = []
-
-    def check(op):
-        values = list(op.results) + [
-            arg for region in op.regions for block in region.blocks for arg in block.arguments
-        ]
-        if any(is_i1_memref(value.type) for value in values):
-            bad.append(op)
-            return ir.WalkResult.INTERRUPT
-        return ir.WalkResult.ADVANCE
-
-    module.walk(check)
-    if bad:
-        raise LintraError.at(
-            bad[0],
-            "needs a memref of i1, which this MLIR build cannot lower to LLVM"
-            " (tensors of i1, or buffers yielded by scf.for/scf.if, are unsupported)",
-        )
 
 
 def buffer_bytes(buffer_type: ir.MemRefType) -> int:
@@ -324,15 +293,12 @@ def run_pipeline(module: ir.Operation, passes: str, target: str = "LLVM") -> Non
     try:
         pass_manager.run(module)
     except ir.MLIRError as error:
-        diagnostics = error.error_diagnostics
-        detail = "; ".join(str(d.message) for d in diagnostics) or str(error)
-        location = diagnostics[0].location if diagnostics else module.location
-        raise LintraError(f"lowering to {target} failed: {detail}", location) from None
+        raise LintraError.from_mlir(error, f"lowering to {target} failed", module.location) from None
 
 
 def prepare_tensor_code(module: ir.Operation, target: str = "LLVM") -> None:
     """The tensor-level stages shared by the CPU and GPU lowerings: C interfaces,
-    inlining, the i1 and copy workarounds, then `PRE_PASSES` (fused generics).
+    inlining, the i1-mask and copy workarounds, then `PRE_PASSES` (fused generics).
 
     Nothing is differentiated after lowering: stop_gradient ops become their
     operands, custom rules go (their functions with them, by symbol-dce), and a
@@ -369,7 +335,7 @@ class LintraLowerToLlvm(ModulePass):
         prepare_tensor_code(module)
         route_to_libm(module)
         run_pipeline(module, BUFFER_PASSES)
-        reject_i1_memrefs(module)
+        store_i1_as_i8(module)
         if self.max_buffer_bytes:
             check_buffer_sizes(module, self.max_buffer_bytes)
         run_pipeline(module, LLVM_PASSES)

@@ -57,8 +57,8 @@ Contract:
   (`gpu-module-to-binary{format=isa}`) and compiled for the GPU by the driver
   when the module is loaded (so `sm_80` PTX also runs on newer GPUs).
 - Unsupported, reported as a LintraError at the op: dynamic shapes (launch
-  sizes are static), `scf.parallel` with reductions, and what lintra-lower-to-llvm
-  rejects (memrefs of i1).
+  sizes are static), `scf.parallel` with reductions. Memrefs of i1 become
+  memrefs of i8, as in lintra-lower-to-llvm (`store_i1_as_i8`).
 """
 
 from __future__ import annotations
@@ -78,13 +78,13 @@ from .gpu_loops import (
     first_parallel_loop,
     tile_loop_nests,
 )
+from .i1_memrefs import store_i1_as_i8
 from .lintra_lower_to_llvm import (
     BUFFERIZE_PASS,
     INLINE_PASSES,
     LLVM_PASSES,
     PRE_PASSES,
     prepare_tensor_code,
-    reject_i1_memrefs,
     route_to_libm,
     run_pipeline,
 )
@@ -180,7 +180,7 @@ class LintraLowerToNvvm(ModulePass):
         run_pipeline(module, MAP_PASSES, TARGET)
         _reject_unmapped(module)
         route_to_libm(module, where=on_host)
-        reject_i1_memrefs(module)
+        store_i1_as_i8(module)
         allocate_on_gpu(module)
         run_pipeline(module, kernel_pipeline(self.chip, self.features, self.opt_level), TARGET)
         run_pipeline(module, LLVM_PASSES, TARGET)

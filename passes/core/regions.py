@@ -11,8 +11,9 @@
 * Residual stacks: a loop's forward half saves a per-iteration value `v` into
   slot k of a tensor with a leading trip-count dimension (`stack_type`,
   `stack_insert`); its linear half reads it back (`stack_extract`). i1 values
-  are stacked as i8 (memrefs of i1 do not lower, see
-  test/regressions/lower-memref-of-i1-aborts.mlir), index values as i64.
+  are stacked as i8 (bool's layout in memory, which the lowerings give memrefs
+  of i1 anyway: test/regressions/lower-memref-of-i1-aborts.mlir), index values
+  as i64.
 """
 
 from __future__ import annotations

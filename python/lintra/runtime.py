@@ -7,10 +7,11 @@ Contract:
 - `compile_function(module, name)` accepts an `ir.Module` (never mutated: it
   is re-parsed from its text in a fresh `lintra.dialect.make_context()`) or
   MLIR text. `@name` must take and return scalars (f32, f64, i1, i32, i64,
-  index) or statically shaped ranked tensors of those except i1; otherwise
-  ValueError. IR that cannot be lowered raises `LintraError`; a static buffer
-  larger than the memory available (`available_memory()`) raises MemoryError
-  naming its size and location, where malloc would return null when run.
+  index) or statically shaped ranked tensors of those; otherwise ValueError.
+  A tensor of i1 is a numpy bool array (one byte per element). IR that cannot
+  be lowered raises `LintraError`; a static buffer larger than the memory
+  available (`available_memory()`) raises MemoryError naming its size and
+  location, where malloc would return null when run.
 - The module gets an entry function `@__lintra_entry` in destination-passing
   style: it takes @name's arguments plus one output memref per result (a 0-d
   memref for a scalar), calls @name and writes every result into its output.
@@ -35,12 +36,12 @@ import resource
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith, bufferization, func, memref
+from mlir.dialects import bufferization, func, memref
 from mlir.execution_engine import ExecutionEngine
 from mlir.runtime import make_nd_memref_descriptor, make_zero_d_memref_descriptor
 
 from lintra.dialect import make_context
-from lintra.dtypes import BOOL_STORAGE, ELEMENT_DTYPES
+from lintra.dtypes import ELEMENT_DTYPES
 from lintra.passes.diagnostics import format_location
 from lintra.passes.lintra_lower_to_llvm import BufferTooLarge, LintraLowerToLlvm, runtime_libraries
 
@@ -86,11 +87,9 @@ class _Slot:
             self.dtype = numpy_dtype(self.element)
         except ValueError as error:
             raise ValueError(f"{what}: {error}") from None
-        # A bool in memory is i8 (see lintra.dtypes).
-        self.storage = BOOL_STORAGE if self.element == "i1" else self.element
-        if self.is_tensor and self.element == "i1":
-            raise ValueError(f"{what}: tensors of i1 are not supported (use i8 or i32)")
-        self.memref_type = ir.MemRefType.get(list(self.shape), ir.Type.parse(self.storage))
+        # Memrefs of i1 become memrefs of i8 when lowered (store_i1_as_i8): a bool
+        # is one byte, as in numpy.
+        self.memref_type = ir.MemRefType.get(list(self.shape), ir.Type.parse(self.element))
 
 
 def _find_function(module: ir.Module, name: str) -> func.FuncOp:
@@ -116,8 +115,6 @@ def _add_entry(module: ir.Module, name: str, inputs: list[_Slot], results: list[
                         None, value, output, restrict=True, writable=True
                     )
                 else:
-                    if slot.element == "i1":
-                        value = arith.ExtUIOp(slot.memref_type.element_type, value).result
                     memref.StoreOp(value, output, [])
 
     entry.func_op.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()

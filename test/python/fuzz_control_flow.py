@@ -33,14 +33,11 @@ from fuzz_programs import CMP, TOP_OPS, Fn, Program, Reject, S, Value, gap, rand
 MAX_DEPTH = 2  # scf ops nest at most this deep
 SCF_OPS = {"op_for": 2.5, "op_if": 2.0, "op_while": 1.0}
 NESTED_SCF_OPS = {"op_for": 0.6, "op_if": 0.6}
-# Steps whose derivatives save an i1 residual (a comparison: select, max/min,
-# absf, and linalg bodies that may hold them; helpers may too). In a loop or a
-# branch that residual is yielded as a tensor of i1, which the upstream lowering
-# (lintra.runtime) cannot lower ("needs a memref of i1"), and IREE 3.13 fails
-# on these loops in other ways (host-side math, tensor.splat, stream fills), so
-# bodies of scf ops draw from the other steps.
-I1_RESIDUAL_OPS = {"op_select", "op_minmax", "op_math_extra", "op_map", "op_generic", "op_reduce", "op_call"}
-BODY_OPS = {k: v for k, v in TOP_OPS.items() if k not in I1_RESIDUAL_OPS}
+# Bodies of scf ops draw from every step, those whose derivatives save an i1
+# residual (a comparison: select, max/min, absf, linalg bodies) included: in a
+# loop or a branch that residual is yielded as a tensor of i1, which the upstream
+# lowering stores as i8 (passes/i1_memrefs.py).
+BODY_OPS = dict(TOP_OPS)
 LOOP_BOUNDS = [(0, 2, 1), (0, 3, 1), (1, 3, 1), (0, 4, 2), (1, 4, 1)]  # (lower, upper, step)
 
 

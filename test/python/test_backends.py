@@ -209,3 +209,21 @@ def test_modules_iree_rejects_are_compiled_again_pre_fused():
     x = np.array([[0, 0, 0, 0], [1, 2, 3, 4], [0, 0, 0, 50]], np.float32)
     expected = np.exp(x - x.max(axis=1, keepdims=True))
     np.testing.assert_allclose(executable(x)[0], expected / expected.sum(axis=1, keepdims=True), rtol=1e-6)
+
+
+def test_insert_into_2d():
+    """IREE 3.13 writes three elements for a scalar tensor.insert into a 2-d tensor
+    (test/iree/upstream-insert-into-2d.mlir); the IREE backends insert a 1x1 slice
+    instead (backends/iree_tensor_ops.py)."""
+    text = """
+    func.func @at(%a: f64, %i: index, %j: index) -> tensor<3x2xf64> {
+      %zeros = arith.constant dense<0.0> : tensor<3x2xf64>
+      %r = tensor.insert %a into %zeros[%i, %j] : tensor<3x2xf64>
+      return %r : tensor<3x2xf64>
+    }"""
+    for backend in ("iree-cpu", "mlir-cpu"):
+        at = backends.compile(text, "at", backend)
+        for i, j in [(0, 0), (1, 1), (2, 1)]:
+            expected = np.zeros((3, 2))
+            expected[i, j] = 7.0
+            np.testing.assert_array_equal(at(7.0, np.int64(i), np.int64(j))[0], expected)

@@ -34,11 +34,14 @@ def chain(mod, wrap=lambda f: f):
 PLAIN, CHECKPOINTED, REFERENCE = chain(lnp), chain(lnp, lintra.checkpoint), chain(jnp)
 
 
-def test_checkpointed_derivatives_equal_plain_and_jax():
+@pytest.mark.parametrize("backend", ["iree-cpu", "mlir-cpu"])
+def test_checkpointed_derivatives_equal_plain_and_jax(backend):
     def derivatives(f):
         return lambda x, t: (lintra.grad(f)(x), lintra.jvp(f, (x,), (t,))[1], lintra.hessian(f)(x))
 
-    both = lintra.jit(lambda x, t: (derivatives(PLAIN)(x, t), derivatives(CHECKPOINTED)(x, t)))
+    both = lintra.jit(
+        lambda x, t: (derivatives(PLAIN)(x, t), derivatives(CHECKPOINTED)(x, t)), backend=backend
+    )
     plain, checkpointed = both(X, X[::-1])
     reference = (
         jax.grad(REFERENCE)(X),
@@ -134,10 +137,10 @@ def test_segmented_loop_computes_the_same_values():
     np.testing.assert_allclose(got, jax.lax.fori_loop(2, 9, lambda i, h: jnp.sin(h) * X + i, X), rtol=1e-13)
 
 
-def test_segmented_loop_gradient_equals_jax():
-    np.testing.assert_allclose(
-        lintra.grad(rnn(lnp, lax, checkpoint_every=EVERY))(X), jax.grad(rnn(jnp, jax.lax))(X), rtol=1e-11
-    )
+@pytest.mark.parametrize("backend", ["iree-cpu", "mlir-cpu"])
+def test_segmented_loop_gradient_equals_jax(backend):
+    f = rnn(lnp, lax, checkpoint_every=EVERY)
+    np.testing.assert_allclose(lintra.grad(f, backend=backend)(X), jax.grad(rnn(jnp, jax.lax))(X), rtol=1e-11)
 
 
 def test_checkpoint_every_errors():

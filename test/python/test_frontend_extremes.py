@@ -187,17 +187,6 @@ def assert_matches(ours, reference, what, points):
     )
 
 
-def second_order(compute):
-    """compute(); an expected failure while second derivatives through a select are
-    not lowered (issue 6, item 4: a select's i1 condition saved as a residual)."""
-    try:
-        return compute()
-    except ValueError as error:
-        if "memref of i1" not in str(error):
-            raise
-        pytest.xfail("second derivatives through a select do not lower yet (issue 6, item 4)")
-
-
 def elementwise_derivatives(grad, sum_, f, x):
     first = grad(lambda y: sum_(f(y)))
     return first, grad(lambda y: sum_(first(y)))
@@ -213,7 +202,7 @@ def test_elementwise_function_matches_jax(name, backend_for):
     with np.errstate(all="ignore"):
         assert_matches(lintra.jit(ours_f)(POINTS), jax_f(jnp.asarray(POINTS)), name, POINTS)
         assert_matches(ours[0](POINTS), reference[0](POINTS), f"{name}'", POINTS)
-        assert_matches(second_order(lambda: ours[1](POINTS)), reference[1](POINTS), f"{name}''", POINTS)
+        assert_matches(ours[1](POINTS), reference[1](POINTS), f"{name}''", POINTS)
 
 
 def binary_derivatives(grad, sum_, f):
@@ -235,7 +224,7 @@ def test_binary_function_matches_jax(name, backend_for):
         assert_matches(lintra.jit(ours_f)(a, b), jax_f(a, b), name, pairs)
         for order, ours, reference in (
             (1, ours_first(a, b), jax_first(a, b)),
-            (2, second_order(lambda: ours_second(a, b)), jax_second(a, b)),
+            (2, ours_second(a, b), jax_second(a, b)),
         ):
             for k, (x, y) in enumerate(zip(ours, reference, strict=True)):
                 assert_matches(
@@ -267,9 +256,7 @@ def test_reduction_matches_jax(name):
         rows = [str(row) for row in inputs]
         assert_matches(lintra.jit(ours_f)(inputs), value, name, rows)
         assert_matches(ours_first(inputs), jax_first(inputs), f"gradient of {name}", rows)
-        for k, (x, y) in enumerate(
-            zip(second_order(lambda: ours_second(inputs)), jax_second(inputs), strict=True)
-        ):
+        for k, (x, y) in enumerate(zip(ours_second(inputs), jax_second(inputs), strict=True)):
             assert_matches(x, y, f"Hessian column {k} of {name}", rows)
 
 

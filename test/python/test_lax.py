@@ -1,5 +1,6 @@
 """lintra.lax against jax.lax: values, every transformation through the loops and
-branches (nested too), and JAX's errors. Runs on the default backend."""
+branches (nested too), and JAX's errors. Values and derivatives run on both CPU
+backends (`BACKENDS`), the rest on the default backend."""
 
 import jax
 import jax.numpy as jnp
@@ -12,6 +13,7 @@ from lintra import lax
 
 jax.config.update("jax_enable_x64", True)
 
+BACKENDS = ("iree-cpu", "mlir-cpu")
 X = np.linspace(0.1, 1.0, 4)
 XS = np.linspace(-1.0, 1.0, 12).reshape(6, 2)
 
@@ -81,9 +83,10 @@ NAMES = list(LINTRA)
 ALL_IN_ONE = {name: LINTRA[name] for name in NAMES}
 
 
-def test_values_match_jax():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_values_match_jax(backend):
     """One compiled function returning every program's value."""
-    values = lintra.jit(lambda x: [ALL_IN_ONE[n](x) for n in NAMES])(X)
+    values = lintra.jit(lambda x: [ALL_IN_ONE[n](x) for n in NAMES], backend=backend)(X)
     for name, value in zip(NAMES, values, strict=True):
         np.testing.assert_allclose(value, JAX[name](X), rtol=1e-12, err_msg=name)
 
@@ -129,19 +132,21 @@ def test_eager_calls():
 DIFFERENTIATED = ["fori", "scan", "scan_reverse", "while", "cond", "switch", "select", "nested"]
 
 
-def test_grad_and_jvp_match_jax():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_grad_and_jvp_match_jax(backend):
     """grad and jvp of every program in one compiled function."""
 
     def all_derivatives(x, t):
         return [(lintra.grad(LINTRA[n])(x), lintra.jvp(LINTRA[n], (x,), (t,))[1]) for n in DIFFERENTIATED]
 
-    results = lintra.jit(all_derivatives)(X, X[::-1])
+    results = lintra.jit(all_derivatives, backend=backend)(X, X[::-1])
     for name, (grad, tangent) in zip(DIFFERENTIATED, results, strict=True):
         np.testing.assert_allclose(grad, jax.grad(JAX[name])(X), rtol=1e-10, err_msg=name)
         np.testing.assert_allclose(tangent, jax.jvp(JAX[name], (X,), (X[::-1],))[1], rtol=1e-10, err_msg=name)
 
 
-def test_every_transformation_through_scan():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_transformation_through_scan(backend):
     """vjp, linearize, jacfwd, jacrev and hessian of a small scan, in one compiled function."""
     xs = XS[:3]
 
@@ -160,7 +165,7 @@ def test_every_transformation_through_scan():
         _, f_jvp = lintra.linearize(f, x)
         return vjp_fn(1.0)[0], f_jvp(x), lintra.jacfwd(f)(x), lintra.jacrev(f)(x), lintra.hessian(f)(x)
 
-    got = lintra.jit(everything)(x)
+    got = lintra.jit(everything, backend=backend)(x)
     want = (jax.vjp(g, x)[1](1.0)[0], jax.jvp(g, (x,), (x,))[1], jax.jacfwd(g)(x), jax.jacrev(g)(x))
     for a, b in zip(got, [*want, jax.hessian(g)(x)], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-9)
@@ -172,7 +177,8 @@ def test_concrete_vjp_runs_the_loop_once_then_its_transpose():
     np.testing.assert_allclose(vjp_fn(np.float64(2.0))[0], 2.0 * jax.grad(JAX["fori"])(X), rtol=1e-10)
 
 
-def test_grad_of_loop_calling_grad():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_grad_of_loop_calling_grad(backend):
     """A loop whose body calls grad, differentiated again (grad of grad through a loop)."""
 
     def make(mod, lx, grad):
@@ -185,7 +191,7 @@ def test_grad_of_loop_calling_grad():
         return f
 
     f, g = make(lnp, lax, lintra.grad), make(jnp, jax.lax, jax.grad)
-    np.testing.assert_allclose(lintra.grad(f)(X), jax.grad(g)(X), rtol=1e-10)
+    np.testing.assert_allclose(lintra.grad(f, backend=backend)(X), jax.grad(g)(X), rtol=1e-10)
 
 
 def test_grad_inside_loop_body_values():

@@ -209,14 +209,20 @@ def test_vmap_against_jax():
 
 
 def test_mlir_cpu_backend():
-    """mlir-cpu runs a decomposition whose loop starts from an argument; a loop
-    carrying a computed tensor needs memref<?xi1> ownership flags, which this MLIR
-    build cannot lower: a clear ValueError (README, Linear algebra)."""
+    """mlir-cpu runs the decompositions, also loops carrying a computed tensor (their
+    deallocation's memref<?xi1> ownership flags are stored as i8), and their
+    derivatives."""
     spd = SPD[0].astype(np.float32)
     ours = lintra.jit(lambda a: lsl.cholesky(a, lower=True), backend="mlir-cpu")(spd)
     close(ours, np.linalg.cholesky(spd), 1e-5)
-    with pytest.raises(ValueError, match="memref of i1"):
-        lintra.jit(lla.solve, backend="mlir-cpu")(spd, spd)
+    b = np.random.default_rng(3).normal(size=spd.shape).astype(np.float32)
+    close(lintra.jit(lla.solve, backend="mlir-cpu")(spd, b), np.linalg.solve(spd, b), 1e-4)
+    loss = lambda a: lnp.sum(lla.solve(a, SPD[1]) ** 2)  # noqa: E731
+    close(
+        lintra.jit(lintra.grad(loss), backend="mlir-cpu")(SPD[0]),
+        lintra.jit(lintra.grad(loss), backend="iree-cpu")(SPD[0]),
+        1e-10,
+    )
 
 
 @pytest.mark.parametrize(

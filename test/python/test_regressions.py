@@ -142,12 +142,13 @@ func.func @jvp(%x: f64, %y: f64, %dx: f64) -> f64 {
     assert float(jvp(0.5, np.inf, 2.0)[0]) == 2.0
 
 
-def test_hvp_through_if_with_a_constant_branch():
+@pytest.mark.parametrize("backend", ["iree-cpu", "mlir-cpu"])
+def test_hvp_through_if_with_a_constant_branch(backend):
     """lintra-ad wrote an scf.yield reading a value from outside its region (zero
-    tangents of a branch were made after the scf.if). Run on IREE: the branch
-    yields residual masks, which the mlir-cpu lowering cannot store."""
+    tangents of a branch were made after the scf.if). The branch yields residual
+    masks (stored as i8 by the mlir-cpu lowering)."""
     text = expand((REGRESSIONS / "hvp-scf-if-constant-branch.mlir").read_text())
-    hvp = lintra.backends.compile(text, "hvp", backend="iree-cpu")
+    hvp = lintra.backends.compile(text, "hvp", backend=backend)
     x, v = np.array([0.7, -0.3]), np.array([0.5, 2.0])
     # h(x) = x0^2 at x0 > 0: grad (2 x0, 0), H v = (2 v0, 0)
     grad, hv = hvp(x, v)
@@ -155,10 +156,11 @@ def test_hvp_through_if_with_a_constant_branch():
     np.testing.assert_allclose(hv, [1.0, 0.0], rtol=1e-12)
 
 
-def test_vjp_through_if_in_a_loop():
+@pytest.mark.parametrize("backend", ["iree-cpu", "mlir-cpu"])
+def test_vjp_through_if_in_a_loop(backend):
     """The VJP through an scf.if inside an scf.for was zero on iree-cpu: IREE 3.13
     miscompiles a 0-d tensor.insert whose destination a reduce shares
     (test/iree/upstream-0d-insert-shared-destination.mlir); the backend now
     rewrites 0-d inserts (backends/iree_tensor_ops.py)."""
-    checker = Checker((REGRESSIONS / "vjp-if-in-for.mlir").read_text(), "h", backend="iree-cpu")
+    checker = Checker((REGRESSIONS / "vjp-if-in-for.mlir").read_text(), "h", backend=backend)
     checker.check([np.array([0.3, -0.5, 0.8]), 0.7], np.random.default_rng(0))

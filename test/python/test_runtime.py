@@ -419,27 +419,63 @@ def test_compare_and_select_on_tensors():
     np.testing.assert_array_equal(r, np.maximum(x, 0))
 
 
-def test_loops_yielding_buffers_work_or_fail_cleanly():
-    """Today this needs an i1 memref (dealloc helper): a LintraError, never an abort."""
-    from lintra.passes.diagnostics import LintraError
-
+def test_loops_yielding_buffers():
+    """Buffers yielded by scf.for and scf.if: their deallocation passes memref<?xi1>
+    ownership flags, stored as i8 (passes/i1_memrefs.py)."""
     source = """
-    func.func @f(%x: tensor<4xf64>, %n: index) -> tensor<4xf64> {
+    func.func @f(%x: tensor<4xf64>, %n: index, %double: i1) -> tensor<4xf64> {
       %c0 = arith.constant 0 : index
       %c1 = arith.constant 1 : index
       %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> tensor<4xf64> {
         %y = arith.mulf %acc, %x : tensor<4xf64>
         scf.yield %y : tensor<4xf64>
       }
-      return %r : tensor<4xf64>
+      %s = scf.if %double -> tensor<4xf64> {
+        %t = arith.addf %r, %r : tensor<4xf64>
+        scf.yield %t : tensor<4xf64>
+      } else {
+        scf.yield %r : tensor<4xf64>
+      }
+      return %s : tensor<4xf64>
     }"""
-    try:
-        exe = compile_function(source, "f")
-    except LintraError as error:
-        assert "memref of i1" in error.message
-        return
+    exe = compile_function(source, "f")
     x = rand((4,))
-    np.testing.assert_allclose(exe(x, 3)[0], x**4, rtol=1e-13)
+    np.testing.assert_allclose(exe(x, 3, False)[0], x**4, rtol=1e-13)
+    np.testing.assert_allclose(exe(x, 0, True)[0], 2 * x, rtol=1e-13)
+
+
+def test_bool_arrays():
+    """Tensors of i1 at the boundary are numpy bool arrays (a byte each), also
+    carried by a loop and as constants."""
+    source = """
+    func.func @f(%m: tensor<5xi1>, %x: tensor<5xf64>, %n: index) -> (tensor<5xi1>, tensor<5xf64>, i1, tensor<3xi1>) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %z = arith.constant dense<0.0> : tensor<5xf64>
+      %k = arith.constant dense<[true, false, true]> : tensor<3xi1>
+      %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%mm = %m, %acc = %x) -> (tensor<5xi1>, tensor<5xf64>) {
+        %p = arith.cmpf ogt, %acc, %z : tensor<5xf64>
+        %q = arith.xori %mm, %p : tensor<5xi1>
+        %neg = arith.negf %acc : tensor<5xf64>
+        %y = arith.select %q, %acc, %neg : tensor<5xi1>, tensor<5xf64>
+        scf.yield %q, %y : tensor<5xi1>, tensor<5xf64>
+      }
+      %e = tensor.extract %r#0[%c1] : tensor<5xi1>
+      return %r#0, %r#1, %e, %k : tensor<5xi1>, tensor<5xf64>, i1, tensor<3xi1>
+    }"""
+    exe = compile_function(source, "f")
+    mask, x = np.array([True, False, True, True, False]), np.array([1.0, -2, 3, -4, 5])
+    flags, values, flag, constant = exe(mask, x, 3)
+    for _ in range(3):
+        mask = mask ^ (x > 0)
+        x = np.where(mask, x, -x)
+    assert flags.dtype == np.bool_ and constant.dtype == np.bool_
+    np.testing.assert_array_equal(flags, mask)
+    np.testing.assert_array_equal(values, x)
+    assert flag[()] == mask[1]
+    np.testing.assert_array_equal(constant, [True, False, True])
+    with pytest.raises(TypeError, match="dtype bool"):
+        exe(mask.astype(np.int8), x, 1)
 
 
 # ------------------------------------------------------- upstream bug reproducers
@@ -455,10 +491,10 @@ func.func @f(%m: memref<8xi1>, %i: index) -> i1 {
 
 def test_i1_memref_storage_workaround():
     """Reproducer of the upstream bug behind bool's i8 storage (lintra.dtypes,
-    lintra.runtime): finalize-memref-to-llvm aborts on a load from a memref of i1
-    (assertion `integralElementType.getWidth() >= 8`). If this test fails because the
-    lowering succeeds, the workaround can go; the i1 scalar result below shows the
-    runtime's side of it (stored through an i8 memref)."""
+    passes/i1_memrefs.py): finalize-memref-to-llvm aborts on a load from a memref of
+    i1 (assertion `integralElementType.getWidth() >= 8`). If this test fails because
+    the lowering succeeds, the workaround can go; the i1 scalar result below shows
+    lintra's side of it (stored through a memref of i1, made i8)."""
     mlir_opt = Path(list(mlir.__path__)[0]) / "bin" / "mlir-opt"
     result = subprocess.run(
         [str(mlir_opt), "--finalize-memref-to-llvm", "-"],

@@ -1,7 +1,7 @@
 """AD through structured control flow (scf.for, scf.if, scf.index_switch,
 scf.while), end to end: IR programs are expanded by lintra-ad, compiled with the
-default backend (IREE; the upstream lowering rejects buffers yielded by scf.for)
-and checked by `ad_harness.DerivativeChecker`: JVP against central finite
+iree-cpu and mlir-cpu backends (the upstream lowering stores the i1
+ownership flags of buffers yielded by loops as i8) and checked by `ad_harness.DerivativeChecker`: JVP against central finite
 differences, VJP (linearize + transpose, with the loop's residuals stacked per
 iteration) against the JVP by the identity <ct, J t> = <J^T ct, t>. Plus the
 transpose of a hand-written linear loop by the same identity, and grad of grad
@@ -105,17 +105,20 @@ func.func @f(%k: index, %x: f64) -> f64 {{{HEADER}
 """
 
 
-class Checker(DerivativeChecker):
-    """DerivativeChecker whose functions run on the default backend."""
+BACKENDS = ("iree-cpu", "mlir-cpu")
 
-    def __init__(self, module_text: str, name: str = "f"):
+
+class Checker(DerivativeChecker):
+    """DerivativeChecker whose functions run on `backend`."""
+
+    def __init__(self, module_text: str, backend: str, name: str = "f"):
         self.ins, self.outs, self.float_ins, self.float_outs = signature(module_text, name)
         kinds = [
             wrapper(k, name, self.ins, self.outs, self.float_ins, self.float_outs) for k in ("jvp", "vjp")
         ]
         self.expanded = expand(module_text + "".join(kinds))
         self.f, self.jvp, self.vjp = (
-            backends.compile(self.expanded, n, "iree-cpu") for n in (name, f"jvp_{name}", f"vjp_{name}")
+            backends.compile(self.expanded, n, backend) for n in (name, f"jvp_{name}", f"vjp_{name}")
         )
 
 
@@ -133,9 +136,10 @@ def inputs_for(checker, rng, fixed):
     ],
     ids=["loop-with-branch", "nested-then", "nested-else", "switch"],
 )
-def test_jvp_and_vjp_through_control_flow(program, fixed):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_jvp_and_vjp_through_control_flow(program, fixed, backend):
     rng = np.random.default_rng(3)
-    checker = Checker(program)
+    checker = Checker(program, backend)
     checker.check(inputs_for(checker, rng, fixed), rng)
 
 
@@ -207,16 +211,18 @@ func.func @f(%x: tensor<3xf64>, %w: tensor<3xf64>) -> tensor<3xf64> {
     ],
     ids=["scalar", "tensor"],
 )
-def test_bounded_while_jvp_and_vjp(program, inputs):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_bounded_while_jvp_and_vjp(program, inputs, backend):
     """lintra.max_trip_count: the forward half stacks the residuals and records
     the trip count; the linear half is a loop over that count."""
     rng = np.random.default_rng(11)
-    Checker(program).check(inputs, rng)
+    Checker(program, backend).check(inputs, rng)
 
 
-def test_while_forward_mode_against_finite_differences():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_while_forward_mode_against_finite_differences(backend):
     text = expand(WHILE + wrapper("jvp", "f", *signature(WHILE)))
-    f, jvp = (backends.compile(text, name, "iree-cpu") for name in ("f", "jvp_f"))
+    f, jvp = (backends.compile(text, name, backend) for name in ("f", "jvp_f"))
     x, eps = np.float64(0.4), 1e-6
     tangent = jvp(x, np.float64(1.0))[1]
     fd = (f(np.float64(x + eps))[0] - f(np.float64(x - eps))[0]) / (2 * eps)
@@ -242,11 +248,12 @@ func.func @Lt(%r: tensor<3xf64>, %s: f64, %ct: tensor<3xf64>) -> tensor<3xf64> {
 """
 
 
-def test_transposed_loop_by_the_dot_product_identity():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_transposed_loop_by_the_dot_product_identity(backend):
     """A linear loop reading a linear value from outside (%t) and carrying one:
     its transpose runs backwards, accumulating the cotangent of %t."""
     text = expand(LINEAR_LOOP)
-    forward, transposed = (backends.compile(text, name, "iree-cpu") for name in ("L", "Lt"))
+    forward, transposed = (backends.compile(text, name, backend) for name in ("L", "Lt"))
     rng = np.random.default_rng(5)
     r, s, t, ct = rng.standard_normal(3), np.float64(0.7), rng.standard_normal(3), rng.standard_normal(3)
     lhs = float(np.dot(ct, forward(r, s, t)[0]))
@@ -280,11 +287,12 @@ func.func @hvp(%x: tensor<2xf64>, %v: tensor<2xf64>) -> tensor<2xf64> {{
 """
 
 
-def test_grad_of_grad_through_a_loop():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_grad_of_grad_through_a_loop(backend):
     """lintra-ad expands the inner grad first: the outer jvp differentiates the
     stacking forward loop and the reversed transposed loop."""
     text = expand(SECOND_ORDER)
-    f, grad, hvp = (backends.compile(text, name, "iree-cpu") for name in ("f", "g", "hvp"))
+    f, grad, hvp = (backends.compile(text, name, backend) for name in ("f", "g", "hvp"))
     rng = np.random.default_rng(7)
     x, v, eps = rng.standard_normal(2), rng.standard_normal(2), 1e-6
     fd_grad = np.array([(f(x + eps * d)[0] - f(x - eps * d)[0]) / (2 * eps) for d in np.eye(2)])

@@ -15,7 +15,7 @@
 // hoists every primal value the linear ops of the tangent body use, including
 // the i1 result of arith.cmpf that the tangent `arith.select` reads, so the
 // coefficient generic gets a tensor<3xi1> output. Tensors of i1 reaching memory
-// are an upstream limitation the lowering reports (reject_i1_memrefs), but
+// were an upstream limitation the lowering reported (since stored as i8), but
 // here lintra creates them: split_coefficients should hoist only float values
 // (keep cmpf in the linear generic, reading the hoisted/direct float operands,
 // or hoist select(cond, 1.0, 0.0)). Before the hoisting, such generics were

@@ -1,7 +1,9 @@
 // UPSTREAM (open as of MLIR 22; no llvm-project issue found for it): the
-// workaround is lintra_lower_to_llvm.reject_i1_memrefs, which reports a located
-// LintraError instead of letting the process abort; lintra-lower-to-llvm also
-// keeps i1 tensors off memory (split_i1_tensor_uses, symbol-dce after inlining).
+// workaround is passes/i1_memrefs.py, store_i1_as_i8, which rewrites every
+// memref of i1 into a memref of i8 before finalize-memref-to-llvm (the buffers
+// yielded by scf.for/scf.if need memref<?xi1> ownership flags, so loops lower
+// too); lintra-lower-to-llvm also keeps i1 masks off memory where it can
+// (split_i1_tensor_uses, symbol-dce after inlining).
 //
 // Bug (upstream, no lintra involved): finalize-memref-to-llvm asserts on a
 // memref.store (or load) of i1 instead of lowering it or failing.

@@ -11,6 +11,12 @@
   test/iree/upstream-0d-insert-shared-destination.mlir):
   `scalar_inserts_as_from_elements` rewrites every 0-d `tensor.insert` into
   `tensor.from_elements`, the same value with no destination.
+- A scalar `tensor.insert` into a tensor of rank >= 2 writes three consecutive
+  elements instead of one (into a 3x2 tensor at [0, 0]: [0, 0], [0, 1] and
+  [1, 0]; past the end of the buffer at the last element), and lintra-ad emits
+  such inserts for the cotangents of `tensor.extract` (reproducer:
+  test/iree/upstream-insert-into-2d.mlir): `inserts_as_insert_slices` rewrites
+  each into the `tensor.insert_slice` of a 1x...x1 `tensor.from_elements`.
 """
 
 from __future__ import annotations
@@ -57,3 +63,19 @@ def scalar_inserts_as_from_elements(module: ir.Module) -> None:
     zero_d = lambda op: ir.RankedTensorType(op.results[0].type).rank == 0  # noqa: E731
     for op in ops_named(module, "tensor.insert", zero_d):
         replace(op, lambda op=op: tensor.FromElementsOp(op.results[0].type, [op.operands[0]]).result)
+
+
+def inserts_as_insert_slices(module: ir.Module) -> None:
+    """Replace each `tensor.insert` into a tensor of rank >= 2 by the
+    `tensor.insert_slice` of a 1x...x1 tensor holding the scalar."""
+    at_least_2d = lambda op: ir.RankedTensorType(op.results[0].type).rank >= 2  # noqa: E731
+    for op in ops_named(module, "tensor.insert", at_least_2d):
+        scalar, dest, *indices = op.operands
+        rank = len(indices)
+
+        def insert_slice(scalar=scalar, dest=dest, indices=indices, rank=rank):
+            unit = tensor.FromElementsOp(ir.RankedTensorType.get([1] * rank, scalar.type), [scalar]).result
+            dynamic = [ir.ShapedType.get_dynamic_size()] * rank
+            return tensor.insert_slice(unit, dest, indices, [], [], dynamic, [1] * rank, [1] * rank)
+
+        replace(op, insert_slice)
