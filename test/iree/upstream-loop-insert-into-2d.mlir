@@ -4,6 +4,8 @@
 // Expected: 3x2xf64=[2 0][4 0][8 0]. Actual: the row is filled.
 // Workaround: lintra's loop residual stacks keep scalars in flat 1-d stacks
 // (passes/core/regions.py, stack_type).
+// The same bug outside loops: upstream-insert-into-2d.mlir (all such inserts
+// are now rewritten as insert_slices for IREE, iree_tensor_ops.py).
 // RUN: iree-compile %iree_cpu_flags %s -o %t.vmfb
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=f --input=1.0 | FileCheck %s
 // CHECK: 3x2xf64=[2 2][4 4][8 8]
