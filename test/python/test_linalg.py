@@ -14,11 +14,13 @@ import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import numpy as np
 import pytest
+import scipy.linalg as sl
 
 import lintra
 import lintra.numpy as lnp
 import lintra.numpy.linalg as lla
 import lintra.scipy.linalg as lsl
+from lintra.linalg import triangular_solve_op
 
 jax.config.update("jax_enable_x64", True)
 
@@ -209,14 +211,16 @@ def test_vmap_against_jax():
 
 
 def test_mlir_cpu_backend():
-    """mlir-cpu runs a decomposition whose loop starts from an argument; a loop
-    carrying a computed tensor needs memref<?xi1> ownership flags, which this MLIR
-    build cannot lower: a clear ValueError (README, Linear algebra)."""
+    """mlir-cpu runs a decomposition whose loops start from arguments (triangular
+    solves have none); a loop carrying a computed tensor needs memref<?xi1>
+    ownership flags, which this MLIR build cannot lower: a clear ValueError
+    (README, Linear algebra)."""
     spd = SPD[0].astype(np.float32)
     ours = lintra.jit(lambda a: lsl.cholesky(a, lower=True), backend="mlir-cpu")(spd)
     close(ours, np.linalg.cholesky(spd), 1e-5)
+    close(lintra.jit(lla.solve, backend="mlir-cpu")(spd, spd), np.eye(N), 1e-5)
     with pytest.raises(ValueError, match="memref of i1"):
-        lintra.jit(lla.solve, backend="mlir-cpu")(spd, spd)
+        lintra.jit(lambda a, b: lla.solve(2 * a, b), backend="mlir-cpu")(spd, spd)
 
 
 @pytest.mark.parametrize(
@@ -245,3 +249,40 @@ def test_errors(call):
 def test_matrix_norm_needing_singular_values_is_not_implemented():
     with pytest.raises(NotImplementedError, match="singular values"):
         lla.norm(np.eye(3), 2)
+
+
+def test_blocked_decompositions_against_numpy():
+    """Sizes past one block (64): 70 = 64 + 6, the last diagonal block padded to a
+    power of two; batched, upper/lower, transposed, unit-diagonal and right-side
+    solves, Cholesky's panel, and its gradient (solves with matrix right-hand sides)."""
+    rng = np.random.default_rng(3)
+    n = 70
+    m = rng.standard_normal((2, n, n))
+    spd = m @ np.swapaxes(m, -1, -2) / n + np.eye(n)
+    t = np.tril(rng.standard_normal((n, n))) / np.sqrt(n) + 2 * np.eye(n)
+    rhs = rng.standard_normal((n, 3))
+
+    def f(spd, t, rhs):
+        return (
+            lla.cholesky(spd),
+            lsl.solve_triangular(t, rhs, lower=True),
+            lsl.solve_triangular(t.T, rhs, lower=False, trans=1),
+            lsl.solve_triangular(t, rhs, lower=True, unit_diagonal=True),
+            triangular_solve_op(
+                t, rhs.T, lower=True, left_side=False, transpose_a=False, unit_diagonal=False
+            ),
+        )
+
+    chol, lower, upper_t, unit, right = lintra.jit(f)(spd, t, rhs)
+    close(chol, np.linalg.cholesky(spd))
+    close(lower, sl.solve_triangular(t, rhs, lower=True))
+    close(upper_t, sl.solve_triangular(t.T, rhs, lower=False, trans=1))
+    close(unit, sl.solve_triangular(t, rhs, lower=True, unit_diagonal=True))
+    close(right, sl.solve_triangular(t, rhs, lower=True, trans=1).T)
+
+    def loss(np_, la, a):
+        return np_.sum(np_.sin(la.cholesky(a)))
+
+    ours = lintra.grad(lambda a: loss(lnp, lla, a))(spd[0])
+    theirs = jax.grad(lambda a: loss(jnp, jnp.linalg, a))(spd[0])
+    close(ours, theirs, 1e-9)

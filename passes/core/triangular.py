@@ -1,0 +1,146 @@
+"""Triangular solves whose work is matrix products: blocked substitution with
+explicitly inverted diagonal blocks (the trsm of GPU BLAS libraries).
+
+Each function takes single matrices (static shapes; batching is
+`tensor_loops.per_matrix`) and emits no loop: the blocks are unrolled at
+compile time and the diagonal blocks are inverted by a recursion on their
+halves, all blocks of one level at once (one batched product per level).
+
+* `invert_blocks(blocks, lower, unit_diagonal)`: the inverses of a batch of
+  triangular m×m matrices, m a power of two;
+* `diagonal_inverses(t, lower, unit_diagonal, block)`: the inverses of t's
+  diagonal blocks of `block` rows, stacked (the last one padded with the identity);
+* `solve_left(t, rhs, lower)`: t·x = rhs, blocked by rows: x_r = t_rr⁻¹ (rhs_r
+  - t_r,solved · x_solved);
+* `triangular_solve(a, rhs, flags)`: any lintra.triangular_solve, reduced to a
+  left-side solve by transposing (right side, transpose_a).
+
+Accuracy: x_r = t_rr⁻¹ · y_r is not backward stable as substitution is; its error
+grows with the condition number of the diagonal blocks (not of t), so small
+blocks keep it close to substitution's (Du Croz and Higham, "Stability of
+methods for matrix inversion", 1992, for the recursive block inverse).
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+
+from .emit import Emitter, element_type, shape_of, tensor_type
+from .linalg_ops import band_mask, batched_matmul, swap_last
+from .structured import empty
+from .tensor_loops import extract, generic2d, insert
+
+BLOCK = 64
+
+
+def _stack(b: Emitter, parts) -> ir.Value:
+    """The (B, m, m) tensors `parts` concatenated along their batch dimension."""
+    count, m, _ = shape_of(parts[0].type)
+    out = empty(b, tensor_type([count * len(parts), m, m], element_type(parts[0].type)))
+    for i, part in enumerate(parts):
+        out = insert(b, part, out, [i * count, 0, 0])
+    return out
+
+
+def _reciprocals(b: Emitter, x, unit_diagonal: bool) -> ir.Value:
+    """1/x (B×1×1), or ones for a unit diagonal."""
+    count = shape_of(x.type)[0]
+    flat = extract(b, x, [0, 0, 0], [count, 1, 1], [count, 1])
+
+    def body(inner, row, col, args):
+        one = inner.constant(element_type(x.type), 1.0)
+        return one if unit_diagonal else inner.op1("arith.divf", one, args[0])
+
+    inverse = generic2d(b, [(flat, [0, 1])], flat.type, body)
+    return insert(b, inverse, empty(b, x.type), [0, 0, 0], [count, 1, 1])
+
+
+def invert_blocks(b: Emitter, blocks, lower: bool, unit_diagonal: bool) -> ir.Value:
+    """The inverses of the triangular matrices `blocks` (B×m×m, m a power of two),
+    reading only their `lower`/upper triangle (and not the diagonal if
+    `unit_diagonal`). With halves [[a, 0], [c, d]] (lower):
+    inverse = [[a⁻¹, 0], [-d⁻¹ c a⁻¹, d⁻¹]]; the a's and d's of all B matrices
+    are inverted together, so a level of the recursion is one batched product."""
+    count, m, _ = shape_of(blocks.type)
+    if m == 1:
+        return _reciprocals(b, blocks, unit_diagonal)
+    h = m // 2
+    first = extract(b, blocks, [0, 0, 0], [count, h, h])
+    second = extract(b, blocks, [0, h, h], [count, h, h])
+    corner = [0, h, 0] if lower else [0, 0, h]
+    c = extract(b, blocks, corner, [count, h, h])
+    inverses = invert_blocks(b, _stack(b, [first, second]), lower, unit_diagonal)
+    first_inv = extract(b, inverses, [0, 0, 0], [count, h, h])
+    second_inv = extract(b, inverses, [count, 0, 0], [count, h, h])
+    if lower:  # -d⁻¹ c a⁻¹
+        off = batched_matmul(b, second_inv, batched_matmul(b, c, first_inv))
+    else:  # -a⁻¹ c d⁻¹
+        off = batched_matmul(b, first_inv, batched_matmul(b, c, second_inv))
+    out = b.zeros(blocks.type)
+    out = insert(b, first_inv, out, [0, 0, 0])
+    out = insert(b, second_inv, out, [0, h, h])
+    return insert(b, b.neg(off), out, corner)
+
+
+def padded_size(size: int) -> int:
+    """The power of two >= size that `invert_blocks` works on."""
+    return 1 << max(0, size - 1).bit_length()
+
+
+def diagonal_inverses(b: Emitter, t, lower: bool, unit_diagonal: bool, block: int) -> ir.Value:
+    """The inverses of t's diagonal blocks t[r0:r1, r0:r1] (r0 = 0, block, ...),
+    stacked as (count, p, p), p = padded_size(min(block, n)); a block smaller than
+    p is padded with the identity, so its inverse is the top-left corner."""
+    n = shape_of(t.type)[0]
+    size = min(block, n)
+    p = padded_size(size)
+    starts = list(range(0, n, size))
+    elem = element_type(t.type)
+    stacked_type = tensor_type([len(starts), p, p], elem)
+    if p == size and n % size == 0:
+        stacked = empty(b, stacked_type)
+    else:  # identity padding
+        stacked = band_mask(b, stacked_type, 0.0, 1.0, 0.0)
+    for i, r0 in enumerate(starts):
+        r1 = min(n, r0 + size)
+        diagonal = extract(b, t, [r0, r0], [r1 - r0, r1 - r0])
+        stacked = insert(b, diagonal, stacked, [i, 0, 0], [1, r1 - r0, r1 - r0])
+    return invert_blocks(b, stacked, lower, unit_diagonal)
+
+
+def solve_left(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool = False, block: int = BLOCK):
+    """t·x = rhs for a triangular t (n×n) and rhs (n×k), blocked by rows: blocks
+    of x are solved from the top (lower) or the bottom (upper), each the product
+    of its diagonal block's inverse with rhs's block less the product of t's
+    off-diagonal block with the solved part."""
+    n, k = shape_of(rhs.type)
+    inverses = diagonal_inverses(b, t, lower, unit_diagonal, block)
+    size = min(block, n)
+    x = rhs
+    starts = list(range(0, n, size))
+    order = list(enumerate(starts))
+    for i, r0 in order if lower else reversed(order):
+        r1 = min(n, r0 + size)
+        part = extract(b, rhs, [r0, 0], [r1 - r0, k])
+        if lower and r0 > 0:
+            known = batched_matmul(b, extract(b, t, [r0, 0], [r1 - r0, r0]), extract(b, x, [0, 0], [r0, k]))
+            part = b.sub(part, known)
+        elif not lower and r1 < n:
+            rest = n - r1
+            known = batched_matmul(
+                b, extract(b, t, [r0, r1], [r1 - r0, rest]), extract(b, x, [r1, 0], [rest, k])
+            )
+            part = b.sub(part, known)
+        inverse = extract(b, inverses, [i, 0, 0], [1, r1 - r0, r1 - r0], [r1 - r0, r1 - r0])
+        x = insert(b, batched_matmul(b, inverse, part), x, [r0, 0])
+    return x
+
+
+def triangular_solve(b: Emitter, a, rhs, lower, left_side, transpose_a, unit_diagonal, block: int = BLOCK):
+    """The solution of lintra.triangular_solve(a, rhs) with these flags (single matrices)."""
+    if not left_side:  # x·op(a) = rhs  <=>  op(a)ᵀ·xᵀ = rhsᵀ
+        solved = triangular_solve(b, a, swap_last(b, rhs), lower, True, not transpose_a, unit_diagonal, block)
+        return swap_last(b, solved)
+    if transpose_a:
+        a, lower = swap_last(b, a), not lower
+    return solve_left(b, a, rhs, lower, unit_diagonal, block)
