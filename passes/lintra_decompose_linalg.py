@@ -35,7 +35,7 @@ from .base import ModulePass, option
 from .core import factorizations, triangular
 from .core.cleanup import simplify
 from .core.emit import Emitter
-from .core.linalg_ops import flags, linalg_ops, verify
+from .core.linalg_ops import TRIANGULAR_OPS, flags, linalg_ops, verify
 from .core.tensor_loops import per_matrix
 from .diagnostics import LintraError
 
@@ -79,15 +79,15 @@ def decompose(op: ir.Operation, block: int) -> list[ir.Value]:
     operands, types = list(op.operands), [r.type for r in op.results]
     if op.name == "lintra.cholesky":
         return per_matrix(b, operands, [2], types, [2], lambda e, a: [factorizations.cholesky(e, a, block)])
-    if op.name == "lintra.triangular_solve":
+    if op.name in TRIANGULAR_OPS:
         options = flags(op)
+        build = (
+            triangular.triangular_solve
+            if op.name == "lintra.triangular_solve"
+            else triangular.triangular_matmul
+        )
         return per_matrix(
-            b,
-            operands,
-            [2, 2],
-            types,
-            [2],
-            lambda e, a, rhs: [triangular.triangular_solve(e, a, rhs, **options, block=block)],
+            b, operands, [2, 2], types, [2], lambda e, a, rhs: [build(e, a, rhs, **options, block=block)]
         )
     if op.name == "lintra.lu":
         return per_matrix(b, operands, [2], types, [2, 1, 1], factorizations.lu)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from mlir import ir
 
 from .emit import Emitter, element_type, shape_of, tensor_type
-from .linalg_ops import band_mask, batched_matmul, swap_last
+from .linalg_ops import band_mask, batched_matmul, masked, swap_last, triangle
 from .structured import empty
 from .tensor_loops import extract, generic2d, insert
 
@@ -108,39 +108,82 @@ def diagonal_inverses(b: Emitter, t, lower: bool, unit_diagonal: bool, block: in
     return invert_blocks(b, stacked, lower, unit_diagonal)
 
 
-def solve_left(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool = False, block: int = BLOCK):
-    """t·x = rhs for a triangular t (n×n) and rhs (n×k), blocked by rows: blocks
-    of x are solved from the top (lower) or the bottom (upper), each the product
-    of its diagonal block's inverse with rhs's block less the product of t's
-    off-diagonal block with the solved part."""
-    n, k = shape_of(rhs.type)
-    inverses = diagonal_inverses(b, t, lower, unit_diagonal, block)
+def _row_blocks(n: int, block: int, lower: bool):
+    """(index, r0, r1, lo, hi) of t's row blocks in solving order: rows r0:r1 of
+    a lower (upper) t are nonzero in columns lo:hi = 0:r1 (r0:n)."""
     size = min(block, n)
-    x = rhs
-    starts = list(range(0, n, size))
-    order = list(enumerate(starts))
-    for i, r0 in order if lower else reversed(order):
-        r1 = min(n, r0 + size)
-        part = extract(b, rhs, [r0, 0], [r1 - r0, k])
-        if lower and r0 > 0:
-            known = batched_matmul(b, extract(b, t, [r0, 0], [r1 - r0, r0]), extract(b, x, [0, 0], [r0, k]))
-            part = b.sub(part, known)
-        elif not lower and r1 < n:
-            rest = n - r1
+    blocks = [(i, r0, min(n, r0 + size)) for i, r0 in enumerate(range(0, n, size))]
+    if not lower:
+        blocks.reverse()
+    return [(i, r0, r1, 0 if lower else r0, r1 if lower else n) for i, r0, r1 in blocks]
+
+
+def solve_transposed(b: Emitter, t, y, lower: bool, unit_diagonal: bool = False, block: int = BLOCK):
+    """z (k×n) with z·tᵀ = y, i.e. t·zᵀ = yᵀ, for a triangular t (n×n): blocks of
+    columns of z from the left (lower) or the right (upper),
+    z_r = (y_r - z_solved · t_r,solvedᵀ) · t_rr⁻ᵀ. Every product has the form
+    x·wᵀ, whose operands IREE reads along their rows (much faster for f64
+    than x·w or xᵀ·w)."""
+    k, n = shape_of(y.type)
+    inverses = diagonal_inverses(b, t, lower, unit_diagonal, block)
+    z = y
+    for i, r0, r1, lo, hi in _row_blocks(n, block, lower):
+        part = extract(b, y, [0, r0], [k, r1 - r0])
+        solved = (lo, r0) if lower else (r1, hi)
+        if solved[1] > solved[0]:
+            width = solved[1] - solved[0]
             known = batched_matmul(
-                b, extract(b, t, [r0, r1], [r1 - r0, rest]), extract(b, x, [r1, 0], [rest, k])
+                b,
+                extract(b, z, [0, solved[0]], [k, width]),
+                extract(b, t, [r0, solved[0]], [r1 - r0, width]),
+                transpose_y=True,
             )
             part = b.sub(part, known)
         inverse = extract(b, inverses, [i, 0, 0], [1, r1 - r0, r1 - r0], [r1 - r0, r1 - r0])
-        x = insert(b, batched_matmul(b, inverse, part), x, [r0, 0])
-    return x
+        z = insert(b, batched_matmul(b, part, inverse, transpose_y=True), z, [0, r0])
+    return z
+
+
+def multiply_transposed(b: Emitter, t, y, lower: bool, unit_diagonal: bool = False, block: int = BLOCK):
+    """y·tri(t)ᵀ (k×n) for y (k×n), tri(t) the lower/upper triangle of t (n×n,
+    diagonal 1 when unit_diagonal), by blocks of columns that skip t's zero
+    blocks: out_r = y[:, lo:hi] · tri(t)[r0:r1, lo:hi]ᵀ."""
+    k, n = shape_of(y.type)
+    tri = masked(b, t, *triangle(lower, unit_diagonal))
+    if unit_diagonal:
+        tri = b.add(tri, band_mask(b, t.type, 0.0, 1.0, 0.0))
+    out = empty(b, y.type)
+    for _, r0, r1, lo, hi in _row_blocks(n, block, lower):
+        product = batched_matmul(
+            b,
+            extract(b, y, [0, lo], [k, hi - lo]),
+            extract(b, tri, [r0, lo], [r1 - r0, hi - lo]),
+            transpose_y=True,
+        )
+        out = insert(b, product, out, [0, r0])
+    return out
+
+
+def _transposed_problem(b: Emitter, a, lower, left_side, transpose_a):
+    """(t, lower, transposes): op(a)·x = rhs (or x·op(a) = rhs) is z·tᵀ = y with
+    z = xᵀ, y = rhsᵀ when `transposes` (left side), else z = x, y = rhs: t =
+    op(a) (left) or op(a)ᵀ (right), materialized when it is aᵀ."""
+    swapped = transpose_a if left_side else not transpose_a
+    t = swap_last(b, a) if swapped else a
+    return t, lower != swapped, left_side
 
 
 def triangular_solve(b: Emitter, a, rhs, lower, left_side, transpose_a, unit_diagonal, block: int = BLOCK):
     """The solution of lintra.triangular_solve(a, rhs) with these flags (single matrices)."""
-    if not left_side:  # x·op(a) = rhs  <=>  op(a)ᵀ·xᵀ = rhsᵀ
-        solved = triangular_solve(b, a, swap_last(b, rhs), lower, True, not transpose_a, unit_diagonal, block)
-        return swap_last(b, solved)
-    if transpose_a:
-        a, lower = swap_last(b, a), not lower
-    return solve_left(b, a, rhs, lower, unit_diagonal, block)
+    t, lower, transposes = _transposed_problem(b, a, lower, left_side, transpose_a)
+    y = swap_last(b, rhs) if transposes else rhs
+    z = solve_transposed(b, t, y, lower, unit_diagonal, block)
+    return swap_last(b, z) if transposes else z
+
+
+def triangular_matmul(b: Emitter, a, rhs, lower, left_side, transpose_a, unit_diagonal, block: int = BLOCK):
+    """The product of lintra.triangular_matmul(a, rhs) with these flags (single matrices)."""
+    t, lower, transposes = _transposed_problem(b, a, lower, left_side, transpose_a)
+    y = swap_last(b, rhs) if transposes else rhs
+    z = multiply_transposed(b, t, y, lower, unit_diagonal, block)
+    return swap_last(b, z) if transposes else z

@@ -7,6 +7,9 @@ of which have rules again, so derivatives of any order work:
   solve; its transpose is the solve with the other `transpose_a`); in a,
   d x = -op(a)⁻¹ op(da) x (left side) or -x op(da) op(a)⁻¹ (right side), with
   da masked to the triangle the op reads (as JAX's triangular_solve JVP);
+* `lintra.triangular_matmul(a, b)` (op(tri(a))·b or b·op(tri(a))) is linear
+  in b (transpose: the product with the other `transpose_a`); in a, d y is
+  op(tri(da))·b as a linalg product, da masked to the triangle;
 * `lintra.cholesky(a) = L`: dL = L Φ(L⁻¹ dS L⁻ᵀ), Φ taking the lower
   triangle with the diagonal halved (JAX's cholesky_jvp_rule), where dS is the
   symmetric matrix of da's lower triangle (the op reads only that triangle);
@@ -19,13 +22,16 @@ vmapped one moves its batch dimension to the front (an unbatched operand is
 broadcast) and is the same op with one more batch dimension.
 
 No reverse rule: reverse mode transposes the linear tangent functions above,
-whose only lintra op is `triangular_solve` in its right-hand side.
+whose only lintra ops are `triangular_solve` and `triangular_matmul` in
+their right-hand sides.
 """
 
 from __future__ import annotations
 
 from mlir import ir
 from mlir.dialects import arith, linalg
+
+from lintra.dialect import LINALG_OP_NAMES
 
 from ..core.emit import element_type, shape_of
 from ..core.linalg_ops import (
@@ -34,17 +40,13 @@ from ..core.linalg_ops import (
     flags,
     masked,
     swap_last,
+    triangle,
+    triangular_matmul,
     triangular_solve,
     verify,
 )
 from ..core.structured import PARALLEL, build_generic, empty, identity_dims
 from ..core.tables import JVP_RULES, defbatch_front, deflinear
-
-
-def triangle(lower: bool, unit_diagonal: bool) -> tuple[float, float, float]:
-    """The band_mask (below, diagonal, above) of the triangle a solve reads."""
-    diagonal = 0.0 if unit_diagonal else 1.0
-    return (1.0, diagonal, 0.0) if lower else (0.0, diagonal, 1.0)
 
 
 def triangular_solve_jvp(b, op, tangents):
@@ -63,19 +65,43 @@ def triangular_solve_jvp(b, op, tangents):
     return [total]
 
 
-def triangular_solve_transpose(b, op, cts, args):
-    """x = op(a)⁻¹ rhs, so ct_rhs = op(a)⁻ᵀ ct: the solve with the other transpose_a."""
+def triangular_matmul_jvp(b, op, tangents):
+    """y = op(tri(a))·rhs is bilinear: dy = op(tri(a))·drhs + op(tri(da))·rhs, the
+    second with da masked to the triangle (no diagonal when unit_diagonal), a
+    linalg product."""
+    verify(op)
+    a, rhs = op.operands
+    da, drhs = tangents
     options = flags(op)
-    options["transpose_a"] = not options["transpose_a"]
-    return [None, triangular_solve(b, args[0], cts[0], **options)]
+    total = None if drhs is None else triangular_matmul(b, a, drhs, **options)
+    if da is not None:  # a plain product: linear in da, its transpose needs no rule here
+        g = masked(b, da, *triangle(options["lower"], options["unit_diagonal"]))
+        if options["left_side"]:
+            product = batched_matmul(b, g, rhs, transpose_x=options["transpose_a"])
+        else:
+            product = batched_matmul(b, rhs, g, transpose_y=options["transpose_a"])
+        total = b.add(total, product)
+    return [total]
 
 
-deflinear(
-    "lintra.triangular_solve",
-    triangular_solve_transpose,
-    positions=lambda op: {1},
-    jvp=triangular_solve_jvp,
-)
+def other_transpose(build):
+    """The transpose rule in b of a triangular op: the op with the other
+    transpose_a (x = op(a)⁻¹ rhs, so ct_rhs = op(a)⁻ᵀ ct; y = op(t)·rhs, so
+    ct_rhs = op(t)ᵀ·ct; the same on the right side)."""
+
+    def rule(b, op, cts, args):
+        options = flags(op)
+        options["transpose_a"] = not options["transpose_a"]
+        return [None, build(b, args[0], cts[0], **options)]
+
+    return rule
+
+
+for name, build, jvp in (
+    ("lintra.triangular_solve", triangular_solve, triangular_solve_jvp),
+    ("lintra.triangular_matmul", triangular_matmul, triangular_matmul_jvp),
+):
+    deflinear(name, other_transpose(build), positions=lambda op: {1}, jvp=jvp)
 
 
 def cholesky_jvp(b, op, tangents):
@@ -86,7 +112,9 @@ def cholesky_jvp(b, op, tangents):
     factor = op.result
     right = triangular_solve(b, factor, ds, lower=True, left_side=False, transpose_a=True)
     both = triangular_solve(b, factor, right, lower=True, left_side=True, transpose_a=False)
-    return [batched_matmul(b, factor, b.mul(both, band_mask(b, both.type, 1.0, 0.5, 0.0)))]
+    # L·Φ(X): both factors lower triangular; the product skips L's zero blocks.
+    phi = b.mul(both, band_mask(b, both.type, 1.0, 0.5, 0.0))
+    return [triangular_matmul(b, factor, phi, lower=True, left_side=True, transpose_a=False)]
 
 
 JVP_RULES["lintra.cholesky"] = cholesky_jvp
@@ -128,5 +156,5 @@ def lu_jvp(b, op, tangents):
 JVP_RULES["lintra.lu"] = lu_jvp
 
 
-for name in ("lintra.cholesky", "lintra.triangular_solve", "lintra.lu", "lintra.lu_pivots_to_permutation"):
+for name in LINALG_OP_NAMES:
     defbatch_front(name)

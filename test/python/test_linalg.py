@@ -20,7 +20,7 @@ import lintra
 import lintra.numpy as lnp
 import lintra.numpy.linalg as lla
 import lintra.scipy.linalg as lsl
-from lintra.linalg import triangular_solve_op
+from lintra.linalg import triangular_matmul_op, triangular_solve_op
 
 jax.config.update("jax_enable_x64", True)
 
@@ -254,7 +254,8 @@ def test_matrix_norm_needing_singular_values_is_not_implemented():
 def test_blocked_decompositions_against_numpy():
     """Sizes past one block (64): 70 = 64 + 6, the last diagonal block padded to a
     power of two; batched, upper/lower, transposed, unit-diagonal and right-side
-    solves, Cholesky's panel, and its gradient (solves with matrix right-hand sides)."""
+    solves, triangular products with every flag, Cholesky's panel, and its
+    gradient (solves and products with matrix right-hand sides)."""
     rng = np.random.default_rng(3)
     n = 70
     m = rng.standard_normal((2, n, n))
@@ -279,6 +280,25 @@ def test_blocked_decompositions_against_numpy():
     close(upper_t, sl.solve_triangular(t.T, rhs, lower=False, trans=1))
     close(unit, sl.solve_triangular(t, rhs, lower=True, unit_diagonal=True))
     close(right, sl.solve_triangular(t, rhs, lower=True, trans=1).T)
+
+    def products(t, rhs):
+        return [
+            triangular_matmul_op(t, rhs if left else rhs.T, lower, left, transpose, unit)
+            for lower in (True, False)
+            for left in (True, False)
+            for transpose in (True, False)
+            for unit in (True, False)
+        ]
+
+    ours = iter(lintra.jit(products)(t + t.T, rhs))
+    for lower in (True, False):
+        for left in (True, False):
+            for transpose in (True, False):
+                for unit in (True, False):
+                    tri = np.tril(t + t.T, -1) if lower else np.triu(t + t.T, 1)
+                    tri = tri + (np.eye(n) if unit else np.diag(np.diag(t + t.T)))
+                    op = tri.T if transpose else tri
+                    close(next(ours), op @ rhs if left else rhs.T @ op)
 
     def loss(np_, la, a):
         return np_.sum(np_.sin(la.cholesky(a)))
