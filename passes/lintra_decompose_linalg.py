@@ -21,7 +21,7 @@ After (block >= 8: one diagonal block, so only the kernel):
       %u = linalg.generic ... ins(%t, %col0, ..., %p00, ...)  // the 4x4 pivot's factor,
       scf.yield %u : tensor<8x8xf64>     // columns j..j+3 of L, the trailing update
     }
-    %l = arith.mulf %0, %lower_mask : tensor<8x8xf64>
+    %l = linalg.generic ... ins(%0 ...)     // select(row >= col, %0, 0): the lower triangle
 Repeated ops (same operands and attributes, after canonicalize and cse of
 their functions) are decomposed once.
 """

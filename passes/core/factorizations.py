@@ -22,10 +22,10 @@ from mlir import ir
 from mlir.dialects import arith, linalg, math
 
 from .emit import Emitter, element_type, shape_of, tensor_type
-from .linalg_ops import batched_matmul, masked
+from .linalg_ops import batched_matmul
 from .structured import PARALLEL, REDUCTION, build_generic, empty
 from .tensor_loops import cmpi, extract, generic2d, index_to, insert, loop, put, scalar
-from .triangular import BLOCK, diagonal_inverses
+from .triangular import BLOCK, diagonal_inverses, triangle_part
 
 I32 = ir.IntegerType.get_signless
 WIDTH = 4  # columns per step of the Cholesky kernel
@@ -163,7 +163,7 @@ def cholesky(b: Emitter, a, block: int = BLOCK):
             inverse = extract(b, inverse, [0, 0, 0], [1, s, s], [s, s])
             l21 = batched_matmul(b, extract(b, panel, [s, 0], [n - k1, s]), inverse, transpose_y=True)
             x = insert(b, l21, x, [k1, k0])
-    return masked(b, x, 1.0, 1.0, 0.0)
+    return triangle_part(b, x, True)
 
 
 def iota(b: Emitter, n: int) -> ir.Value:

@@ -1,34 +1,44 @@
-"""Triangular solves whose work is matrix products: blocked substitution with
-explicitly inverted diagonal blocks (the trsm of GPU BLAS libraries).
+"""Triangular solves and products whose work is matrix products: blocked
+substitution with explicitly inverted diagonal blocks (the trsm of GPU BLAS
+libraries), and blocked products that skip the zero blocks (trmm).
 
 Each function takes single matrices (static shapes; batching is
 `tensor_loops.per_matrix`) and emits no loop: the blocks are unrolled at
 compile time and the diagonal blocks are inverted by a recursion on their
 halves, all blocks of one level at once (one batched product per level).
+Both ops are computed transposed, z·tᵀ = y, so that every product has the
+form x·wᵀ, which IREE's CPU code generator runs several times faster than
+x·w or xᵀ·w in f64 (1024³: ~100 ms against ~270 and ~600 ms of CPU time).
 
 * `invert_blocks(blocks, lower, unit_diagonal)`: the inverses of a batch of
   triangular m×m matrices, m a power of two;
 * `diagonal_inverses(t, lower, unit_diagonal, block)`: the inverses of t's
   diagonal blocks of `block` rows, stacked (the last one padded with the identity);
-* `solve_left(t, rhs, lower)`: t·x = rhs, blocked by rows: x_r = t_rr⁻¹ (rhs_r
-  - t_r,solved · x_solved);
-* `triangular_solve(a, rhs, flags)`: any lintra.triangular_solve, reduced to a
-  left-side solve by transposing (right side, transpose_a).
+* `solve_transposed(t, y, lower)`: z with z·tᵀ = y, by blocks of columns:
+  z_r = (y_r - z_solved · t_r,solvedᵀ) · t_rr⁻ᵀ;
+* `multiply_transposed(t, y, lower)`: y·tri(t)ᵀ, by blocks of columns;
+* `triangular_solve(a, rhs, flags)`, `triangular_matmul(a, rhs, flags)`: any
+  lintra.triangular_solve / triangular_matmul, as one of those two (rhs
+  transposed for a left side, a for transpose_a on the left or its absence on
+  the right).
 
-Accuracy: x_r = t_rr⁻¹ · y_r is not backward stable as substitution is; its error
-grows with the condition number of the diagonal blocks (not of t), so small
-blocks keep it close to substitution's (Du Croz and Higham, "Stability of
-methods for matrix inversion", 1992, for the recursive block inverse).
+Accuracy: x_r = t_rr⁻¹ · y_r is not backward stable as substitution is; its
+error grows with the condition number of the diagonal blocks (not of t), so
+small blocks keep it close to substitution's (Du Croz and Higham, "Stability
+of methods for matrix inversion", 1992, for the recursive block inverse). On
+SPD matrices of condition 1e12 (n = 200) the factor and the solves have
+LAPACK's residuals.
 """
 
 from __future__ import annotations
 
 from mlir import ir
+from mlir.dialects import arith
 
 from .emit import Emitter, element_type, shape_of, tensor_type
-from .linalg_ops import band_mask, batched_matmul, masked, swap_last, triangle
+from .linalg_ops import band_mask, batched_matmul, swap_last
 from .structured import empty
-from .tensor_loops import extract, generic2d, insert
+from .tensor_loops import cmpi, extract, generic2d, insert
 
 BLOCK = 64
 
@@ -108,6 +118,22 @@ def diagonal_inverses(b: Emitter, t, lower: bool, unit_diagonal: bool, block: in
     return invert_blocks(b, stacked, lower, unit_diagonal)
 
 
+def triangle_part(b: Emitter, t, lower: bool, unit_diagonal: bool = False) -> ir.Value:
+    """t's lower/upper triangle (its diagonal 1 when `unit_diagonal`), 0 elsewhere:
+    selects, so that what the other triangle holds (even inf or NaN) is not read."""
+    elem = element_type(t.type)
+
+    def body(inner, row, col, args):
+        keep = cmpi(inner, "uge" if lower else "ule", row, col)
+        value = arith.select(keep, args[0], inner.constant(elem, 0.0), loc=inner.location, ip=inner.ip)
+        if not unit_diagonal:
+            return value
+        diagonal = cmpi(inner, "eq", row, col)
+        return arith.select(diagonal, inner.constant(elem, 1.0), value, loc=inner.location, ip=inner.ip)
+
+    return generic2d(b, [(t, [0, 1])], t.type, body)
+
+
 def _row_blocks(n: int, block: int, lower: bool):
     """(index, r0, r1, lo, hi) of t's row blocks in solving order: rows r0:r1 of
     a lower (upper) t are nonzero in columns lo:hi = 0:r1 (r0:n)."""
@@ -149,9 +175,7 @@ def multiply_transposed(b: Emitter, t, y, lower: bool, unit_diagonal: bool = Fal
     diagonal 1 when unit_diagonal), by blocks of columns that skip t's zero
     blocks: out_r = y[:, lo:hi] · tri(t)[r0:r1, lo:hi]ᵀ."""
     k, n = shape_of(y.type)
-    tri = masked(b, t, *triangle(lower, unit_diagonal))
-    if unit_diagonal:
-        tri = b.add(tri, band_mask(b, t.type, 0.0, 1.0, 0.0))
+    tri = triangle_part(b, t, lower, unit_diagonal)
     out = empty(b, y.type)
     for _, r0, r1, lo, hi in _row_blocks(n, block, lower):
         product = batched_matmul(

@@ -276,6 +276,14 @@ def test_blocked_decompositions_against_numpy():
 
     chol, lower, upper_t, unit, right = lintra.jit(f)(spd, t, rhs)
     close(chol, np.linalg.cholesky(spd))
+    # The unread triangle is never read, even when it holds NaN.
+    nan_upper = np.where(np.triu(np.ones((n, n)), 1) > 0, np.nan, spd[0])
+    close(lintra.jit(lambda a: lsl.cholesky(a, lower=True))(nan_upper), np.linalg.cholesky(spd[0]))
+    nan_lower = np.where(np.tril(np.ones((n, n)), -1) > 0, np.nan, t.T)
+    close(
+        lintra.jit(lambda a, b: triangular_matmul_op(a, b, False, True, False, False))(nan_lower, rhs),
+        np.triu(t.T) @ rhs,
+    )
     close(lower, sl.solve_triangular(t, rhs, lower=True))
     close(upper_t, sl.solve_triangular(t.T, rhs, lower=False, trans=1))
     close(unit, sl.solve_triangular(t, rhs, lower=True, unit_diagonal=True))
