@@ -15,7 +15,8 @@ of which have rules again, so derivatives of any order work:
   symmetric matrix of da's lower triangle (the op reads only that triangle);
 * `lintra.lu(a) = (lu, pivots, permutation)`: with L, U the factors and P the
   permutation matrix, X = L⁻¹ P da U⁻¹ and d lu = L tril(X, -1) + triu(X) U
-  (JAX's lu_jvp_rule); pivots and permutation are integers, with no tangent.
+  (JAX's lu_jvp_rule; both products triangular); pivots and permutation are
+  integers, with no tangent.
 
 Batching: each op acts on every matrix of its leading batch dimensions, so a
 vmapped one moves its batch dimension to the front (an unbatched operand is
@@ -142,14 +143,22 @@ def lu_jvp(b, op, tangents):
     (da,) = tangents
     lu, _, permutation = op.results
     x = batched_matmul(b, permutation_matrix(b, permutation, lu.type), da)
-    # The solves read the triangles of `lu` itself: L's strict lower part (unit
-    # diagonal) and U's upper part.
+    # The solves and products read the triangles of `lu` itself: L's strict
+    # lower part (unit diagonal) and U's upper part.
     la = triangular_solve(b, lu, x, lower=True, left_side=True, transpose_a=False, unit_diagonal=True)
     lau = triangular_solve(b, lu, la, lower=False, left_side=False, transpose_a=False)
-    l_factor = b.add(masked(b, lu, 1.0, 0.0, 0.0), band_mask(b, lu.type, 0.0, 1.0, 0.0))
-    u_factor = masked(b, lu, 0.0, 1.0, 1.0)
-    l_dot = batched_matmul(b, l_factor, masked(b, lau, 1.0, 0.0, 0.0))
-    u_dot = batched_matmul(b, masked(b, lau, 0.0, 1.0, 1.0), u_factor)
+    l_dot = triangular_matmul(
+        b,
+        lu,
+        masked(b, lau, 1.0, 0.0, 0.0),
+        lower=True,
+        left_side=True,
+        transpose_a=False,
+        unit_diagonal=True,
+    )
+    u_dot = triangular_matmul(
+        b, lu, masked(b, lau, 0.0, 1.0, 1.0), lower=False, left_side=False, transpose_a=False
+    )
     return [b.add(l_dot, u_dot), None, None]
 
 

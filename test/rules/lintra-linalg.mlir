@@ -38,12 +38,15 @@ func.func @chol(%a: tensor<2x3x3xf32>) -> tensor<2x3x3xf32> {
 
 // -----
 
-// lu: the permuted tangent, a unit-lower and an upper solve, then L tril(X) + triu(X) U;
+// lu: the permuted tangent, a unit-lower and an upper solve, then L tril(X) + triu(X) U
+// (two triangular products);
 // pivots and permutation are integers, with no tangent.
 // CHECK-LABEL: func.func private @lu_lin(
 //       CHECK:   %[[PX:.*]] = linalg.matmul
 //       CHECK:   %[[LA:.*]] = "lintra.triangular_solve"(%[[LU:[^,]*]], %[[PX]]) {left_side = true, lower = true, transpose_a = false, unit_diagonal = true}
 //       CHECK:   "lintra.triangular_solve"(%[[LU]], %[[LA]]) {left_side = false, lower = false, transpose_a = false, unit_diagonal = false}
+//       CHECK:   "lintra.triangular_matmul"(%[[LU]], %{{.*}}) {left_side = true, lower = true, transpose_a = false, unit_diagonal = true}
+//       CHECK:   "lintra.triangular_matmul"(%[[LU]], %{{.*}}) {left_side = false, lower = false, transpose_a = false, unit_diagonal = false}
 //   CHECK-NOT:   lintra.lu"
 //       CHECK:   return
 func.func @lu(%a: tensor<3x3xf64>) -> tensor<3x3xf64> {
