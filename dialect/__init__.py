@@ -31,6 +31,7 @@ VALUE_OP_NAMES = ("lintra.stop_gradient",)
 LINALG_OP_NAMES = (
     "lintra.cholesky",
     "lintra.triangular_solve",
+    "lintra.triangular_matmul",
     "lintra.lu",
     "lintra.lu_pivots_to_permutation",
 )

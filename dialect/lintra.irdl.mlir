@@ -73,6 +73,10 @@
 //       x·op(a) = b, op(a) = aᵀ when transpose_a, else a; only a's lower
 //       (lower) or upper triangle is read, its diagonal taken as 1 when
 //       unit_diagonal. Linear in b.
+//   "lintra.triangular_matmul"(a, b) {lower, left_side, transpose_a, unit_diagonal}
+//       as triangular_solve, but the product op(t)·b (left_side) or b·op(t),
+//       t the triangle of a that the flags select (its diagonal 1 when
+//       unit_diagonal, 0 elsewhere). Linear in b.
 //   "lintra.lu"(a) : (tensor<...xNxNxF>) -> (lu, pivots, permutation)
 //       LU with partial pivoting, as LAPACK getrf: lu : tensor<...xNxNxF> holds
 //       the unit-lower L below its diagonal and U on and above it;
@@ -146,6 +150,21 @@ irdl.dialect @lintra {
     %unit_diagonal = irdl.base "#builtin.integer"
     irdl.operands(a: %a, b: %b)
     irdl.results(x: %b)
+    irdl.attributes {
+      "lower" = %lower, "left_side" = %left_side,
+      "transpose_a" = %transpose_a, "unit_diagonal" = %unit_diagonal
+    }
+  }
+  irdl.operation @triangular_matmul {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    // one constraint variable per flag: a variable binds to a single attribute
+    %lower = irdl.base "#builtin.integer"
+    %left_side = irdl.base "#builtin.integer"
+    %transpose_a = irdl.base "#builtin.integer"
+    %unit_diagonal = irdl.base "#builtin.integer"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(product: %b)
     irdl.attributes {
       "lower" = %lower, "left_side" = %left_side,
       "transpose_a" = %transpose_a, "unit_diagonal" = %unit_diagonal

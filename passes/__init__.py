@@ -15,8 +15,8 @@ Imports flow one way, bottom to top (checked by test/python/test_import_layering
    `core/batch.py`, `core/expand.py`, `core/contractions.py`, `core/cleanup.py`,
    `core/residual_report.py`: the machinery, which reads the tables and never
    imports a rule module; `core/linalg_ops.py` (the lintra linear-algebra ops'
-   contracts and builders), `core/tensor_loops.py` and `core/factorizations.py`
-   (their decompositions into scf and linalg);
+   contracts and builders), `core/tensor_loops.py`, `core/triangular.py` and
+   `core/factorizations.py` (their decompositions into scf and linalg);
 5. `rules/<dialect>.py`: the rules, which fill the tables (and may call the
    machinery, e.g. func.call's rules generate derived functions);
 6. the pass modules and `pipeline.py`; this file imports `rules` so the tables

@@ -3,23 +3,25 @@
 Each `lintra.cholesky`, `lintra.triangular_solve`, `lintra.lu` and
 `lintra.lu_pivots_to_permutation` (contracts in dialect/lintra.irdl.mlir) is
 checked (a located error for bad shapes or types) and replaced by upstream ops:
-right-looking blocked Cholesky and blocked triangular solves whose
-off-diagonal blocks are `linalg.matmul`s, and an unblocked LU with partial
-pivoting (`core/factorizations.py`); leading batch dimensions become an scf.for
-over the matrices. `lintra-ad` runs this pass last (unless its option
-`keep-linalg-ops` is set), so its output is upstream-only; differentiation
-happens before, on the lintra ops, by their rules.
+a left-looking blocked Cholesky whose diagonal blocks are factored by an
+scf.for of four-column steps, triangular solves with no loop (inverted
+diagonal blocks, all other work in `linalg.matmul`s: `core/triangular.py`),
+and an unblocked LU with partial pivoting (`core/factorizations.py`); leading
+batch dimensions become an scf.for over the matrices. `lintra-ad` runs this
+pass last (unless its option `keep-linalg-ops` is set), so its output is
+upstream-only; differentiation happens before, on the lintra ops, by their rules.
 
 Before:
-    %l = "lintra.cholesky"(%a) : (tensor<4x4xf64>) -> tensor<4x4xf64>
-After (block >= 4: one diagonal block, so only the unblocked kernel):
-    %0 = scf.for %j = %c0 to %c4 step %c1 iter_args(%t = %a) -> (tensor<4x4xf64>) {
-      %col = tensor.extract_slice %t[0, %j] [4, 1] [1, 1] : tensor<4x4xf64> to tensor<4xf64>
-      %d = tensor.extract_slice %t[%j, %j] [1, 1] [1, 1] : tensor<4x4xf64> to tensor<f64>
-      %u = linalg.generic ... ins(%t, %col, %col, %d ...)  // sqrt(d), column j / sqrt(d),
-      scf.yield %u : tensor<4x4xf64>                      // trailing t - col colᵀ / d
+    %l = "lintra.cholesky"(%a) : (tensor<8x8xf64>) -> tensor<8x8xf64>
+After (block >= 8: one diagonal block, so only the kernel):
+    %0 = scf.for %i = %c0 to %c2 step %c1 iter_args(%t = %a) -> (tensor<8x8xf64>) {
+      %j = arith.muli %i, %c4 : index
+      %col0 = tensor.extract_slice %t[0, %j] [8, 1] [1, 1] : tensor<8x8xf64> to tensor<8xf64>
+      ...                                  // columns j..j+3, pivot entries as 0-d slices
+      %u = linalg.generic ... ins(%t, %col0, ..., %p00, ...)  // the 4x4 pivot's factor,
+      scf.yield %u : tensor<8x8xf64>     // columns j..j+3 of L, the trailing update
     }
-    %l = arith.mulf %0, %lower_mask : tensor<4x4xf64>
+    %l = linalg.generic ... ins(%0 ...)     // select(row >= col, %0, 0): the lower triangle
 Repeated ops (same operands and attributes, after canonicalize and cse of
 their functions) are decomposed once.
 """
@@ -30,10 +32,10 @@ from typing import ClassVar
 from mlir import ir
 
 from .base import ModulePass, option
-from .core import factorizations
+from .core import factorizations, triangular
 from .core.cleanup import simplify
 from .core.emit import Emitter
-from .core.linalg_ops import flags, linalg_ops, verify
+from .core.linalg_ops import TRIANGULAR_OPS, flags, linalg_ops, verify
 from .core.tensor_loops import per_matrix
 from .diagnostics import LintraError
 
@@ -77,15 +79,15 @@ def decompose(op: ir.Operation, block: int) -> list[ir.Value]:
     operands, types = list(op.operands), [r.type for r in op.results]
     if op.name == "lintra.cholesky":
         return per_matrix(b, operands, [2], types, [2], lambda e, a: [factorizations.cholesky(e, a, block)])
-    if op.name == "lintra.triangular_solve":
+    if op.name in TRIANGULAR_OPS:
         options = flags(op)
+        build = (
+            triangular.triangular_solve
+            if op.name == "lintra.triangular_solve"
+            else triangular.triangular_matmul
+        )
         return per_matrix(
-            b,
-            operands,
-            [2, 2],
-            types,
-            [2],
-            lambda e, a, rhs: [factorizations.triangular_solve(e, a, rhs, **options, block=block)],
+            b, operands, [2, 2], types, [2], lambda e, a, rhs: [build(e, a, rhs, **options, block=block)]
         )
     if op.name == "lintra.lu":
         return per_matrix(b, operands, [2], types, [2, 1, 1], factorizations.lu)
@@ -98,7 +100,7 @@ class LintraDecomposeLinalg(ModulePass):
     description: ClassVar[str] = (
         "Rewrite lintra.cholesky/triangular_solve/lu into scf loops and linalg (blocked, matmul-rich)"
     )
-    block: int = option(factorizations.BLOCK, "block size of the blocked Cholesky and triangular solves")
+    block: int = option(triangular.BLOCK, "block size of the blocked Cholesky and triangular solves")
 
     def run(self, module):
         if self.block < 1:

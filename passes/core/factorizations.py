@@ -1,17 +1,16 @@
-"""Matrix factorizations and triangular solves as scf loops over tensors and linalg.
+"""Matrix factorizations as scf loops over tensors and linalg.
 
 Each function takes and returns single matrices (static shapes; batching is
-`tensor_loops.per_matrix`). The blocked algorithms unroll their loop over
-blocks of `block` rows/columns, so every block has a static shape and the
-bulk of the flops is in `linalg.matmul`s; only the diagonal blocks run an
-unblocked scf.for kernel (one column or row per iteration, O(block²) work).
+`tensor_loops.per_matrix`). The blocked Cholesky unrolls its loop over blocks
+of `block` columns, so every block has a static shape and the bulk of the
+flops is in `linalg.matmul`s; only the diagonal blocks run an unblocked
+kernel, an scf.for taking `WIDTH` columns per step (each step one elementwise
+linalg.generic: on IREE every iteration of a loop costs a host step and a
+dispatch, whatever its work).
 
-* `solve_left(t, rhs, lower)`: t·x = rhs, t triangular (blocked forward or
-  backward substitution: x_r = t_rr⁻¹ (rhs_r - t_r,solved · x_solved));
-* `triangular_solve(a, rhs, flags)`: any lintra.triangular_solve, reduced to
-  a left-side solve by transposing (right side, transpose_a);
-* `cholesky(a)`: right-looking blocked Cholesky (factor the diagonal block,
-  solve the panel below it, subtract its product from the trailing matrix);
+* `cholesky(a)`: left-looking blocked Cholesky (the block column less the
+  product of the factor's columns left of it, the diagonal block's kernel,
+  the panel below times the inverse of its transpose: `triangular.py`);
 * `lu(a)`: unblocked right-looking LU with partial pivoting (first row of
   largest magnitude, as LAPACK getrf), returning (lu, pivots, permutation);
 * `pivots_to_permutation(pivots)`: the row swaps applied to 0..n-1.
@@ -23,12 +22,13 @@ from mlir import ir
 from mlir.dialects import arith, linalg, math
 
 from .emit import Emitter, element_type, shape_of, tensor_type
-from .linalg_ops import batched_matmul, masked, swap_last
+from .linalg_ops import batched_matmul
 from .structured import PARALLEL, REDUCTION, build_generic, empty
 from .tensor_loops import cmpi, extract, generic2d, index_to, insert, loop, put, scalar
+from .triangular import BLOCK, diagonal_inverses, triangle_part
 
-BLOCK = 64
 I32 = ir.IntegerType.get_signless
+WIDTH = 4  # columns per step of the Cholesky kernel
 
 
 def _select(b: Emitter, condition, x, y):
@@ -43,110 +43,127 @@ def _f(b: Emitter, name: str, *xs):
     return b.op1(name, *xs)
 
 
-def solve_kernel(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool):
-    """t·x = rhs for a triangular t (s×s), one row of x per iteration, from the
-    top (lower) or the bottom (upper): x_i = y_i / t_ii, then y_r -= t_ri x_i for
-    the rows r not yet solved (right-looking)."""
-    s, k = shape_of(rhs.type)
-
-    def step(inner, j, carried):
-        (y,) = carried
-        i = j if lower else arith.subi(inner.index(s - 1), j, loc=inner.location, ip=inner.ip)
-        col = extract(inner, t, [0, i], [s, 1], [s])
-        row = extract(inner, y, [i, 0], [1, k], [k])
-        ins = [(y, [0, 1]), (col, [0]), (row, [1])]
-        if not unit_diagonal:  # t_ii as a 0-d tensor: it stays on the device
-            ins.append((extract(inner, t, [i, i], [1, 1], []), []))
-
-        def body(s_, r, c, args):
-            y_rc, t_r, y_ic = args[:3]
-            x_i = y_ic if unit_diagonal else _f(s_, "arith.divf", y_ic, args[3])
-            updated = _f(s_, "arith.subf", y_rc, _f(s_, "arith.mulf", t_r, x_i))
-            keep = _select(s_, cmpi(s_, "ugt" if lower else "ult", r, i), updated, y_rc)
-            return _select(s_, cmpi(s_, "eq", r, i), x_i, keep)
-
-        return [generic2d(inner, ins, y.type, body)]
-
-    return loop(b, s, [rhs], step)[0]
+def _pivot_factor(b: Emitter, p):
+    """The Cholesky factor of a small symmetric block from its lower entries
+    p[i][k] (k <= i, scalars), and the reciprocals of its diagonal."""
+    w = len(p)
+    factor = [[None] * w for _ in range(w)]
+    inverse = []
+    for k in range(w):
+        d = p[k][k]
+        for m in range(k):
+            d = _f(b, "arith.subf", d, _f(b, "arith.mulf", factor[k][m], factor[k][m]))
+        factor[k][k] = math.sqrt(d, loc=b.location, ip=b.ip)
+        inverse.append(_f(b, "arith.divf", b.constant(d.type, 1.0), factor[k][k]))
+        for i in range(k + 1, w):
+            e = p[i][k]
+            for m in range(k):
+                e = _f(b, "arith.subf", e, _f(b, "arith.mulf", factor[i][m], factor[k][m]))
+            factor[i][k] = _f(b, "arith.mulf", e, inverse[k])
+    return factor, inverse
 
 
-def solve_left(b: Emitter, t, rhs, lower: bool, unit_diagonal: bool = False, block: int = BLOCK):
-    """t·x = rhs for a triangular t (n×n) and rhs (n×k), blocked by rows: blocks
-    of x are solved from the top (lower) or the bottom (upper), each after
-    subtracting the product of t's off-diagonal block with the solved part."""
-    n, k = shape_of(rhs.type)
-    x = rhs
-    starts = list(range(0, n, block))
-    for r0 in starts if lower else reversed(starts):
-        r1 = min(n, r0 + block)
-        part = extract(b, rhs, [r0, 0], [r1 - r0, k])
-        if lower and r0 > 0:
-            known = batched_matmul(b, extract(b, t, [r0, 0], [r1 - r0, r0]), extract(b, x, [0, 0], [r0, k]))
-            part = _f(b, "arith.subf", part, known)
-        elif not lower and r1 < n:
-            rest = n - r1
-            known = batched_matmul(
-                b, extract(b, t, [r0, r1], [r1 - r0, rest]), extract(b, x, [r1, 0], [rest, k])
-            )
-            part = _f(b, "arith.subf", part, known)
-        diagonal = extract(b, t, [r0, r0], [r1 - r0, r1 - r0])
-        x = insert(b, solve_kernel(b, diagonal, part, lower, unit_diagonal), x, [r0, 0])
-    return x
+def _forward(b: Emitter, factor, inverse, row):
+    """y with factor·y = row (forward substitution on scalars)."""
+    y = []
+    for k, value in enumerate(row):
+        for m in range(k):
+            value = _f(b, "arith.subf", value, _f(b, "arith.mulf", factor[k][m], y[m]))
+        y.append(_f(b, "arith.mulf", value, inverse[k]))
+    return y
 
 
-def triangular_solve(b: Emitter, a, rhs, lower, left_side, transpose_a, unit_diagonal, block: int = BLOCK):
-    """The solution of lintra.triangular_solve(a, rhs) with these flags (single matrices)."""
-    if not left_side:  # x·op(a) = rhs  <=>  op(a)ᵀ·xᵀ = rhsᵀ
-        solved = triangular_solve(b, a, swap_last(b, rhs), lower, True, not transpose_a, unit_diagonal, block)
-        return swap_last(b, solved)
-    if transpose_a:
-        a, lower = swap_last(b, a), not lower
-    return solve_left(b, a, rhs, lower, unit_diagonal, block)
+def _offset(b: Emitter, j, k: int):
+    """j + k for j an int or an index value."""
+    if isinstance(j, int) or k == 0:
+        return j + k if isinstance(j, int) else j
+    return arith.addi(j, b.index(k), loc=b.location, ip=b.ip)
 
 
-def cholesky_kernel(b: Emitter, a):
-    """Unblocked right-looking Cholesky of a (s×s): per column j, l_jj = sqrt(a_jj),
-    l_rj = a_rj / l_jj below, and a_rc -= a_rj a_cj / a_jj on the trailing part.
-    Entries above the diagonal are left as they are (masked by the caller)."""
+def _index(b: Emitter, j):
+    return b.index(j) if isinstance(j, int) else j
+
+
+def cholesky_step(b: Emitter, t, j, w: int):
+    """One step of the right-looking Cholesky of t (s×s) on its columns j..j+w-1
+    (j an int or an index value): in one elementwise linalg.generic, every entry computes
+    the w×w pivot block's factor l_p from its lower entries, then its row's
+    y_r = l_p⁻¹ t[r, j:j+w]ᵀ; it becomes y_r[c - j] in those columns (on and
+    below the diagonal: the factor's rows r >= j) and t_rc - y_r·y_c in the
+    trailing lower triangle (r >= c >= j + w)."""
+    s = shape_of(t.type)[0]
+    offsets = [_offset(b, j, k) for k in range(w)]
+    cols = [extract(b, t, [0, o], [s, 1], [s]) for o in offsets]
+    pivots = [
+        (extract(b, t, [offsets[i], offsets[k]], [1, 1], []), []) for i in range(w) for k in range(i + 1)
+    ]
+    ins = [(t, [0, 1])] + [(c, [0]) for c in cols] + [(c, [1]) for c in cols] + pivots
+
+    def body(s_, r, c, args):
+        t_rc, rows, columns, flat = args[0], args[1 : 1 + w], args[1 + w : 1 + 2 * w], args[1 + 2 * w :]
+        p = [[flat[i * (i + 1) // 2 + k] for k in range(i + 1)] for i in range(w)]
+        factor, inverse = _pivot_factor(s_, p)
+        y_r, y_c = _forward(s_, factor, inverse, rows), _forward(s_, factor, inverse, columns)
+        updated = t_rc
+        for k in range(w):
+            updated = _f(s_, "arith.subf", updated, _f(s_, "arith.mulf", y_r[k], y_c[k]))
+        end = _index(s_, _offset(s_, j, w))
+        lower = cmpi(s_, "uge", r, c)
+        trailing = _and(s_, lower, cmpi(s_, "uge", c, end))
+        value = _select(s_, trailing, updated, t_rc)
+        for k in range(w):
+            at = _index(s_, _offset(s_, j, k))
+            value = _select(s_, _and(s_, lower, cmpi(s_, "eq", c, at)), y_r[k], value)
+        return value
+
+    return generic2d(b, ins, t.type, body)
+
+
+def cholesky_kernel(b: Emitter, a, width: int = WIDTH):
+    """Unblocked right-looking Cholesky of a (s×s), `width` columns per step
+    (`cholesky_step`): an scf.for over the s // width full steps (none if there
+    is one), then one step on the s % width columns left. Entries above the
+    diagonal are left as they are (masked by the caller)."""
     s = shape_of(a.type)[0]
+    t = a
+    if s // width == 1:
+        t = cholesky_step(b, t, 0, width)
+    elif s // width:
 
-    def step(inner, j, carried):
-        (t,) = carried
-        col = extract(inner, t, [0, j], [s, 1], [s])
-        pivot = extract(inner, t, [j, j], [1, 1], [])  # a 0-d tensor: it stays on the device
+        def step(inner, i, carried):
+            j = arith.muli(i, inner.index(width), loc=inner.location, ip=inner.ip)
+            return [cholesky_step(inner, carried[0], j, width)]
 
-        def body(s_, r, c, args):
-            t_rc, a_r, a_c, a_jj = args
-            root = math.sqrt(a_jj, loc=s_.location, ip=s_.ip)
-            below, right = cmpi(s_, "ugt", r, j), cmpi(s_, "ugt", c, j)
-            on_row = _select(s_, cmpi(s_, "eq", r, j), root, t_rc)
-            column = _select(s_, below, _f(s_, "arith.divf", a_r, root), on_row)
-            product = _f(s_, "arith.divf", _f(s_, "arith.mulf", a_r, a_c), a_jj)
-            trailing = _select(s_, _and(s_, below, right), _f(s_, "arith.subf", t_rc, product), t_rc)
-            return _select(s_, cmpi(s_, "eq", c, j), column, trailing)
-
-        return [generic2d(inner, [(t, [0, 1]), (col, [0]), (col, [1]), (pivot, [])], t.type, body)]
-
-    return loop(b, s, [a], step)[0]
+        t = loop(b, s // width, [a], step)[0]
+    if s % width:
+        t = cholesky_step(b, t, s - s % width, s % width)
+    return t
 
 
 def cholesky(b: Emitter, a, block: int = BLOCK):
-    """The lower Cholesky factor of a (n×n), from a's lower triangle; 0 above."""
+    """The lower Cholesky factor of a (n×n), from a's lower triangle; 0 above.
+
+    Left-looking by blocks of columns: the block column k0:k1 (rows k0:n) less
+    the product of the factor's rows k0:n and k0:k1 left of it, then the
+    diagonal block's factor l11 (`cholesky_kernel`) and the panel below times
+    l11⁻ᵀ (`triangular.diagonal_inverses`)."""
     n = shape_of(a.type)[0]
     x = a
     for k0 in range(0, n, block):
         k1 = min(n, k0 + block)
-        l11 = cholesky_kernel(b, extract(b, x, [k0, k0], [k1 - k0, k1 - k0]))
+        s = k1 - k0
+        panel = extract(b, x, [k0, k0], [n - k0, s])
+        if k0 > 0:
+            left = extract(b, x, [k0, 0], [n - k0, k0])
+            panel = b.sub(panel, batched_matmul(b, left, extract(b, x, [k0, 0], [s, k0]), transpose_y=True))
+        l11 = cholesky_kernel(b, extract(b, panel, [0, 0], [s, s]))
         x = insert(b, l11, x, [k0, k0])
         if k1 < n:
-            m = n - k1
-            # L21 L11ᵀ = A21  <=>  L11 L21ᵀ = A21ᵀ
-            l21t = solve_left(b, l11, swap_last(b, extract(b, x, [k1, k0], [m, k1 - k0])), True, False, block)
-            x = insert(b, swap_last(b, l21t), x, [k1, k0])
-            update = batched_matmul(b, l21t, l21t, transpose_x=True)
-            trailing = _f(b, "arith.subf", extract(b, x, [k1, k1], [m, m]), update)
-            x = insert(b, trailing, x, [k1, k1])
-    return masked(b, x, 1.0, 1.0, 0.0)
+            inverse = diagonal_inverses(b, l11, True, False, s)
+            inverse = extract(b, inverse, [0, 0, 0], [1, s, s], [s, s])
+            l21 = batched_matmul(b, extract(b, panel, [s, 0], [n - k1, s]), inverse, transpose_y=True)
+            x = insert(b, l21, x, [k1, k0])
+    return triangle_part(b, x, True)
 
 
 def iota(b: Emitter, n: int) -> ir.Value:

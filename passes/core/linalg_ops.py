@@ -7,10 +7,10 @@ shape, a non-f32/f64 matrix, a non-square matrix, mismatched batch dimensions
 or a missing/non-boolean flag. The rules (`rules/lintra.py`) and
 `lintra-decompose-linalg` call it before reading an op.
 
-Builders: `cholesky`, `triangular_solve`, `lu` emit the ops; `band_mask`,
-`swap_last` and `batched_matmul` are the upstream pieces their rules and
-decompositions share (masks of a triangle, matrix transpose, matrix product
-over leading batch dimensions).
+Builders: `cholesky`, `triangular_solve`, `triangular_matmul`, `lu` emit the
+ops; `triangle`, `band_mask`, `swap_last` and `batched_matmul` are the
+upstream pieces their rules and decompositions share (masks of a triangle,
+matrix transpose, matrix product over leading batch dimensions).
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ from .emit import Emitter, element_type, shape_of
 from .structured import PARALLEL, build_generic, contraction, empty, identity_dims, matmul, with_body
 
 FLAGS = ("lower", "left_side", "transpose_a", "unit_diagonal")
+# The ops of a triangular matrix and a right-hand side, with the four FLAGS.
+TRIANGULAR_OPS = ("lintra.triangular_solve", "lintra.triangular_matmul")
 RESULT_COUNTS = {
     "lintra.cholesky": 1,
     "lintra.triangular_solve": 1,
+    "lintra.triangular_matmul": 1,
     "lintra.lu": 3,
     "lintra.lu_pivots_to_permutation": 1,
 }
@@ -65,7 +68,7 @@ def _expect_type(op, what: str, actual: ir.Type, expected: ir.Type) -> None:
 
 
 def flags(op) -> dict[str, bool]:
-    """The four boolean flags of a lintra.triangular_solve."""
+    """The four boolean flags of a lintra.triangular_solve or triangular_matmul."""
     return {name: bool(ir.BoolAttr(op.attributes[name]).value) for name in FLAGS}
 
 
@@ -74,7 +77,7 @@ def verify(op) -> None:
     name = op.name
     if name not in RESULT_COUNTS:
         raise LintraError.at(op, "is not a lintra linear-algebra op")
-    n_operands = 2 if name == "lintra.triangular_solve" else 1
+    n_operands = 2 if name in TRIANGULAR_OPS else 1
     if len(op.operands) != n_operands or len(op.results) != RESULT_COUNTS[name]:
         raise LintraError.at(
             op,
@@ -158,21 +161,38 @@ def lu(b: Emitter, a) -> list[ir.Value]:
     return create(b, "lintra.lu", [a], [a.type, i32, i32])
 
 
-def triangular_solve(
-    b: Emitter, a, rhs, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool = False
-) -> ir.Value:
-    """op(a)·x = rhs (left_side) or x·op(a) = rhs, solved for x."""
+def _triangular(name: str, b: Emitter, a, rhs, lower, left_side, transpose_a, unit_diagonal) -> ir.Value:
     values = {
         "lower": lower,
         "left_side": left_side,
         "transpose_a": transpose_a,
         "unit_diagonal": unit_diagonal,
     }
-    attributes = {name: ir.BoolAttr.get(bool(value)) for name, value in values.items()}
-    return create(b, "lintra.triangular_solve", [a, rhs], [rhs.type], attributes)[0]
+    attributes = {flag: ir.BoolAttr.get(bool(value)) for flag, value in values.items()}
+    return create(b, name, [a, rhs], [rhs.type], attributes)[0]
+
+
+def triangular_solve(
+    b: Emitter, a, rhs, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool = False
+) -> ir.Value:
+    """op(a)·x = rhs (left_side) or x·op(a) = rhs, solved for x."""
+    return _triangular("lintra.triangular_solve", b, a, rhs, lower, left_side, transpose_a, unit_diagonal)
+
+
+def triangular_matmul(
+    b: Emitter, a, rhs, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool = False
+) -> ir.Value:
+    """op(tri(a))·rhs (left_side) or rhs·op(tri(a)), tri(a) a's lower/upper triangle."""
+    return _triangular("lintra.triangular_matmul", b, a, rhs, lower, left_side, transpose_a, unit_diagonal)
 
 
 # -- shared upstream pieces ---------------------------------------------------------------
+
+
+def triangle(lower: bool, unit_diagonal: bool) -> tuple[float, float, float]:
+    """The band_mask (below, diagonal, above) of the triangle a triangular op reads."""
+    diagonal = 0.0 if unit_diagonal else 1.0
+    return (1.0, diagonal, 0.0) if lower else (0.0, diagonal, 1.0)
 
 
 def band_mask(b: Emitter, type_: ir.Type, below: float, diagonal: float, above: float) -> ir.Value:

@@ -7,25 +7,32 @@ of which have rules again, so derivatives of any order work:
   solve; its transpose is the solve with the other `transpose_a`); in a,
   d x = -op(a)⁻¹ op(da) x (left side) or -x op(da) op(a)⁻¹ (right side), with
   da masked to the triangle the op reads (as JAX's triangular_solve JVP);
+* `lintra.triangular_matmul(a, b)` (op(tri(a))·b or b·op(tri(a))) is linear
+  in b (transpose: the product with the other `transpose_a`); in a, d y is
+  op(tri(da))·b as a linalg product, da masked to the triangle;
 * `lintra.cholesky(a) = L`: dL = L Φ(L⁻¹ dS L⁻ᵀ), Φ taking the lower
   triangle with the diagonal halved (JAX's cholesky_jvp_rule), where dS is the
   symmetric matrix of da's lower triangle (the op reads only that triangle);
 * `lintra.lu(a) = (lu, pivots, permutation)`: with L, U the factors and P the
   permutation matrix, X = L⁻¹ P da U⁻¹ and d lu = L tril(X, -1) + triu(X) U
-  (JAX's lu_jvp_rule); pivots and permutation are integers, with no tangent.
+  (JAX's lu_jvp_rule; both products triangular); pivots and permutation are
+  integers, with no tangent.
 
 Batching: each op acts on every matrix of its leading batch dimensions, so a
 vmapped one moves its batch dimension to the front (an unbatched operand is
 broadcast) and is the same op with one more batch dimension.
 
 No reverse rule: reverse mode transposes the linear tangent functions above,
-whose only lintra op is `triangular_solve` in its right-hand side.
+whose only lintra ops are `triangular_solve` and `triangular_matmul` in
+their right-hand sides.
 """
 
 from __future__ import annotations
 
 from mlir import ir
 from mlir.dialects import arith, linalg
+
+from lintra.dialect import LINALG_OP_NAMES
 
 from ..core.emit import element_type, shape_of
 from ..core.linalg_ops import (
@@ -34,17 +41,13 @@ from ..core.linalg_ops import (
     flags,
     masked,
     swap_last,
+    triangle,
+    triangular_matmul,
     triangular_solve,
     verify,
 )
 from ..core.structured import PARALLEL, build_generic, empty, identity_dims
 from ..core.tables import JVP_RULES, defbatch_front, deflinear
-
-
-def triangle(lower: bool, unit_diagonal: bool) -> tuple[float, float, float]:
-    """The band_mask (below, diagonal, above) of the triangle a solve reads."""
-    diagonal = 0.0 if unit_diagonal else 1.0
-    return (1.0, diagonal, 0.0) if lower else (0.0, diagonal, 1.0)
 
 
 def triangular_solve_jvp(b, op, tangents):
@@ -63,19 +66,43 @@ def triangular_solve_jvp(b, op, tangents):
     return [total]
 
 
-def triangular_solve_transpose(b, op, cts, args):
-    """x = op(a)⁻¹ rhs, so ct_rhs = op(a)⁻ᵀ ct: the solve with the other transpose_a."""
+def triangular_matmul_jvp(b, op, tangents):
+    """y = op(tri(a))·rhs is bilinear: dy = op(tri(a))·drhs + op(tri(da))·rhs, the
+    second with da masked to the triangle (no diagonal when unit_diagonal), a
+    linalg product."""
+    verify(op)
+    a, rhs = op.operands
+    da, drhs = tangents
     options = flags(op)
-    options["transpose_a"] = not options["transpose_a"]
-    return [None, triangular_solve(b, args[0], cts[0], **options)]
+    total = None if drhs is None else triangular_matmul(b, a, drhs, **options)
+    if da is not None:  # a plain product: linear in da, its transpose needs no rule here
+        g = masked(b, da, *triangle(options["lower"], options["unit_diagonal"]))
+        if options["left_side"]:
+            product = batched_matmul(b, g, rhs, transpose_x=options["transpose_a"])
+        else:
+            product = batched_matmul(b, rhs, g, transpose_y=options["transpose_a"])
+        total = b.add(total, product)
+    return [total]
 
 
-deflinear(
-    "lintra.triangular_solve",
-    triangular_solve_transpose,
-    positions=lambda op: {1},
-    jvp=triangular_solve_jvp,
-)
+def other_transpose(build):
+    """The transpose rule in b of a triangular op: the op with the other
+    transpose_a (x = op(a)⁻¹ rhs, so ct_rhs = op(a)⁻ᵀ ct; y = op(t)·rhs, so
+    ct_rhs = op(t)ᵀ·ct; the same on the right side)."""
+
+    def rule(b, op, cts, args):
+        options = flags(op)
+        options["transpose_a"] = not options["transpose_a"]
+        return [None, build(b, args[0], cts[0], **options)]
+
+    return rule
+
+
+for name, build, jvp in (
+    ("lintra.triangular_solve", triangular_solve, triangular_solve_jvp),
+    ("lintra.triangular_matmul", triangular_matmul, triangular_matmul_jvp),
+):
+    deflinear(name, other_transpose(build), positions=lambda op: {1}, jvp=jvp)
 
 
 def cholesky_jvp(b, op, tangents):
@@ -86,7 +113,9 @@ def cholesky_jvp(b, op, tangents):
     factor = op.result
     right = triangular_solve(b, factor, ds, lower=True, left_side=False, transpose_a=True)
     both = triangular_solve(b, factor, right, lower=True, left_side=True, transpose_a=False)
-    return [batched_matmul(b, factor, b.mul(both, band_mask(b, both.type, 1.0, 0.5, 0.0)))]
+    # L·Φ(X): both factors lower triangular; the product skips L's zero blocks.
+    phi = b.mul(both, band_mask(b, both.type, 1.0, 0.5, 0.0))
+    return [triangular_matmul(b, factor, phi, lower=True, left_side=True, transpose_a=False)]
 
 
 JVP_RULES["lintra.cholesky"] = cholesky_jvp
@@ -114,19 +143,27 @@ def lu_jvp(b, op, tangents):
     (da,) = tangents
     lu, _, permutation = op.results
     x = batched_matmul(b, permutation_matrix(b, permutation, lu.type), da)
-    # The solves read the triangles of `lu` itself: L's strict lower part (unit
-    # diagonal) and U's upper part.
+    # The solves and products read the triangles of `lu` itself: L's strict
+    # lower part (unit diagonal) and U's upper part.
     la = triangular_solve(b, lu, x, lower=True, left_side=True, transpose_a=False, unit_diagonal=True)
     lau = triangular_solve(b, lu, la, lower=False, left_side=False, transpose_a=False)
-    l_factor = b.add(masked(b, lu, 1.0, 0.0, 0.0), band_mask(b, lu.type, 0.0, 1.0, 0.0))
-    u_factor = masked(b, lu, 0.0, 1.0, 1.0)
-    l_dot = batched_matmul(b, l_factor, masked(b, lau, 1.0, 0.0, 0.0))
-    u_dot = batched_matmul(b, masked(b, lau, 0.0, 1.0, 1.0), u_factor)
+    l_dot = triangular_matmul(
+        b,
+        lu,
+        masked(b, lau, 1.0, 0.0, 0.0),
+        lower=True,
+        left_side=True,
+        transpose_a=False,
+        unit_diagonal=True,
+    )
+    u_dot = triangular_matmul(
+        b, lu, masked(b, lau, 0.0, 1.0, 1.0), lower=False, left_side=False, transpose_a=False
+    )
     return [b.add(l_dot, u_dot), None, None]
 
 
 JVP_RULES["lintra.lu"] = lu_jvp
 
 
-for name in ("lintra.cholesky", "lintra.triangular_solve", "lintra.lu", "lintra.lu_pivots_to_permutation"):
+for name in LINALG_OP_NAMES:
     defbatch_front(name)

@@ -1,8 +1,8 @@
 """lintra.numpy.linalg: jax.numpy.linalg's cholesky, solve, inv, det, slogdet, norm.
 
 The factorizations are the lintra dialect's linear-algebra ops
-(`lintra.cholesky`, `lintra.triangular_solve`, `lintra.lu`,
-`lintra.lu_pivots_to_permutation`; contracts in dialect/lintra.irdl.mlir),
+(`lintra.cholesky`, `lintra.triangular_solve`, `lintra.triangular_matmul`,
+`lintra.lu`, `lintra.lu_pivots_to_permutation`; contracts in dialect/lintra.irdl.mlir),
 differentiated by their own rules (passes/rules/lintra.py) and decomposed into
 scf and linalg by `lintra-decompose-linalg` after differentiation. solve, inv,
 det and slogdet are compositions of them (an LU factorization, row
@@ -46,16 +46,25 @@ def cholesky_op(a: Tracer) -> Tracer:
     return _op("lintra.cholesky", [a], [(a.shape, a.dtype)])[0]
 
 
-def triangular_solve_op(a, b, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool):
-    """op(a)·x = b (left_side) or x·op(a) = b; a and b share batch dims and dtype."""
+def _triangular_op(name: str, a, b, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool):
     flags = {
         "lower": lower,
         "left_side": left_side,
         "transpose_a": transpose_a,
         "unit_diagonal": unit_diagonal,
     }
-    attributes = {name: ir.BoolAttr.get(bool(value)) for name, value in flags.items()}
-    return _op("lintra.triangular_solve", [a, b], [(b.shape, b.dtype)], attributes)[0]
+    attributes = {flag: ir.BoolAttr.get(bool(value)) for flag, value in flags.items()}
+    return _op(name, [a, b], [(b.shape, b.dtype)], attributes)[0]
+
+
+def triangular_solve_op(a, b, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool):
+    """op(a)·x = b (left_side) or x·op(a) = b; a and b share batch dims and dtype."""
+    return _triangular_op("lintra.triangular_solve", a, b, lower, left_side, transpose_a, unit_diagonal)
+
+
+def triangular_matmul_op(a, b, lower: bool, left_side: bool, transpose_a: bool, unit_diagonal: bool):
+    """op(t)·b (left_side) or b·op(t), t the triangle of a the flags select."""
+    return _triangular_op("lintra.triangular_matmul", a, b, lower, left_side, transpose_a, unit_diagonal)
 
 
 def lu_op(a: Tracer) -> list[Tracer]:

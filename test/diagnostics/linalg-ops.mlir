@@ -70,6 +70,16 @@ func.func @mixed(%a: tensor<3x3xf64>, %b: tensor<3x2xf32>) -> tensor<3x2xf32> {
 
 // -----
 
+// lintra.triangular_matmul has triangular_solve's contract (right side: the
+// right-hand side's columns match the matrix).
+func.func @trmm_right_side(%a: tensor<3x3xf64>, %b: tensor<3x2xf64>) -> tensor<3x2xf64> {
+  // CHECK: linalg-ops.mlir:[[@LINE+1]]:8: error: 'lintra.triangular_matmul' op requires the right-hand side (3x2) to have the matrix's batch dimensions and 3 columns
+  %x = "lintra.triangular_matmul"(%a, %b) {lower = true, left_side = false, transpose_a = false, unit_diagonal = false} : (tensor<3x3xf64>, tensor<3x2xf64>) -> tensor<3x2xf64>
+  return %x : tensor<3x2xf64>
+}
+
+// -----
+
 func.func @pivots(%a: tensor<3x3xf64>) -> (tensor<3x3xf64>, tensor<3xi64>, tensor<3xi32>) {
   // CHECK: linalg-ops.mlir:[[@LINE+1]]:17: error: 'lintra.lu' op requires result #1 (pivots) to have type tensor<3xi32>, got tensor<3xi64>
   %lu, %p, %q = "lintra.lu"(%a) : (tensor<3x3xf64>) -> (tensor<3x3xf64>, tensor<3xi64>, tensor<3xi32>)

@@ -14,11 +14,13 @@ import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import numpy as np
 import pytest
+import scipy.linalg as sl
 
 import lintra
 import lintra.numpy as lnp
 import lintra.numpy.linalg as lla
 import lintra.scipy.linalg as lsl
+from lintra.linalg import triangular_matmul_op, triangular_solve_op
 
 jax.config.update("jax_enable_x64", True)
 
@@ -251,3 +253,68 @@ def test_errors(call):
 def test_matrix_norm_needing_singular_values_is_not_implemented():
     with pytest.raises(NotImplementedError, match="singular values"):
         lla.norm(np.eye(3), 2)
+
+
+def test_blocked_decompositions_against_numpy():
+    """Sizes past one block (64): 70 = 64 + 6, the last diagonal block padded to a
+    power of two; batched, upper/lower, transposed, unit-diagonal and right-side
+    solves, triangular products with every flag, Cholesky's panel, and its
+    gradient (solves and products with matrix right-hand sides)."""
+    rng = np.random.default_rng(3)
+    n = 70
+    m = rng.standard_normal((2, n, n))
+    spd = m @ np.swapaxes(m, -1, -2) / n + np.eye(n)
+    t = np.tril(rng.standard_normal((n, n))) / np.sqrt(n) + 2 * np.eye(n)
+    rhs = rng.standard_normal((n, 3))
+
+    def f(spd, t, rhs):
+        return (
+            lla.cholesky(spd),
+            lsl.solve_triangular(t, rhs, lower=True),
+            lsl.solve_triangular(t.T, rhs, lower=False, trans=1),
+            lsl.solve_triangular(t, rhs, lower=True, unit_diagonal=True),
+            triangular_solve_op(
+                t, rhs.T, lower=True, left_side=False, transpose_a=False, unit_diagonal=False
+            ),
+        )
+
+    chol, lower, upper_t, unit, right = lintra.jit(f)(spd, t, rhs)
+    close(chol, np.linalg.cholesky(spd))
+    # The unread triangle is never read, even when it holds NaN.
+    nan_upper = np.where(np.triu(np.ones((n, n)), 1) > 0, np.nan, spd[0])
+    close(lintra.jit(lambda a: lsl.cholesky(a, lower=True))(nan_upper), np.linalg.cholesky(spd[0]))
+    nan_lower = np.where(np.tril(np.ones((n, n)), -1) > 0, np.nan, t.T)
+    close(
+        lintra.jit(lambda a, b: triangular_matmul_op(a, b, False, True, False, False))(nan_lower, rhs),
+        np.triu(t.T) @ rhs,
+    )
+    close(lower, sl.solve_triangular(t, rhs, lower=True))
+    close(upper_t, sl.solve_triangular(t.T, rhs, lower=False, trans=1))
+    close(unit, sl.solve_triangular(t, rhs, lower=True, unit_diagonal=True))
+    close(right, sl.solve_triangular(t, rhs, lower=True, trans=1).T)
+
+    def products(t, rhs):
+        return [
+            triangular_matmul_op(t, rhs if left else rhs.T, lower, left, transpose, unit)
+            for lower in (True, False)
+            for left in (True, False)
+            for transpose in (True, False)
+            for unit in (True, False)
+        ]
+
+    ours = iter(lintra.jit(products)(t + t.T, rhs))
+    for lower in (True, False):
+        for left in (True, False):
+            for transpose in (True, False):
+                for unit in (True, False):
+                    tri = np.tril(t + t.T, -1) if lower else np.triu(t + t.T, 1)
+                    tri = tri + (np.eye(n) if unit else np.diag(np.diag(t + t.T)))
+                    op = tri.T if transpose else tri
+                    close(next(ours), op @ rhs if left else rhs.T @ op)
+
+    def loss(np_, la, a):
+        return np_.sum(np_.sin(la.cholesky(a)))
+
+    ours = lintra.grad(lambda a: loss(lnp, lla, a))(spd[0])
+    theirs = jax.grad(lambda a: loss(jnp, jnp.linalg, a))(spd[0])
+    close(ours, theirs, 1e-9)

@@ -82,8 +82,9 @@ func.func @f(%a: tensor<2x3x3xf64>, %b: tensor<2x3x2xf64>) -> (tensor<2x3x3xf64>
   %l = "lintra.cholesky"(%a) : (tensor<2x3x3xf64>) -> tensor<2x3x3xf64>
   %lu, %p, %q = "lintra.lu"(%a) : (tensor<2x3x3xf64>) -> (tensor<2x3x3xf64>, tensor<2x3xi32>, tensor<2x3xi32>)
   %x = "lintra.triangular_solve"(%lu, %b) {lower = false, left_side = true, transpose_a = true, unit_diagonal = false} : (tensor<2x3x3xf64>, tensor<2x3x2xf64>) -> tensor<2x3x2xf64>
+  %y = "lintra.triangular_matmul"(%a, %x) {lower = true, left_side = true, transpose_a = false, unit_diagonal = true} : (tensor<2x3x3xf64>, tensor<2x3x2xf64>) -> tensor<2x3x2xf64>
   %s = arith.addf %l, %lu : tensor<2x3x3xf64>
-  return %s, %x : tensor<2x3x3xf64>, tensor<2x3x2xf64>
+  return %s, %y : tensor<2x3x3xf64>, tensor<2x3x2xf64>
 }""",
     "shape queries": """
 func.func @f(%x: tensor<3xf64>) -> tensor<3xf64> {
@@ -331,6 +332,7 @@ LINEAR_OPS = {
     "linalg.dot",
     "func.call",
     "lintra.triangular_solve",  # in its right-hand side
+    "lintra.triangular_matmul",  # in its right-hand side
 }
 
 NON_LINEAR_ARITH = {
@@ -479,7 +481,7 @@ SUPPORTED = {
     "linalg": "fill copy transpose broadcast reduce map matmul batch_matmul matvec vecmat dot generic",
     "func": "call",
     "scf": "for if index_switch while",  # scf.yield and scf.condition: inside their rules
-    "lintra": "cholesky triangular_solve lu",
+    "lintra": "cholesky triangular_solve triangular_matmul lu",
 }
 SUPPORTED_OPS = sorted(f"{dialect}.{op}" for dialect, ops in SUPPORTED.items() for op in ops.split())
 # tensor.empty has no float operand, so it never has a non-zero tangent and the
