@@ -227,3 +227,25 @@ def test_insert_into_2d():
             expected = np.zeros((3, 2))
             expected[i, j] = 7.0
             np.testing.assert_array_equal(at(7.0, np.int64(i), np.int64(j))[0], expected)
+
+
+def test_packed_bool_constant():
+    """A non-splat i1 constant of more than 100 elements prints as packed-bit hex,
+    which IREE 3.13 cannot read (test/iree/upstream-packed-i1-constant.mlir); the
+    IREE backends hand it over as bytes (backends/iree_tensor_ops.py)."""
+    rows = ",".join(
+        "[" + ",".join("true" if (i + 2 * j) % 3 == 0 else "false" for j in range(11)) + "]"
+        for i in range(11)
+    )
+    text = f"""
+    func.func @masked(%x: tensor<11x11xf64>) -> tensor<11x11xf64> {{
+      %mask = arith.constant dense<[{rows}]> : tensor<11x11xi1>
+      %zeros = arith.constant dense<0.0> : tensor<11x11xf64>
+      %r = arith.select %mask, %x, %zeros : tensor<11x11xi1>, tensor<11x11xf64>
+      return %r : tensor<11x11xf64>
+    }}"""
+    x = np.arange(121.0).reshape(11, 11)
+    i, j = np.indices((11, 11))
+    for backend in ("iree-cpu", "mlir-cpu"):
+        masked = backends.compile(text, "masked", backend)
+        np.testing.assert_array_equal(masked(x)[0], np.where((i + 2 * j) % 3 == 0, x, 0.0))

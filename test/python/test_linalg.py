@@ -318,3 +318,15 @@ def test_blocked_decompositions_against_numpy():
     ours = lintra.grad(lambda a: loss(lnp, lla, a))(spd[0])
     theirs = jax.grad(lambda a: loss(jnp, jnp.linalg, a))(spd[0])
     close(ours, theirs, 1e-9)
+
+
+def test_slogdet_past_100_elements():
+    """slogdet's diagonal mask is an i1 constant that IREE 3.13 could not read from
+    11x11 on (test/iree/upstream-packed-i1-constant.mlir): value and gradient at n = 12."""
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(12, 12))
+    a = a @ a.T + 12 * np.eye(12)
+    sign, logdet = lintra.jit(lla.slogdet)(a)
+    np.testing.assert_allclose([sign, logdet], np.linalg.slogdet(a), rtol=1e-12)
+    grad = lintra.jit(lintra.grad(lambda a: lla.slogdet(a)[1]))(a)
+    np.testing.assert_allclose(grad, np.linalg.inv(a).T, rtol=1e-10, atol=1e-14)

@@ -17,12 +17,20 @@
   such inserts for the cotangents of `tensor.extract` (reproducer:
   test/iree/upstream-insert-into-2d.mlir): `inserts_as_insert_slices` rewrites
   each into the `tensor.insert_slice` of a 1x...x1 `tensor.from_elements`.
+- Not an IREE bug but a version skew: this MLIR prints a non-splat constant of
+  i1 elements with more than 100 elements as hex of packed bits, and IREE
+  3.13's parser expects one byte per element ("elements hex data size is
+  invalid"; reproducer: test/iree/upstream-packed-i1-constant.mlir), which
+  `lintra.numpy.linalg.slogdet` meets from n = 128 (its diagonal mask):
+  `bool_constants_as_bytes` rewrites each non-splat tensor constant of i1 into
+  an i8 constant and an `arith.trunci`.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from mlir import ir
-from mlir.dialects import linalg, tensor
+from mlir.dialects import arith, linalg, tensor
 
 
 def ops_named(module: ir.Module, name: str, accept=lambda op: True) -> list[ir.Operation]:
@@ -79,3 +87,26 @@ def inserts_as_insert_slices(module: ir.Module) -> None:
             return tensor.insert_slice(unit, dest, indices, [], [], dynamic, [1] * rank, [1] * rank)
 
         replace(op, insert_slice)
+
+
+def bool_constants_as_bytes(module: ir.Module) -> None:
+    """Replace each non-splat `arith.constant` tensor of i1 by an i8 constant truncated to i1."""
+
+    def packed(op):
+        value = op.attributes["value"]
+        return (
+            isinstance(value, ir.DenseIntElementsAttr)
+            and not value.is_splat
+            and ir.IntegerType(ir.ShapedType(value.type).element_type).width == 1
+        )
+
+    for op in ops_named(module, "arith.constant", packed):
+        result_type = ir.RankedTensorType(op.results[0].type)
+        i8 = ir.RankedTensorType.get(result_type.shape, ir.IntegerType.get_signless(8))
+        values = np.array(op.attributes["value"]).astype(np.int8)
+        replace(
+            op,
+            lambda result_type=result_type, i8=i8, values=values: arith.trunci(
+                result_type, arith.constant(i8, ir.DenseElementsAttr.get(values, type=i8))
+            ),
+        )
