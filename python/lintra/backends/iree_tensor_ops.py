@@ -21,7 +21,7 @@
   i1 elements with more than 100 elements as hex of packed bits, and IREE
   3.13's parser expects one byte per element ("elements hex data size is
   invalid"; reproducer: test/iree/upstream-packed-i1-constant.mlir), which
-  `lintra.numpy.linalg.slogdet` meets from n = 128 (its diagonal mask):
+  `lintra.numpy.linalg.slogdet` meets from n = 11 (its diagonal mask):
   `bool_constants_as_bytes` rewrites each non-splat tensor constant of i1 into
   an i8 constant and an `arith.trunci`.
 """
