@@ -6,38 +6,48 @@ f64 has no microkernel, and data tiling, `--iree-llvmcpu-target-cpu=znver4`
 or vector-width flags do not change the code. On an AVX-512 host that runs a
 1024³ f64 matmul at about 15 GFLOP/s, a fifth of what JAX (Eigen) reaches.
 `tune_f64_matmuls(module)` rewrites each large enough f64 `linalg.matmul`
-into the form IREE compiles well, and gives it its configuration:
+into the form IREE compiles well, and gives it its own configuration:
 
 1. Canonical layout: an operand whose indexing map is transposed (A as K×M,
    B as N×K) is transposed by a `linalg.transpose` behind a
-   `util.optimization_barrier` (without it, IREE folds the transpose back
-   into the matmul's indexing maps), so the matmul is A (M×K) · B (K×N).
-2. Whole tiles: M and N are padded with zeros (`tensor.insert_slice` into a
-   zero tensor, also behind a barrier) to multiples of the distribution
-   tiles, and the result is sliced back. IREE's code for a partial
-   distribution tile is several times slower than for a whole one.
-3. The `compilation_info`: distribution tiles [TM, TN, 0] (`tile_and_padded`:
-   TM a multiple of 8, TN of 16, each in 64..128, the one that pads least,
-   the largest on ties; a dimension up to 128 is one tile), vector tiles
-   [8, 16, 0] (8 rows by 2 zmm registers of 8 f64: 16 accumulators) and
-   reduction tile 1, pipeline DoubleTilingExpert.
+   `util.optimization_barrier` (without it IREE folds the transpose back into
+   the matmul's indexing maps), so the matmul is A (M×K) · B (K×N).
+2. Whole tiles: M and N are zero-padded (`tensor.insert_slice` into zeros,
+   behind a barrier) to multiples of the distribution tiles, and the result
+   is sliced back: IREE's code for a partial distribution tile is several
+   times slower (1000³ with tiles of 128: 4x slower than with 200).
+3. B's row stride, when M >= `STRIDE_PAD_MIN_ROWS`, is an odd number of
+   64-byte lines: B lies in a zero tensor 8 columns wider and the matmul
+   reads a slice of it. With a power-of-two stride the column strips of B
+   evict each other from the caches (1024³: 15-20% faster).
+4. `compilation_info`: distribution tiles [TM, TN, 0] (`tile_and_padded`),
+   vector tiles [8, 8, 0] (8 zmm accumulators of 8 f64; [8, 16, 0] measured
+   the same, and [8, 8] needs N to be a multiple of 8 only), reduction tile
+   1, pipeline DoubleTilingExpert.
 
-A matmul is tuned when M >= 8, N >= 16 and K >= 16 (`tunable`): thinner
-ones (matrix-vector products, outer products) are memory bound and IREE's
-default is as good or better. The vector tile assumes AVX-512 (32 vector
-registers of 8 f64), so `iree_cpu` tunes only on hosts with `avx512f`.
-
-Measured on 2 cores of an AMD EPYC (Zen 4, AVX-512), `iree-benchmark-module`,
-one matmul (ms; default -> tuned; the machine was shared, numbers ±30%):
-  1024³ (m,k)(k,n) 140 -> 31 (JAX 31); (k,m)(k,n) 248 -> ~35; (m,k)(n,k) 86 -> ~35;
-  999³ ~2x faster, 1000³ ~2x faster (see test/iree/ and the docstring of
-  `tile_and_padded`); 64x1024x960 18.6 -> 5.2; 960x960x64 (k,m)(k,n) 7.1 -> 3.3;
-  7x1000x1000 2.8 -> 0.8; matrix-vector and outer products left as they are.
-
-f32 is left alone: IREE's default (with its data tiling) is within 1.4x of
-the best configuration we found. A rejected configuration never fails a
-compile: the backend then compiles the untuned module
+A matmul is tuned when M, N >= 8, K >= 16 and M·N·K >= 2^17 (`tunable`):
+matrix-vector and outer products are memory bound and IREE's default is as
+good; tiny products take microseconds either way. The register tile assumes
+AVX-512 (32 registers of 8 f64), so `iree_cpu` tunes on `avx512f` hosts only.
+f32 is left alone (IREE's f32 code is several times faster than its f64 code
+already; not tuned here). A configuration IREE rejects never fails a
+compile: the backend compiles the untuned module then
 (`iree_compiler.compile_with_fallback`).
+
+Measured on an AMD EPYC (Zen 4, AVX-512), one thread (`local-sync`,
+`iree-benchmark-module` CPU time, best of 6; the machine was shared, load 4-5
+on 2 cores, so ratios below 1.5 are noise), default -> tuned, ms, with
+layouts mk,kn = A (M×K) · B (K×N), km = A transposed, nk = B transposed:
+
+    1024³ mk,kn 253 -> 52   km,kn 469 -> 52   mk,nk 96 -> 49
+    1000³ mk,kn  92 -> 43   mk,nk  89 -> 45   999³ km,kn 174 -> 62
+    512³ 29 -> 5.7   256³ 1.8 -> 0.68   100³ 0.057 -> 0.056   64³ 0.018 -> 0.012
+    960x960x64 km,kn 6.8 -> 2.4   64x1024x960 13.8 -> 3.0   64x1024x64 0.75 -> 0.16
+    8x1000x1000 1.19 -> 0.52   16x1024x1024 3.7 -> 1.07   1000x16x1000 mk,nk 0.90 -> 0.60
+    untouched: 64x1x960, 1024x1x1024, 1x1024x1024, 1000x7x1000, 1024x1024x1 (K = 1)
+
+(52 ms for 1024³ is 41 GFLOP/s on one core.) The gradient of
+bench/gp_loglik.py at n = 1024, one thread: 1000 -> 350 ms.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ from .iree_tensor_ops import ops_named
 VECTOR_TILE = 8  # rows and columns of the register tile: 8 zmm accumulators of 8 f64
 TILE_RANGE = (64, 128, 256)  # smallest, preferred, largest distribution tile
 MIN_EXTENTS = (8, 8, 16)  # M, N, K below which IREE's default stays
+MIN_PRODUCT = 2**17  # M*N*K (multiply-adds) below which IREE's default stays
 STRIDE_PAD_MIN_ROWS = 128  # M from which B is stored with an odd stride in cache lines
 PIPELINE = "DoubleTilingExpert"  # tests replace it to make IREE reject the configuration
 F64_MATMUL = re.compile(r"linalg\.matmul\b[^\n]*xf64>")  # in a module text that may have one to tune
@@ -114,7 +125,8 @@ def tunable(op: ir.Operation) -> bool:
         return False
     m, n = types[2].shape
     k = types[0].shape[maps[0].index(2)]
-    return all(extent >= least for extent, least in zip((m, n, k), MIN_EXTENTS, strict=True))
+    large = all(extent >= least for extent, least in zip((m, n, k), MIN_EXTENTS, strict=True))
+    return large and m * n * k >= MIN_PRODUCT
 
 
 def _barrier(value: ir.Value) -> ir.Value:
