@@ -67,7 +67,7 @@ def test_tiles_divide_the_padded_extent_and_pad_little():
 
 
 def tuned_text(text):
-    return rewritten(text, iree_tuning.tune_f64_matmuls)
+    return rewritten(text, iree_tuning.tune_f64_contractions)
 
 
 def test_rewrite_transposes_pads_and_annotates_only_large_f64_matmuls():
@@ -75,13 +75,13 @@ def test_rewrite_transposes_pads_and_annotates_only_large_f64_matmuls():
     assert text.count("linalg.transpose") == 2 and text.count("util.optimization_barrier") == 2
     assert "distribution = [200, 128, 0]" in text and "tensor<1000x64xf64>" in text
     assert "tensor<64x1032xf64>" in text  # B's row stride made an odd number of cache lines
-    for small in [(64, 1, 960), (1024, 1024, 1), (7, 100, 100), (100, 7, 100), (48, 48, 48)]:
+    for small in [(64, 1, 960), (1024, 1024, 1), (7, 1000, 1000), (1000, 7, 1000), (100, 100, 100)]:
         assert "compilation_info" not in tuned_text(matmul_module(*small)[0])
     assert "compilation_info" not in tuned_text(matmul_module(1024, 1024, 1024, element="f32")[0])
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
-@pytest.mark.parametrize("m, n, k", [(999, 130, 33), (8, 200, 100), (129, 8, 1000), (256, 256, 64)])
+@pytest.mark.parametrize("m, n, k", [(999, 130, 33), (8, 1000, 600), (129, 8, 4100), (256, 256, 64)])
 def test_tuned_matmuls_match_numpy(layout, m, n, k):
     text, a_shape, b_shape = matmul_module(m, n, k, layout)
     rng = np.random.default_rng(m * n + k)
@@ -101,6 +101,23 @@ def test_the_configuration_reaches_iree_for_f64_only_and_for_the_cpu_only():
     assert IreeCudaBackend().tuned(wrapped) == wrapped
 
 
+BATCHED = {  # einsum -> (A shape, B shape) for b=3, m=130, n=72, k=160
+    "bmk,bkn->bmn": ((3, 130, 160), (3, 160, 72)),
+    "bkm,bnk->bmn": ((3, 160, 130), (3, 72, 160)),
+    "mbk,kbn->bmn": ((130, 3, 160), (160, 3, 72)),
+    "mk,kn->mn": ((130, 480), (480, 72)),
+}
+
+
+@pytest.mark.parametrize("spec", list(BATCHED))
+def test_tuned_generic_contractions_match_numpy(spec):
+    rng = np.random.default_rng(2)
+    a, b = (rng.standard_normal(shape) for shape in BATCHED[spec])
+    compiled = lintra.jit(lambda a, b: lnp.einsum(spec, a, b), backend="iree-cpu").lower(a, b).compile()
+    assert ("compilation_info" in compiled.lowered_text) == AVX512
+    np.testing.assert_allclose(compiled.run([a, b]), np.einsum(spec, a, b), rtol=1e-12, atol=1e-12)
+
+
 def test_gradients_and_batched_products_through_tuned_matmuls():
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal((300, 70)), rng.standard_normal((70, 40))
@@ -113,7 +130,7 @@ def test_gradients_and_batched_products_through_tuned_matmuls():
 
 @needs_avx512
 def test_a_configuration_iree_rejects_falls_back_to_the_untuned_module(monkeypatch):
-    text, a_shape, b_shape = matmul_module(256, 136, 64)
+    text, a_shape, b_shape = matmul_module(256, 136, 128)
     rng = np.random.default_rng(1)
     a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
     monkeypatch.setattr(iree_tuning, "PIPELINE", "NoSuchPipeline")
