@@ -24,9 +24,11 @@ form IREE compiles well, a `linalg.(batch_)matmul` with its own configuration:
    reads a slice of it. With a power-of-two stride the column strips of B
    evict each other from the caches (1024³: 15-20% faster).
 4. `compilation_info`: distribution tiles [(1,) TM, TN, 0] (`tile_and_padded`),
-   vector tiles [(1,) 8, 8, 0] (8 zmm accumulators of 8 f64; [8, 16, 0] measured
-   the same, and [8, 8] needs N to be a multiple of 8 only), reduction tile
-   1, pipeline DoubleTilingExpert.
+   register (vector) tiles [(1,) 4, 32, 0] when N is a multiple of 32, else
+   [(1,) 8, 8, 0], reduction tile 1, pipeline DoubleTilingExpert. On one
+   thread 4x32, 8x16 and 8x8 ran 1024³ alike (47-54 ms); on two threads 8x8
+   was 1.4x slower there (92 ms against 62-67, loaded machine), but padding
+   N = 1000 to 1024 for 4x32 or 8x16 made 1000³ 1.4x slower than 8x8 (45 ms).
 
 A contraction is tuned when M, N >= 8, K >= 16 and b·M·N·K >= 2^22
 (`tunable`): matrix-vector and outer products are memory bound and IREE's
@@ -69,7 +71,8 @@ from mlir.dialects import arith, linalg, tensor
 
 from .iree_tensor_ops import ops_named
 
-VECTOR_TILE = 8  # rows and columns of the register tile: 8 zmm accumulators of 8 f64
+VECTOR_TILES = (8, 8)  # rows, columns of the register tile: 8 zmm accumulators of 8 f64
+WIDE_VECTOR_TILES = (4, 32)  # the register tile when N is a multiple of 32: 16 accumulators
 TILE_RANGE = (64, 128, 256)  # smallest, preferred, largest distribution tile
 MIN_EXTENTS = (8, 8, 16)  # M, N, K below which IREE's default stays
 MIN_PRODUCT = 2**22  # multiply-adds (batch*M*N*K) below which IREE's default stays
@@ -89,28 +92,28 @@ def _round_up(extent: int, multiple: int) -> int:
     return -(-extent // multiple) * multiple
 
 
-def tile_and_padded(extent: int) -> tuple[int, int]:
+def tile_and_padded(extent: int, vector: int = 8) -> tuple[int, int]:
     """(distribution tile, padded extent) of a parallel dimension: one tile when
-    the extent rounded up to `VECTOR_TILE` is at most the preferred tile; else
-    the multiple of `VECTOR_TILE` in `TILE_RANGE` that pads least, the closest
+    the extent rounded up to `vector` is at most the preferred tile; else
+    the multiple of `vector` in `TILE_RANGE` that pads least, the closest
     to the preferred one on ties (e.g. 1024 -> (128, 1024), 1000 -> (200, 1000),
     999 -> (200, 1000), 960 -> (120, 960), 33 -> (40, 40))."""
     smallest, preferred, largest = TILE_RANGE
-    rounded = _round_up(extent, VECTOR_TILE)
+    rounded = _round_up(extent, vector)
     if rounded <= preferred:
         return rounded, rounded
-    candidates = range(smallest, largest + 1, VECTOR_TILE)
+    candidates = range(smallest, largest + 1, vector)
     tile = min(candidates, key=lambda t: (_round_up(extent, t), abs(t - preferred), -t))
     return tile, _round_up(extent, tile)
 
 
-def compilation_info(tile_m: int, tile_n: int, batched: bool) -> str:
+def compilation_info(tiles, vector, batched: bool) -> str:
     """The `#iree_codegen.compilation_info` text of a tuned (batch) matmul."""
     b, r = ("1, ", "0, ") if batched else ("", "")
     return (
         "#iree_codegen.compilation_info<lowering_config = #iree_cpu.lowering_config<"
-        f"distribution = [{b}{tile_m}, {tile_n}, 0], "
-        f"vector_common_parallel = [{b}{VECTOR_TILE}, {VECTOR_TILE}, 0], "
+        f"distribution = [{b}{tiles[0]}, {tiles[1]}, 0], "
+        f"vector_common_parallel = [{b}{vector[0]}, {vector[1]}, 0], "
         f"vector_reduction = [{r}0, 0, 1]>, translation_info = #iree_codegen.translation_info<"
         f"pipeline = #iree_cpu.pipeline<{PIPELINE}>>>"
     )
@@ -237,14 +240,15 @@ def _operand(value: ir.Value, dims, order, shape, stored_shape) -> ir.Value:
 
 def _tune(op: ir.Operation, c: Contraction) -> None:
     batch = [c.extent[d] for d in c.batch]
-    tile_m, padded_m = tile_and_padded(c.extent[c.m])
-    tile_n, padded_n = tile_and_padded(c.extent[c.n])
+    vector_m, vector_n = WIDE_VECTOR_TILES if c.extent[c.n] % WIDE_VECTOR_TILES[1] == 0 else VECTOR_TILES
+    tile_m, padded_m = tile_and_padded(c.extent[c.m], vector_m)
+    tile_n, padded_n = tile_and_padded(c.extent[c.n], vector_n)
     k = c.extent[c.k]
     # B's row stride, an odd number of 64-byte lines (a power-of-two stride
     # makes the column strips of B evict each other from the caches).
     stride_n = padded_n
-    if c.extent[c.m] >= STRIDE_PAD_MIN_ROWS and padded_n % (2 * VECTOR_TILE) == 0:
-        stride_n += VECTOR_TILE
+    if c.extent[c.m] >= STRIDE_PAD_MIN_ROWS and padded_n % 16 == 0:
+        stride_n += 8
     with ir.InsertionPoint(op), op.location:
         a = _operand(
             op.operands[0], c.a_dims, c.batch + [c.m, c.k], batch + [padded_m, k], batch + [padded_m, k]
@@ -254,7 +258,7 @@ def _tune(op: ir.Operation, c: Contraction) -> None:
         )
         init = _padded(op.operands[2], batch + [padded_m, padded_n])
         product = (linalg.batch_matmul if batch else linalg.matmul)(a, b, outs=[init])
-        info = compilation_info(tile_m, tile_n, batched=bool(batch))
+        info = compilation_info((tile_m, tile_n), (vector_m, vector_n), batched=bool(batch))
         product.owner.attributes["compilation_info"] = ir.Attribute.parse(info)
         op.results[0].replace_all_uses_with(_slice(product, ir.RankedTensorType(op.results[0].type).shape))
     op.erase()
