@@ -47,17 +47,21 @@ Measured on an AMD EPYC (Zen 4, AVX-512), one thread (`local-sync`,
 on 2 cores, so ratios below 1.5 are noise), default -> tuned, ms, with
 layouts mk,kn = A (M×K) · B (K×N), km = A transposed, nk = B transposed:
 
-    1024³ mk,kn 253 -> 52   km,kn 469 -> 52   mk,nk 96 -> 49
-    1000³ mk,kn  92 -> 43   mk,nk  89 -> 45   999³ km,kn 174 -> 62
-    512³ 29 -> 5.7   256³ 1.8 -> 0.68   100³ 0.057 -> 0.056   64³ 0.018 -> 0.012
-    960x960x64 km,kn 6.8 -> 2.4   64x1024x960 13.8 -> 3.0   64x1024x64 0.75 -> 0.16
-    8x1000x1000 1.19 -> 0.52   16x1024x1024 3.7 -> 1.07   1000x16x1000 mk,nk 0.90 -> 0.60
-    untouched: 64x1x960, 1024x1x1024, 1x1024x1024, 1000x7x1000, 1024x1024x1 (K = 1)
-    batched (einsum) 8x256³ bmk,bkn 16.7 -> 6.5, bkm,bnk 17.0 -> 7.4; 16x64³ 0.27 -> 0.17;
-    4x1000x1000x100 27.5 -> 17.1; the gradient of sum(tanh(x @ w)²), 1000x500x200: 14 -> 9
+    1024³ mk,kn 253 -> 55   km,kn 464 -> 54   mk,nk 96 -> 55
+    1000³ mk,kn  93 -> 45   mk,nk  90 -> 46   999³ km,kn 169 -> 60
+    512³ 28 -> 6.1   256³ 1.8 -> 0.66   512x512x64 km,kn 4.9 -> 0.67
+    960x960x64 km,kn 5.7 -> 2.6   64x1024x960 13.5 -> 3.5   64x1024x64 0.79 -> 0.17
+    8x1000x1000 0.96 -> 0.39   16x1024x1024 4.0 -> 1.2   33x1000x1000 3.2 -> 1.9
+    1000x16x1000 mk,nk 0.97 -> 0.68   1000x40x1000 1.64 -> 1.62
+    untouched: 100³, 64x1x960, 1024x1x1024, 1x1024x1024, 1000x7x1000, 1024x1024x1
+    batched (einsum) 8x256³ bmk,bkn 17 -> 7.0, bkm,bnk 17 -> 7.7; 16x64³ 0.26 -> 0.17;
+    4x1000x1000x100 28.6 -> 17.7; the gradient of sum(tanh(x @ w)²), 1000x500x200: 14 -> 9
 
-(52 ms for 1024³ is 41 GFLOP/s on one core.) The gradient of
-bench/gp_loglik.py at n = 1024, one thread: 1000 -> 350 ms.
+(55 ms for 1024³ is 39 GFLOP/s on one core.) Two threads, in one process
+with JAX, loaded machine, 1024³: JAX 44-75 ms, tuned 28-67, untuned 136-415.
+The value and gradient of bench/gp_loglik.py, one thread: n = 1024
+1065-1190 -> 388-401 ms, n = 256 21 -> 17-21 ms; two threads (loaded):
+n = 1024 1217-1911 -> 560-977 ms.
 """
 
 from __future__ import annotations
