@@ -34,13 +34,12 @@ A contraction is tuned when M, N >= 8, K >= 16 and b·M·N·K >= 2^22
 (`tunable`): matrix-vector and outer products are memory bound and IREE's
 default is as good; below 2^22 multiply-adds the extra dispatches (copies,
 and consumers no longer fused into the matmul) can cost more than the better
-code saves (the gradient of sum(tanh(x @ w)²) with 300x70x40 products: 0.15 ->
-0.34 ms when tuned). The register tile assumes
-AVX-512 (32 registers of 8 f64), so `iree_cpu` tunes on `avx512f` hosts only.
-f32 is left alone (IREE's f32 code is several times faster than its f64 code
-already; not tuned here). A configuration IREE rejects never fails a
-compile: the backend compiles the untuned module then
-(`iree_compiler.compile_with_fallback`).
+code saves (the gradient of sum(tanh(x @ w)²) with 300x70x40 products: 0.15
+-> 0.34 ms when tuned). The register tiles assume AVX-512 (32 registers of 8
+f64), so `iree_cpu` tunes on `avx512f` hosts only. f32 is left alone (IREE's
+f32 code is several times faster than its f64 code already; not tuned
+here). A configuration IREE rejects never fails a compile: the backend
+compiles the untuned module then (`iree_compiler.compile_with_fallback`).
 
 Measured on an AMD EPYC (Zen 4, AVX-512), one thread (`local-sync`,
 `iree-benchmark-module` CPU time, best of 6; the machine was shared, load 4-5
@@ -100,8 +99,8 @@ def tile_and_padded(extent: int, vector: int = 8) -> tuple[int, int]:
     """(distribution tile, padded extent) of a parallel dimension: one tile when
     the extent rounded up to `vector` is at most the preferred tile; else
     the multiple of `vector` in `TILE_RANGE` that pads least, the closest
-    to the preferred one on ties (e.g. 1024 -> (128, 1024), 1000 -> (200, 1000),
-    999 -> (200, 1000), 960 -> (120, 960), 33 -> (40, 40))."""
+    to the preferred one on ties (with `vector` 8: 1024 -> (128, 1024), 1000 ->
+    (200, 1000), 999 -> (200, 1000), 960 -> (120, 960), 33 -> (40, 40))."""
     smallest, preferred, largest = TILE_RANGE
     rounded = _round_up(extent, vector)
     if rounded <= preferred:
