@@ -8,10 +8,12 @@ says how to compile and where to run:
         def compile_flags(self): ...                 # iree-compile flags of the target
         def target_identity(self): ...               # what else decides the bytes (host CPU)
         def driver(self, inputs, results): ...       # IREE runtime driver of one function
+        def tuned(self, wrapped): ...                # optional: performance rewrites of the module
 
 `compile(text, entry)` wraps `@entry` for IREE (`iree_entry.wrap_for_iree`),
-looks the module up in the persistent cache (`disk_cache`, keyed by the
-wrapped text, backend, flags, target identity and IREE versions), else
+applies the backend's `tuned` rewrites, looks the module up in the persistent
+cache (`disk_cache`, keyed by the tuned text, backend, flags, target identity
+and IREE versions), else
 compiles it (`iree_compiler.compile_with_fallback`) and stores it. It never
 touches a device: the returned `IreeExecutable` loads its module on the first
 call (`exported.IreeFunction`, the code `lintra.load` runs too), so a module
@@ -60,24 +62,29 @@ class IreeBackend(Backend):
     def driver(self, inputs, results) -> str:
         """The IREE runtime driver a function with these argument and result slots runs on."""
 
+    def tuned(self, wrapped: str) -> str:
+        """`wrapped` with this target's performance rewrites (none by default; see `iree_tuning`)."""
+        return wrapped
+
     def available(self) -> bool:
         """Whether this backend's device can run code here."""
         return True
 
     def compile(self, text: str, entry: str) -> IreeExecutable:
         wrapped, inputs, results = wrap_for_iree(text, entry)
+        tuned = self.tuned(wrapped)
         flags = self.compile_flags()
         key = disk_cache.cache_key(
             backend=self.name,
-            text=wrapped,
+            text=tuned,
             flags=list(flags),
             cpu=self.target_identity(),
             versions=tool_versions(),
         )
-        vmfb, cache, seconds, compiled_text = disk_cache.load(key, "vmfb"), "disk", 0.0, wrapped
+        vmfb, cache, seconds, compiled_text = disk_cache.load(key, "vmfb"), "disk", 0.0, tuned
         if vmfb is None:
             start = time.perf_counter()
-            vmfb, compiled_text = compile_with_fallback(wrapped, flags, entry)
+            vmfb, compiled_text = compile_with_fallback(tuned, flags, entry, untuned=wrapped)
             cache, seconds = None, time.perf_counter() - start
             disk_cache.store(key, "vmfb", vmfb)
         return IreeExecutable(

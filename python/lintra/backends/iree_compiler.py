@@ -9,7 +9,8 @@ compile fails (to report IREE's diagnostics as a ValueError naming the
 function). When IREE rejects `text`, `compile_with_fallback` compiles it again
 without multi-use fusion (`NO_MULTI_USE_FUSION`), then `iree_entry.pre_fused`
 of it (IREE 3.13 fails on the plain softmax pattern on llvm-cpu; see
-test/regressions/iree-softmax-workgroup-distribution.mlir). Every function
+test/regressions/iree-softmax-workgroup-distribution.mlir); a module the CPU
+backend tuned (`iree_tuning`) falls back to its untuned form first. Every function
 takes the compiler flags of the target (`iree_cpu.COMPILE_FLAGS`,
 `iree_cuda.compile_flags(target)`).
 """
@@ -121,19 +122,25 @@ def compile_vmfb(text: str, flags, name: str = ENTRY_NAME) -> bytes:
 NO_MULTI_USE_FUSION = ("--iree-dispatch-creation-fuse-multi-use=false",)
 
 
-def compile_with_fallback(text: str, flags, name: str = ENTRY_NAME) -> tuple[bytes, str]:
+def compile_with_fallback(
+    text: str, flags, name: str = ENTRY_NAME, untuned: str | None = None
+) -> tuple[bytes, str]:
     """(VM flatbuffer, the text compiled): `text`, else, if IREE rejects it, `text`
-    without multi-use fusion, else `pre_fused(text)`."""
-    for attempt in (tuple(flags), tuple(flags) + NO_MULTI_USE_FUSION):
-        vmfb = compiler_worker().compile(text, attempt)
-        if vmfb:
-            return vmfb, text
-        if vmfb is None:  # no worker: the executable decides
-            try:
-                return compile_with_tool(text, attempt, name), text
-            except ValueError:
-                pass
-    fused = pre_fused(text)
+    without multi-use fusion; then the same two for `untuned` when given (the
+    module before `iree_tuning` annotated it as `text`); else `pre_fused` of the
+    last text tried."""
+    texts = [text] if untuned in (None, text) else [text, untuned]
+    for candidate in texts:
+        for attempt in (tuple(flags), tuple(flags) + NO_MULTI_USE_FUSION):
+            vmfb = compiler_worker().compile(candidate, attempt)
+            if vmfb:
+                return vmfb, candidate
+            if vmfb is None:  # no worker: the executable decides
+                try:
+                    return compile_with_tool(candidate, attempt, name), candidate
+                except ValueError:
+                    pass
+    fused = pre_fused(texts[-1])
     return compile_vmfb(fused, flags, name), fused
 
 

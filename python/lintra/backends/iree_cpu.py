@@ -15,7 +15,8 @@ linker has no libm and f64 `sin`/`tanh` would not link. The flag that also
 avoids IREE 3.13's softmax failure, `--iree-llvmcpu-disable-distribution`,
 miscompiles log_softmax; the backend compiles the pre-fused module instead
 (`iree_compiler.compile_with_fallback`). Compiled modules are keyed by the
-host CPU too, since the code is tuned for it.
+host CPU too, since the code is tuned for it. On a host with AVX-512, large
+f64 (batch) matmuls get lowering configurations of their own (`iree_tuning`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from pathlib import Path
 from lintra.exported import cpu_driver
 
 from .iree_backend import IreeBackend
+from .iree_entry import rewritten
+from .iree_tuning import F64_CONTRACTION, tune_f64_contractions
 
 F64_FLAGS = ("--iree-input-demote-f64-to-f32=false",)
 COMPILE_FLAGS = (
@@ -62,3 +65,11 @@ class IreeCpuBackend(IreeBackend):
 
     def driver(self, inputs, results) -> str:
         return cpu_driver(inputs, results)
+
+    def tuned(self, wrapped: str) -> str:
+        """`wrapped` with its f64 contractions tuned (`iree_tuning`) on an AVX-512 host, else itself."""
+        if not F64_CONTRACTION.search(wrapped) or "avx512f" not in host_cpu().split():
+            return wrapped
+        counted = []
+        text = rewritten(wrapped, lambda module: counted.append(tune_f64_contractions(module)))
+        return text if counted[0] else wrapped

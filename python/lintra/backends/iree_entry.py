@@ -149,9 +149,14 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
         return str(module), inputs, results
 
 
-def pre_fused(text: str) -> str:
-    """`text` after `PRE_FUSION` (see the module docstring)."""
+def rewritten(text: str, rewrite) -> str:
+    """`text` parsed, given to `rewrite(module)` (which changes it in place), printed."""
     with _context(), ir.Location.unknown():
         module = ir.Module.parse(text)
-        PassManager.parse(PRE_FUSION).run(module.operation)
+        rewrite(module)
         return str(module)
+
+
+def pre_fused(text: str) -> str:
+    """`text` after `PRE_FUSION` (see the module docstring)."""
+    return rewritten(text, lambda module: PassManager.parse(PRE_FUSION).run(module.operation))
