@@ -12,10 +12,13 @@
 // iree-cpu with mlir-cpu): a tensor.splat of a scalar, which lintra's IREE
 // backends turn into such a fill, summed by a linalg.reduce gave a wrong JVP on
 // iree-cpu, right on mlir-cpu and by finite differences.
-// Not worked around: rewriting such fills into broadcasts of a 0-d
-// tensor.from_elements fixes this case, but makes IREE's stream partitioning
-// reject other fuzz programs ("circular dependency", also without multi-use
-// fusion). This test fails once IREE is fixed.
+// Worked around (backends/iree_tensor_ops.py `reduced_fills_as_broadcasts`):
+// a linalg op with 0-d results reads, in place of such a fill, a
+// linalg.broadcast of the 0-d tensor.from_elements of the scalar; only there,
+// since broadcasts in place of every fill make IREE's stream partitioning
+// reject other fuzz programs ("circular dependency"). A body that ignores its
+// input (@number_of_elements) is not worked around. This test fails once IREE
+// is fixed.
 // RUN: iree-compile %iree_cpu_flags %s -o %t.vmfb
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=sum --input=2.0 | FileCheck %s --check-prefix=SUM
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=sum_of_squares --input=2.0 | FileCheck %s --check-prefix=SQUARES

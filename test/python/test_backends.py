@@ -227,3 +227,47 @@ def test_insert_into_2d():
             expected = np.zeros((3, 2))
             expected[i, j] = 7.0
             np.testing.assert_array_equal(at(7.0, np.int64(i), np.int64(j))[0], expected)
+
+
+def test_full_reduce_of_scalar_fill():
+    """IREE 3.13 runs one iteration of a reduction to 0-d of a fill of a
+    non-constant scalar (test/iree/upstream-full-reduce-of-scalar-fill.mlir); the
+    IREE backends reduce a broadcast of the 0-d scalar instead
+    (backends/iree_tensor_ops.py). A splat, the sum of its squares (a generic), a
+    reduction to 1-d of the same splat, and the splat used elsewhere too."""
+    text = """
+    func.func @f(%x: f64, %y: tensor<4x3xf64>) -> (f64, f64, tensor<3xf64>, tensor<4x3xf64>) {
+      %s = tensor.splat %x : tensor<4x3xf64>
+      %zero = arith.constant 0.0 : f64
+      %init = tensor.from_elements %zero : tensor<f64>
+      %sum = linalg.reduce ins(%s : tensor<4x3xf64>) outs(%init : tensor<f64>) dimensions = [0, 1]
+        (%in: f64, %acc: f64) {
+          %t = arith.addf %in, %acc : f64
+          linalg.yield %t : f64
+        }
+      %squares = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>],
+                                 iterator_types = ["reduction", "reduction"]}
+          ins(%s : tensor<4x3xf64>) outs(%init : tensor<f64>) {
+      ^bb0(%in: f64, %acc: f64):
+        %m = arith.mulf %in, %in : f64
+        %t = arith.addf %m, %acc : f64
+        linalg.yield %t : f64
+      } -> tensor<f64>
+      %init3 = arith.constant dense<0.0> : tensor<3xf64>
+      %rows = linalg.reduce ins(%s : tensor<4x3xf64>) outs(%init3 : tensor<3xf64>) dimensions = [0]
+        (%in: f64, %acc: f64) {
+          %t = arith.addf %in, %acc : f64
+          linalg.yield %t : f64
+        }
+      %prod = arith.mulf %s, %y : tensor<4x3xf64>
+      %a = tensor.extract %sum[] : tensor<f64>
+      %b = tensor.extract %squares[] : tensor<f64>
+      return %a, %b, %rows, %prod : f64, f64, tensor<3xf64>, tensor<4x3xf64>
+    }"""
+    y = np.arange(12.0).reshape(4, 3)
+    for backend in ("iree-cpu", "mlir-cpu"):
+        got = backends.compile(text, "f", backend)(1.5, y)
+        np.testing.assert_allclose(got[0], 12 * 1.5)
+        np.testing.assert_allclose(got[1], 12 * 1.5**2)
+        np.testing.assert_allclose(got[2], np.full(3, 4 * 1.5))
+        np.testing.assert_allclose(got[3], 1.5 * y)

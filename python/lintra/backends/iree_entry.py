@@ -37,7 +37,12 @@ from lintra.exported import ENTRY_NAME, Slot
 
 from .index_switch import switches_as_ifs
 from .iree_math import rewrite_log1p_expm1
-from .iree_tensor_ops import inserts_as_insert_slices, scalar_inserts_as_from_elements, splats_as_fills
+from .iree_tensor_ops import (
+    inserts_as_insert_slices,
+    reduced_fills_as_broadcasts,
+    scalar_inserts_as_from_elements,
+    splats_as_fills,
+)
 
 _BOUNDARY_ELEMENT = {"i1": "i8", "index": "i64"}
 PRE_FUSION = "builtin.module(func.func(convert-elementwise-to-linalg,linalg-fuse-elementwise-ops))"
@@ -118,6 +123,7 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
         module = ir.Module.parse(text)
         rewrite_log1p_expm1(module)
         splats_as_fills(module)
+        reduced_fills_as_broadcasts(module)
         scalar_inserts_as_from_elements(module)
         inserts_as_insert_slices(module)
         function = _find_function(module, name)

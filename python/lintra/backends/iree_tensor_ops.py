@@ -17,6 +17,14 @@
   such inserts for the cotangents of `tensor.extract` (reproducer:
   test/iree/upstream-insert-into-2d.mlir): `inserts_as_insert_slices` rewrites
   each into the `tensor.insert_slice` of a 1x...x1 `tensor.from_elements`.
+- A reduction to a 0-d tensor of a `linalg.fill` of a non-constant scalar runs
+  one iteration (the sum of 8 copies of x is x; reproducer:
+  test/iree/upstream-full-reduce-of-scalar-fill.mlir), and the fills of
+  `splats_as_fills` feed such reductions: `reduced_fills_as_broadcasts` gives
+  each such reduction, in place of the fill, a `linalg.broadcast` of the 0-d
+  `tensor.from_elements` of the scalar. Only there: broadcasts in place of
+  every fill make IREE's stream partitioning reject other programs
+  ("circular dependency").
 """
 
 from __future__ import annotations
@@ -79,3 +87,43 @@ def inserts_as_insert_slices(module: ir.Module) -> None:
             return tensor.insert_slice(unit, dest, indices, [], [], dynamic, [1] * rank, [1] * rank)
 
         replace(op, insert_slice)
+
+
+def _is_constant(value: ir.Value) -> bool:
+    owner = value.owner
+    return isinstance(owner, ir.OpView) and owner.operation.name == "arith.constant"
+
+
+def _reduces_to_0d(op: ir.Operation) -> bool:
+    """`op` is a linalg op (not a fill) whose results are all 0-d tensors: all its loops reduce."""
+    return (
+        op.name.startswith("linalg.")
+        and op.name != "linalg.fill"
+        and len(op.results) > 0
+        and all(
+            isinstance(r.type, ir.RankedTensorType) and ir.RankedTensorType(r.type).rank == 0
+            for r in op.results
+        )
+    )
+
+
+def reduced_fills_as_broadcasts(module: ir.Module) -> None:
+    """In each linalg op with 0-d results, replace every input (not init) that a
+    `linalg.fill` of a non-constant scalar defines by the `linalg.broadcast` of
+    a 0-d `tensor.from_elements` of that scalar (see the module docstring)."""
+    for op in ops_named(module, "linalg.fill", lambda op: not _is_constant(op.operands[0])):
+        scalar, filled = op.operands[0], op.results[0]
+        filled_type = ir.RankedTensorType(filled.type)
+        if filled_type.rank == 0 or scalar.type != filled_type.element_type:
+            continue
+        for use in list(filled.uses):
+            user = use.owner
+            user = user.operation if isinstance(user, ir.OpView) else user
+            if not _reduces_to_0d(user) or use.operand_number >= len(user.operands) - len(user.results):
+                continue
+            with ir.InsertionPoint(user), user.location:
+                zero_d = tensor.FromElementsOp(ir.RankedTensorType.get([], scalar.type), [scalar]).result
+                empty = tensor.EmptyOp(filled_type.shape, filled_type.element_type).result
+                dimensions = list(range(filled_type.rank))
+                broadcast = linalg.broadcast(zero_d, outs=[empty], dimensions=dimensions).results[0]
+            user.operands[use.operand_number] = broadcast
