@@ -16,9 +16,11 @@
 // a linalg op with 0-d results reads, in place of such a fill, a
 // linalg.broadcast of the 0-d tensor.from_elements of the scalar; only there,
 // since broadcasts in place of every fill make IREE's stream partitioning
-// reject other fuzz programs ("circular dependency"). A body that ignores its
-// input (@number_of_elements) is not worked around. This test fails once IREE
-// is fixed.
+// reject other fuzz programs ("circular dependency"). A linalg.generic with
+// 0-d results whose body reads no operand indexing a loop (@number_of_elements;
+// fuzz seeds 12 and 38) has its body read linalg.index of that loop
+// (`index_unread_reduced_loops`: adds sitofp(index) * -0.0 to a yielded float).
+// This test fails once IREE is fixed.
 // RUN: iree-compile %iree_cpu_flags %s -o %t.vmfb
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=sum --input=2.0 | FileCheck %s --check-prefix=SUM
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=sum_of_squares --input=2.0 | FileCheck %s --check-prefix=SQUARES

@@ -271,3 +271,44 @@ def test_full_reduce_of_scalar_fill():
         np.testing.assert_allclose(got[1], 12 * 1.5**2)
         np.testing.assert_allclose(got[2], np.full(3, 4 * 1.5))
         np.testing.assert_allclose(got[3], 1.5 * y)
+
+
+def test_full_reduce_ignoring_its_input():
+    """IREE 3.13 runs once each loop of a reduction to 0-d that no operand the body
+    reads indexes (test/iree/upstream-full-reduce-of-scalar-fill.mlir,
+    @number_of_elements); the IREE backends make the body read linalg.index of
+    each such loop (backends/iree_tensor_ops.py). @f counts the elements and sums
+    a scalar once per element (IREE alone: 2 and 1, not 12 and 6); in @g a -0.0
+    stays -0.0."""
+    text = """
+    #x = affine_map<(d0, d1) -> (d0, d1)>
+    #s = affine_map<(d0, d1) -> ()>
+    func.func @f(%x: tensor<4x3xf64>, %s: f64) -> (f64, f64) {
+      %init = arith.constant dense<0.0> : tensor<f64>
+      %count, %sum = linalg.generic {indexing_maps = [#x, #s, #s, #s], iterator_types = ["reduction", "reduction"]}
+          ins(%x, %s : tensor<4x3xf64>, f64) outs(%init, %init : tensor<f64>, tensor<f64>) {
+      ^bb0(%in: f64, %scalar: f64, %a: f64, %b: f64):
+        %one = arith.constant 1.0 : f64
+        %t = arith.addf %a, %one : f64
+        %u = arith.addf %b, %scalar : f64
+        linalg.yield %t, %u : f64, f64
+      } -> (tensor<f64>, tensor<f64>)
+      %a = tensor.extract %count[] : tensor<f64>
+      %b = tensor.extract %sum[] : tensor<f64>
+      return %a, %b : f64, f64
+    }
+    func.func @g(%x: tensor<4x3xf64>, %s: f64) -> f64 {
+      %init = arith.constant dense<-0.0> : tensor<f64>
+      %r = linalg.generic {indexing_maps = [#x, #s, #s], iterator_types = ["reduction", "reduction"]}
+          ins(%x, %s : tensor<4x3xf64>, f64) outs(%init : tensor<f64>) {
+      ^bb0(%in: f64, %scalar: f64, %a: f64):
+        %t = arith.mulf %a, %scalar : f64
+        linalg.yield %t : f64
+      } -> tensor<f64>
+      %v = tensor.extract %r[] : tensor<f64>
+      return %v : f64
+    }"""
+    for backend in ("iree-cpu", "mlir-cpu"):
+        assert backends.compile(text, "f", backend)(np.ones((4, 3)), 0.5) == (12.0, 6.0), backend
+        (negative_zero,) = backends.compile(text, "g", backend)(np.ones((4, 3)), 0.5)
+        assert negative_zero == 0.0 and np.signbit(negative_zero), backend

@@ -25,12 +25,20 @@
   `tensor.from_elements` of the scalar. Only there: broadcasts in place of
   every fill make IREE's stream partitioning reject other programs
   ("circular dependency").
+- The bug behind it: a `linalg.generic` with 0-d results runs each loop that no
+  operand its body reads indexes once (a body adding 1 per element counts 1, not
+  5; same reproducer), and the fuzzer's generics have such bodies:
+  `index_unread_reduced_loops` makes the body read `linalg.index` of each such
+  loop, adding `sitofp(index) * -0.0` (exactly -0.0, which leaves every float,
+  -0.0 and NaN included, unchanged) to the first float it yields.
 """
 
 from __future__ import annotations
 
+import re
+
 from mlir import ir
-from mlir.dialects import linalg, tensor
+from mlir.dialects import arith, linalg, tensor
 
 
 def ops_named(module: ir.Module, name: str, accept=lambda op: True) -> list[ir.Operation]:
@@ -127,3 +135,34 @@ def reduced_fills_as_broadcasts(module: ir.Module) -> None:
                 dimensions = list(range(filled_type.rank))
                 broadcast = linalg.broadcast(zero_d, outs=[empty], dimensions=dimensions).results[0]
             user.operands[use.operand_number] = broadcast
+
+
+def _unread_loops(op: ir.Operation) -> list[int]:
+    """The loops of the `linalg.generic` `op` that no operand whose block argument its body reads indexes."""
+    block = op.regions[0].blocks[0]
+    maps = [str(ir.AffineMapAttr(m).value) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    read = set()
+    for argument, map_ in zip(block.arguments, maps, strict=True):
+        if any(True for _ in argument.uses):
+            read |= {int(d) for d in re.findall(r"d(\d+)", map_.split("->")[1])}
+    return [d for d in range(len(ir.ArrayAttr(op.attributes["iterator_types"]))) if d not in read]
+
+
+def index_unread_reduced_loops(module: ir.Module) -> None:
+    """In each `linalg.generic` with 0-d results and a loop no read operand
+    indexes, add `sitofp(linalg.index d) * -0.0` for each such loop `d` to the
+    first float the body yields (see the module docstring)."""
+    for op in ops_named(module, "linalg.generic", _reduces_to_0d):
+        unread = _unread_loops(op)
+        yield_ = op.regions[0].blocks[0].operations[-1]
+        floats = [i for i, v in enumerate(yield_.operands) if isinstance(v.type, ir.FloatType)]
+        if not unread or not floats:
+            continue
+        value = yield_.operands[floats[0]]
+        with ir.InsertionPoint(yield_), op.location:
+            i64 = ir.IntegerType.get_signless(64)
+            negative_zero = arith.constant(value.type, -0.0)
+            for d in unread:
+                index = arith.index_cast(i64, linalg.IndexOp(d).result)
+                value = arith.addf(value, arith.mulf(arith.sitofp(value.type, index), negative_zero))
+        yield_.operands[floats[0]] = value
