@@ -232,11 +232,13 @@ def test_insert_into_2d():
 def test_full_reduce_of_scalar_fill():
     """IREE 3.13 runs one iteration of a reduction to 0-d of a fill of a
     non-constant scalar (test/iree/upstream-full-reduce-of-scalar-fill.mlir); the
-    IREE backends reduce a broadcast of the 0-d scalar instead
-    (backends/iree_tensor_ops.py). A splat, the sum of its squares (a generic), a
-    reduction to 1-d of the same splat, and the splat used elsewhere too."""
+    IREE backends make the reduction read linalg.index of its loops
+    (backends/iree_tensor_ops.py). A splat summed, the sum of its squares (a
+    generic), the sum of its sines (through an elementwise op, as in control-flow
+    fuzz seed 22), a reduction to 1-d of the same splat, and the splat used
+    elsewhere too."""
     text = """
-    func.func @f(%x: f64, %y: tensor<4x3xf64>) -> (f64, f64, tensor<3xf64>, tensor<4x3xf64>) {
+    func.func @f(%x: f64, %y: tensor<4x3xf64>) -> (f64, f64, tensor<3xf64>, tensor<4x3xf64>, f64) {
       %s = tensor.splat %x : tensor<4x3xf64>
       %zero = arith.constant 0.0 : f64
       %init = tensor.from_elements %zero : tensor<f64>
@@ -253,6 +255,12 @@ def test_full_reduce_of_scalar_fill():
         %t = arith.addf %m, %acc : f64
         linalg.yield %t : f64
       } -> tensor<f64>
+      %sines = math.sin %s : tensor<4x3xf64>
+      %sum_of_sines = linalg.reduce ins(%sines : tensor<4x3xf64>) outs(%init : tensor<f64>) dimensions = [0, 1]
+        (%in: f64, %acc: f64) {
+          %t = arith.addf %in, %acc : f64
+          linalg.yield %t : f64
+        }
       %init3 = arith.constant dense<0.0> : tensor<3xf64>
       %rows = linalg.reduce ins(%s : tensor<4x3xf64>) outs(%init3 : tensor<3xf64>) dimensions = [0]
         (%in: f64, %acc: f64) {
@@ -262,7 +270,8 @@ def test_full_reduce_of_scalar_fill():
       %prod = arith.mulf %s, %y : tensor<4x3xf64>
       %a = tensor.extract %sum[] : tensor<f64>
       %b = tensor.extract %squares[] : tensor<f64>
-      return %a, %b, %rows, %prod : f64, f64, tensor<3xf64>, tensor<4x3xf64>
+      %c = tensor.extract %sum_of_sines[] : tensor<f64>
+      return %a, %b, %rows, %prod, %c : f64, f64, tensor<3xf64>, tensor<4x3xf64>, f64
     }"""
     y = np.arange(12.0).reshape(4, 3)
     for backend in ("iree-cpu", "mlir-cpu"):
@@ -271,6 +280,7 @@ def test_full_reduce_of_scalar_fill():
         np.testing.assert_allclose(got[1], 12 * 1.5**2)
         np.testing.assert_allclose(got[2], np.full(3, 4 * 1.5))
         np.testing.assert_allclose(got[3], 1.5 * y)
+        np.testing.assert_allclose(got[4], 12 * np.sin(1.5))
 
 
 def test_full_reduce_ignoring_its_input():

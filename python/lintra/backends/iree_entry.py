@@ -40,7 +40,6 @@ from .iree_math import rewrite_log1p_expm1
 from .iree_tensor_ops import (
     index_unread_reduced_loops,
     inserts_as_insert_slices,
-    reduced_fills_as_broadcasts,
     scalar_inserts_as_from_elements,
     splats_as_fills,
 )
@@ -124,7 +123,6 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
         module = ir.Module.parse(text)
         rewrite_log1p_expm1(module)
         splats_as_fills(module)
-        reduced_fills_as_broadcasts(module)
         index_unread_reduced_loops(module)
         scalar_inserts_as_from_elements(module)
         inserts_as_insert_slices(module)

@@ -17,20 +17,19 @@
   such inserts for the cotangents of `tensor.extract` (reproducer:
   test/iree/upstream-insert-into-2d.mlir): `inserts_as_insert_slices` rewrites
   each into the `tensor.insert_slice` of a 1x...x1 `tensor.from_elements`.
-- A reduction to a 0-d tensor of a `linalg.fill` of a non-constant scalar runs
-  one iteration (the sum of 8 copies of x is x; reproducer:
-  test/iree/upstream-full-reduce-of-scalar-fill.mlir), and the fills of
-  `splats_as_fills` feed such reductions: `reduced_fills_as_broadcasts` gives
-  each such reduction, in place of the fill, a `linalg.broadcast` of the 0-d
-  `tensor.from_elements` of the scalar. Only there: broadcasts in place of
-  every fill make IREE's stream partitioning reject other programs
-  ("circular dependency").
-- The bug behind it: a `linalg.generic` with 0-d results runs each loop that no
-  operand its body reads indexes once (a body adding 1 per element counts 1, not
-  5; same reproducer), and the fuzzer's generics have such bodies:
-  `index_unread_reduced_loops` makes the body read `linalg.index` of each such
-  loop, adding `sitofp(index) * -0.0` (exactly -0.0, which leaves every float,
-  -0.0 and NaN included, unchanged) to the first float it yields.
+- A reduction to a 0-d tensor runs once each loop that no operand its body
+  reads indexes (a body adding 1 per element counts 1, not 5), and a
+  `linalg.fill` of a non-constant scalar that IREE fuses into a reduction
+  (directly or through elementwise ops) leaves its body reading no operand: the
+  sum of 8 copies of x is x (reproducer:
+  test/iree/upstream-full-reduce-of-scalar-fill.mlir). The fills of
+  `splats_as_fills` and the fuzzer's generics give such reductions:
+  `index_unread_reduced_loops` makes each such `linalg.generic` or
+  `linalg.reduce` with 0-d results read `linalg.index` of those loops, adding
+  `sitofp(index) * -0.0` (exactly -0.0, which leaves every float, -0.0 and NaN
+  included, unchanged) to the first float its body yields. (Broadcasts of a
+  0-d tensor in place of every fill make IREE's stream partitioning reject
+  other programs: "circular dependency".)
 """
 
 from __future__ import annotations
@@ -115,44 +114,59 @@ def _reduces_to_0d(op: ir.Operation) -> bool:
     )
 
 
-def reduced_fills_as_broadcasts(module: ir.Module) -> None:
-    """In each linalg op with 0-d results, replace every input (not init) that a
-    `linalg.fill` of a non-constant scalar defines by the `linalg.broadcast` of
-    a 0-d `tensor.from_elements` of that scalar (see the module docstring)."""
-    for op in ops_named(module, "linalg.fill", lambda op: not _is_constant(op.operands[0])):
-        scalar, filled = op.operands[0], op.results[0]
-        filled_type = ir.RankedTensorType(filled.type)
-        if filled_type.rank == 0 or scalar.type != filled_type.element_type:
-            continue
-        for use in list(filled.uses):
-            user = use.owner
-            user = user.operation if isinstance(user, ir.OpView) else user
-            if not _reduces_to_0d(user) or use.operand_number >= len(user.operands) - len(user.results):
-                continue
-            with ir.InsertionPoint(user), user.location:
-                zero_d = tensor.FromElementsOp(ir.RankedTensorType.get([], scalar.type), [scalar]).result
-                empty = tensor.EmptyOp(filled_type.shape, filled_type.element_type).result
-                dimensions = list(range(filled_type.rank))
-                broadcast = linalg.broadcast(zero_d, outs=[empty], dimensions=dimensions).results[0]
-            user.operands[use.operand_number] = broadcast
+def _inputs(op: ir.Operation) -> list[ir.Value]:
+    """The operands of `op` less a linalg op's inits (its last operands, one per result)."""
+    operands = list(op.operands)
+    return operands[: len(operands) - len(op.results)] if op.name.startswith("linalg.") else operands
+
+
+def _elementwise(op: ir.Operation) -> bool:
+    """`op` is an arith or math op on tensors, a `linalg.map`, or a `linalg.generic` of parallel loops."""
+    if op.name == "linalg.generic":
+        return all("parallel" in str(t) for t in ir.ArrayAttr(op.attributes["iterator_types"]))
+    tensors = len(op.results) > 0 and all(isinstance(r.type, ir.RankedTensorType) for r in op.results)
+    return op.name == "linalg.map" or (op.name.split(".")[0] in ("arith", "math") and tensors)
+
+
+def _from_scalar_fill(value: ir.Value, depth: int = 8) -> bool:
+    """`value` is a `linalg.fill` of a non-constant scalar, or an elementwise op
+    (`_elementwise`) of one, which IREE fuses into the ops reading it."""
+    owner = value.owner
+    if depth == 0 or not isinstance(owner, ir.OpView):
+        return False
+    op = owner.operation
+    if op.name == "linalg.fill":
+        return not _is_constant(op.operands[0])
+    return _elementwise(op) and any(
+        isinstance(v.type, ir.RankedTensorType) and _from_scalar_fill(v, depth - 1) for v in _inputs(op)
+    )
 
 
 def _unread_loops(op: ir.Operation) -> list[int]:
-    """The loops of the `linalg.generic` `op` that no operand whose block argument its body reads indexes."""
+    """The loops of the linalg op `op` (with 0-d results) that no operand whose
+    block argument its body reads indexes, after IREE fuses into it its inputs
+    that `_from_scalar_fill`."""
+    if op.name != "linalg.generic":  # a linalg.reduce to 0-d: its loops are its input's dimensions
+        fused = any(_from_scalar_fill(v) for v in _inputs(op))
+        return list(range(ir.RankedTensorType(op.operands[0].type).rank)) if fused else []
+    loops = len(ir.ArrayAttr(op.attributes["iterator_types"]))
+    if any(_from_scalar_fill(v) for v in _inputs(op)):
+        return list(range(loops))
     block = op.regions[0].blocks[0]
     maps = [str(ir.AffineMapAttr(m).value) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
     read = set()
     for argument, map_ in zip(block.arguments, maps, strict=True):
         if any(True for _ in argument.uses):
             read |= {int(d) for d in re.findall(r"d(\d+)", map_.split("->")[1])}
-    return [d for d in range(len(ir.ArrayAttr(op.attributes["iterator_types"]))) if d not in read]
+    return [d for d in range(loops) if d not in read]
 
 
 def index_unread_reduced_loops(module: ir.Module) -> None:
-    """In each `linalg.generic` with 0-d results and a loop no read operand
-    indexes, add `sitofp(linalg.index d) * -0.0` for each such loop `d` to the
-    first float the body yields (see the module docstring)."""
-    for op in ops_named(module, "linalg.generic", _reduces_to_0d):
+    """In each `linalg.generic` or `linalg.reduce` with 0-d results and a loop
+    `_unread_loops`, add `sitofp(linalg.index d) * -0.0` for each such loop `d`
+    to the first float the body yields (see the module docstring)."""
+    accept = lambda op: op.name in ("linalg.generic", "linalg.reduce") and _reduces_to_0d(op)  # noqa: E731
+    for op in ops_named(module, "linalg.generic", accept) + ops_named(module, "linalg.reduce", accept):
         unread = _unread_loops(op)
         yield_ = op.regions[0].blocks[0].operations[-1]
         floats = [i for i, v in enumerate(yield_.operands) if isinstance(v.type, ir.FloatType)]
