@@ -289,7 +289,7 @@ def test_full_reduce_ignoring_its_input():
     @number_of_elements); the IREE backends make the body read linalg.index of
     each such loop (backends/iree_tensor_ops.py). @f counts the elements and sums
     a scalar once per element (IREE alone: 2 and 1, not 12 and 6); in @g a -0.0
-    stays -0.0."""
+    stays -0.0; @h counts into a 1-element 1-d tensor, which IREE folds to 0-d."""
     text = """
     #x = affine_map<(d0, d1) -> (d0, d1)>
     #s = affine_map<(d0, d1) -> ()>
@@ -317,8 +317,21 @@ def test_full_reduce_ignoring_its_input():
       } -> tensor<f64>
       %v = tensor.extract %r[] : tensor<f64>
       return %v : f64
+    }
+    func.func @h(%x: tensor<4x3xf64>) -> tensor<1xf64> {
+      %init = arith.constant dense<0.0> : tensor<1xf64>
+      %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0)>],
+                           iterator_types = ["parallel", "reduction", "reduction"]}
+          ins(%x : tensor<4x3xf64>) outs(%init : tensor<1xf64>) {
+      ^bb0(%in: f64, %a: f64):
+        %one = arith.constant 1.0 : f64
+        %t = arith.addf %a, %one : f64
+        linalg.yield %t : f64
+      } -> tensor<1xf64>
+      return %r : tensor<1xf64>
     }"""
     for backend in ("iree-cpu", "mlir-cpu"):
         assert backends.compile(text, "f", backend)(np.ones((4, 3)), 0.5) == (12.0, 6.0), backend
+        assert backends.compile(text, "h", backend)(np.ones((4, 3)))[0] == [12.0], backend
         (negative_zero,) = backends.compile(text, "g", backend)(np.ones((4, 3)), 0.5)
         assert negative_zero == 0.0 and np.signbit(negative_zero), backend

@@ -25,7 +25,7 @@
   test/iree/upstream-full-reduce-of-scalar-fill.mlir). The fills of
   `splats_as_fills` and the fuzzer's generics give such reductions:
   `index_unread_reduced_loops` makes each such `linalg.generic` or
-  `linalg.reduce` with 0-d results read `linalg.index` of those loops, adding
+  `linalg.reduce` with 0-d (or 1x...x1) results read `linalg.index` of those loops, adding
   `sitofp(index) * -0.0` (exactly -0.0, which leaves every float, -0.0 and NaN
   included, unchanged) to the first float its body yields. (Broadcasts of a
   0-d tensor in place of every fill make IREE's stream partitioning reject
@@ -101,14 +101,15 @@ def _is_constant(value: ir.Value) -> bool:
     return isinstance(owner, ir.OpView) and owner.operation.name == "arith.constant"
 
 
-def _reduces_to_0d(op: ir.Operation) -> bool:
-    """`op` is a linalg op (not a fill) whose results are all 0-d tensors: all its loops reduce."""
+def _reduces_to_one_element(op: ir.Operation) -> bool:
+    """`op` is a linalg op (not a fill) whose results each hold one element (0-d,
+    or 1x...x1, which IREE folds to 0-d): all its loops reduce, or run once."""
     return (
         op.name.startswith("linalg.")
         and op.name != "linalg.fill"
         and len(op.results) > 0
         and all(
-            isinstance(r.type, ir.RankedTensorType) and ir.RankedTensorType(r.type).rank == 0
+            isinstance(r.type, ir.RankedTensorType) and all(n == 1 for n in ir.RankedTensorType(r.type).shape)
             for r in op.results
         )
     )
@@ -162,10 +163,10 @@ def _unread_loops(op: ir.Operation) -> list[int]:
 
 
 def index_unread_reduced_loops(module: ir.Module) -> None:
-    """In each `linalg.generic` or `linalg.reduce` with 0-d results and a loop
+    """In each `linalg.generic` or `linalg.reduce` with one-element results and a loop
     `_unread_loops`, add `sitofp(linalg.index d) * -0.0` for each such loop `d`
     to the first float the body yields (see the module docstring)."""
-    accept = lambda op: op.name in ("linalg.generic", "linalg.reduce") and _reduces_to_0d(op)  # noqa: E731
+    accept = lambda op: op.name in ("linalg.generic", "linalg.reduce") and _reduces_to_one_element(op)  # noqa: E731
     for op in ops_named(module, "linalg.generic", accept) + ops_named(module, "linalg.reduce", accept):
         unread = _unread_loops(op)
         yield_ = op.regions[0].blocks[0].operations[-1]
