@@ -7,7 +7,8 @@
 // then adds %x to its accumulator and no longer reads its input), so the bug is
 // in the llvm-cpu code generation, which loses the trip count of a reduced
 // dimension no used operand indexes: a reduction to 0-d whose body ignores its
-// input (@number_of_elements, 1 instead of 5) runs once too.
+// input (@number_of_elements, 1 instead of 5) runs once too, and so does a
+// reduction to a 1-element tensor<1xf64> (IREE folds its unit dimension).
 // Found by the control-flow fuzzer (test_fuzz_ad.py --scf, which compares
 // iree-cpu with mlir-cpu): a tensor.splat of a scalar, which lintra's IREE
 // backends turn into such a fill, summed by a linalg.reduce gave a wrong JVP on
