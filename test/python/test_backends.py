@@ -249,3 +249,111 @@ def test_packed_bool_constant():
     for backend in ("iree-cpu", "mlir-cpu"):
         masked = backends.compile(text, "masked", backend)
         np.testing.assert_array_equal(masked(x)[0], np.where((i + 2 * j) % 3 == 0, x, 0.0))
+
+
+def test_full_reduce_of_scalar_fill():
+    """IREE 3.13 runs one iteration of a reduction to 0-d of a fill of a
+    non-constant scalar (test/iree/upstream-full-reduce-of-scalar-fill.mlir); the
+    IREE backends make the reduction read linalg.index of its loops
+    (backends/iree_tensor_ops.py). A splat summed, the sum of its squares (a
+    generic), the sum of its sines (through an elementwise op, as in control-flow
+    fuzz seed 22), a reduction to 1-d of the same splat, and the splat used
+    elsewhere too."""
+    text = """
+    func.func @f(%x: f64, %y: tensor<4x3xf64>) -> (f64, f64, tensor<3xf64>, tensor<4x3xf64>, f64) {
+      %s = tensor.splat %x : tensor<4x3xf64>
+      %zero = arith.constant 0.0 : f64
+      %init = tensor.from_elements %zero : tensor<f64>
+      %sum = linalg.reduce ins(%s : tensor<4x3xf64>) outs(%init : tensor<f64>) dimensions = [0, 1]
+        (%in: f64, %acc: f64) {
+          %t = arith.addf %in, %acc : f64
+          linalg.yield %t : f64
+        }
+      %squares = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>],
+                                 iterator_types = ["reduction", "reduction"]}
+          ins(%s : tensor<4x3xf64>) outs(%init : tensor<f64>) {
+      ^bb0(%in: f64, %acc: f64):
+        %m = arith.mulf %in, %in : f64
+        %t = arith.addf %m, %acc : f64
+        linalg.yield %t : f64
+      } -> tensor<f64>
+      %sines = math.sin %s : tensor<4x3xf64>
+      %sum_of_sines = linalg.reduce ins(%sines : tensor<4x3xf64>) outs(%init : tensor<f64>) dimensions = [0, 1]
+        (%in: f64, %acc: f64) {
+          %t = arith.addf %in, %acc : f64
+          linalg.yield %t : f64
+        }
+      %init3 = arith.constant dense<0.0> : tensor<3xf64>
+      %rows = linalg.reduce ins(%s : tensor<4x3xf64>) outs(%init3 : tensor<3xf64>) dimensions = [0]
+        (%in: f64, %acc: f64) {
+          %t = arith.addf %in, %acc : f64
+          linalg.yield %t : f64
+        }
+      %prod = arith.mulf %s, %y : tensor<4x3xf64>
+      %a = tensor.extract %sum[] : tensor<f64>
+      %b = tensor.extract %squares[] : tensor<f64>
+      %c = tensor.extract %sum_of_sines[] : tensor<f64>
+      return %a, %b, %rows, %prod, %c : f64, f64, tensor<3xf64>, tensor<4x3xf64>, f64
+    }"""
+    y = np.arange(12.0).reshape(4, 3)
+    for backend in ("iree-cpu", "mlir-cpu"):
+        got = backends.compile(text, "f", backend)(1.5, y)
+        np.testing.assert_allclose(got[0], 12 * 1.5)
+        np.testing.assert_allclose(got[1], 12 * 1.5**2)
+        np.testing.assert_allclose(got[2], np.full(3, 4 * 1.5))
+        np.testing.assert_allclose(got[3], 1.5 * y)
+        np.testing.assert_allclose(got[4], 12 * np.sin(1.5))
+
+
+def test_full_reduce_ignoring_its_input():
+    """IREE 3.13 runs once each loop of a reduction to 0-d that no operand the body
+    reads indexes (test/iree/upstream-full-reduce-of-scalar-fill.mlir,
+    @number_of_elements); the IREE backends make the body read linalg.index of
+    each such loop (backends/iree_tensor_ops.py). @f counts the elements and sums
+    a scalar once per element (IREE alone: 2 and 1, not 12 and 6); in @g a -0.0
+    stays -0.0; @h counts into a 1-element 1-d tensor, which IREE folds to 0-d."""
+    text = """
+    #x = affine_map<(d0, d1) -> (d0, d1)>
+    #s = affine_map<(d0, d1) -> ()>
+    func.func @f(%x: tensor<4x3xf64>, %s: f64) -> (f64, f64) {
+      %init = arith.constant dense<0.0> : tensor<f64>
+      %count, %sum = linalg.generic {indexing_maps = [#x, #s, #s, #s], iterator_types = ["reduction", "reduction"]}
+          ins(%x, %s : tensor<4x3xf64>, f64) outs(%init, %init : tensor<f64>, tensor<f64>) {
+      ^bb0(%in: f64, %scalar: f64, %a: f64, %b: f64):
+        %one = arith.constant 1.0 : f64
+        %t = arith.addf %a, %one : f64
+        %u = arith.addf %b, %scalar : f64
+        linalg.yield %t, %u : f64, f64
+      } -> (tensor<f64>, tensor<f64>)
+      %a = tensor.extract %count[] : tensor<f64>
+      %b = tensor.extract %sum[] : tensor<f64>
+      return %a, %b : f64, f64
+    }
+    func.func @g(%x: tensor<4x3xf64>, %s: f64) -> f64 {
+      %init = arith.constant dense<-0.0> : tensor<f64>
+      %r = linalg.generic {indexing_maps = [#x, #s, #s], iterator_types = ["reduction", "reduction"]}
+          ins(%x, %s : tensor<4x3xf64>, f64) outs(%init : tensor<f64>) {
+      ^bb0(%in: f64, %scalar: f64, %a: f64):
+        %t = arith.mulf %a, %scalar : f64
+        linalg.yield %t : f64
+      } -> tensor<f64>
+      %v = tensor.extract %r[] : tensor<f64>
+      return %v : f64
+    }
+    func.func @h(%x: tensor<4x3xf64>) -> tensor<1xf64> {
+      %init = arith.constant dense<0.0> : tensor<1xf64>
+      %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0)>],
+                           iterator_types = ["parallel", "reduction", "reduction"]}
+          ins(%x : tensor<4x3xf64>) outs(%init : tensor<1xf64>) {
+      ^bb0(%in: f64, %a: f64):
+        %one = arith.constant 1.0 : f64
+        %t = arith.addf %a, %one : f64
+        linalg.yield %t : f64
+      } -> tensor<1xf64>
+      return %r : tensor<1xf64>
+    }"""
+    for backend in ("iree-cpu", "mlir-cpu"):
+        assert backends.compile(text, "f", backend)(np.ones((4, 3)), 0.5) == (12.0, 6.0), backend
+        assert backends.compile(text, "h", backend)(np.ones((4, 3)))[0] == [12.0], backend
+        (negative_zero,) = backends.compile(text, "g", backend)(np.ones((4, 3)), 0.5)
+        assert negative_zero == 0.0 and np.signbit(negative_zero), backend

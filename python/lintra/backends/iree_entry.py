@@ -39,6 +39,7 @@ from .index_switch import switches_as_ifs
 from .iree_math import rewrite_log1p_expm1
 from .iree_tensor_ops import (
     bool_constants_as_bytes,
+    index_unread_reduced_loops,
     inserts_as_insert_slices,
     scalar_inserts_as_from_elements,
     splats_as_fills,
@@ -123,6 +124,7 @@ def wrap_for_iree(text: str, name: str) -> tuple[str, list[Slot], list[Slot]]:
         module = ir.Module.parse(text)
         rewrite_log1p_expm1(module)
         splats_as_fills(module)
+        index_unread_reduced_loops(module)
         scalar_inserts_as_from_elements(module)
         inserts_as_insert_slices(module)
         bool_constants_as_bytes(module)
