@@ -72,14 +72,16 @@ def stored_type(type_: ir.Type) -> ir.Type:
     return elem
 
 
-def convert(b: Emitter, value: ir.Value, type_: ir.Type) -> ir.Value:
-    """`value` converted between its type and its stored type `type_` (i1 <-> i8,
-    index <-> i64); scalars only."""
-    if isinstance(value.type, ir.IndexType) or isinstance(type_, ir.IndexType):
-        return arith.index_cast(type_, value, loc=b.location, ip=b.ip)
-    if ir.IntegerType(value.type).width < ir.IntegerType(type_).width:
-        return arith.extui(type_, value, loc=b.location, ip=b.ip)
-    return arith.trunci(type_, value, loc=b.location, ip=b.ip)
+def convert(b: Emitter, value: ir.Value, elem: ir.Type) -> ir.Value:
+    """`value`, a scalar or a tensor, with its elements converted between their
+    type and their stored type `elem` (i1 <-> i8, index <-> i64)."""
+    source = element_type(value.type)
+    target = tensor_type(shape_of(value.type), elem) if isinstance(value.type, ir.ShapedType) else elem
+    if isinstance(source, ir.IndexType) or isinstance(elem, ir.IndexType):
+        return arith.index_cast(target, value, loc=b.location, ip=b.ip)
+    if ir.IntegerType(source).width < ir.IntegerType(elem).width:
+        return arith.extui(target, value, loc=b.location, ip=b.ip)
+    return arith.trunci(target, value, loc=b.location, ip=b.ip)
 
 
 def stack_type(type_: ir.Type, count: int, group: int) -> ir.Type:
@@ -148,5 +150,5 @@ def stack_extract(
         stored = stored_type(type_)
         value = tensor.extract(stack, [flat_index(b, slot, member, group)], loc=b.location, ip=b.ip)
     if stored != type_:
-        value = convert(b, value, type_)
+        value = convert(b, value, element_type(type_))
     return value
