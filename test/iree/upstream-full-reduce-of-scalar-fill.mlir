@@ -8,9 +8,7 @@
 // in the llvm-cpu code generation, which loses the trip count of a reduced
 // dimension no used operand indexes: a reduction to 0-d whose body ignores its
 // input (@number_of_elements, 1 instead of 5) runs once too, and so does a
-// reduction to a 1-element tensor<1xf64> (IREE folds its unit dimension), and a
-// reduction to a matrix whose body ignores its input (@rows_counted, fuzz seed 83:
-// each element adds its column index once instead of 4 times).
+// reduction to a 1-element tensor<1xf64> (IREE folds its unit dimension).
 // Found by the control-flow fuzzer (test_fuzz_ad.py --scf, which compares
 // iree-cpu with mlir-cpu): a tensor.splat of a scalar, which lintra's IREE
 // backends turn into such a fill, summed by a linalg.reduce gave a wrong JVP on
@@ -29,7 +27,6 @@
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=sum_of_sines --input=2.0 | FileCheck %s --check-prefix=SINES
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=rows --input=2.0 | FileCheck %s --check-prefix=ROWS
 // RUN: iree-run-module --device=local-task --module=%t.vmfb --function=number_of_elements --input="5xf64=1 2 3 4 5" | FileCheck %s --check-prefix=NUMBER
-// RUN: iree-run-module --device=local-task --module=%t.vmfb --function=rows_counted --input="4xf64=1 1 1 1" | FileCheck %s --check-prefix=COUNTED
 
 // Expected 16 (8 * 2); IREE gives 2.
 // SUM: result[0]: f64=2
@@ -116,21 +113,4 @@ func.func @number_of_elements(%x: tensor<5xf64>) -> f64 {
   } -> tensor<f64>
   %v = tensor.extract %r[] : tensor<f64>
   return %v : f64
-}
-
-// Expected 2x3xf64=[0.5 4.5 8.5][0.5 4.5 8.5] (0.5 + 4 * column); IREE gives 0.5 + column.
-// COUNTED: 2x3xf64=[0.5 1.5 2.5][0.5 1.5 2.5]
-func.func @rows_counted(%x: tensor<4xf64>) -> tensor<2x3xf64> {
-  %init = arith.constant dense<0.5> : tensor<2x3xf64>
-  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d1)>, affine_map<(d0, d1, d2) -> (d2, d0)>],
-                       iterator_types = ["parallel", "reduction", "parallel"]}
-      ins(%x : tensor<4xf64>) outs(%init : tensor<2x3xf64>) {
-  ^bb0(%in: f64, %a: f64):
-    %i = linalg.index 0 : index
-    %n = arith.index_cast %i : index to i64
-    %f = arith.sitofp %n : i64 to f64
-    %t = arith.addf %a, %f : f64
-    linalg.yield %t : f64
-  } -> tensor<2x3xf64>
-  return %r : tensor<2x3xf64>
 }

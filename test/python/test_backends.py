@@ -357,27 +357,3 @@ def test_full_reduce_ignoring_its_input():
         assert backends.compile(text, "h", backend)(np.ones((4, 3)))[0] == [12.0], backend
         (negative_zero,) = backends.compile(text, "g", backend)(np.ones((4, 3)), 0.5)
         assert negative_zero == 0.0 and np.signbit(negative_zero), backend
-
-
-def test_partial_reduce_ignoring_its_input():
-    """The same IREE 3.13 bug for a reduction to a matrix (control-flow fuzz seed 83):
-    a reduction loop no read operand indexes runs once (IREE alone: 1, not 4, per
-    element; test/iree/upstream-full-reduce-of-scalar-fill.mlir, @rows_counted)."""
-    text = """
-    func.func @count(%x: tensor<4xf64>) -> tensor<2x3xf64> {
-      %init = arith.constant dense<0.5> : tensor<2x3xf64>
-      %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d1)>, affine_map<(d0, d1, d2) -> (d2, d0)>],
-                           iterator_types = ["parallel", "reduction", "parallel"]}
-          ins(%x : tensor<4xf64>) outs(%init : tensor<2x3xf64>) {
-      ^bb0(%in: f64, %a: f64):
-        %i = linalg.index 0 : index
-        %n = arith.index_cast %i : index to i64
-        %f = arith.sitofp %n : i64 to f64
-        %t = arith.addf %a, %f : f64
-        linalg.yield %t : f64
-      } -> tensor<2x3xf64>
-      return %r : tensor<2x3xf64>
-    }"""
-    expected = 0.5 + 4 * np.arange(3.0)[None, :] * np.ones((2, 1))
-    for backend in ("iree-cpu", "mlir-cpu"):
-        np.testing.assert_array_equal(backends.compile(text, "count", backend)(np.ones(4))[0], expected)

@@ -24,9 +24,8 @@
   `lintra.numpy.linalg.slogdet` meets from n = 11 (its diagonal mask):
   `bool_constants_as_bytes` rewrites each non-splat tensor constant of i1 into
   an i8 constant and an `arith.trunci`.
-- A reduction runs once each reduction loop that no operand its body reads
-  indexes (a body adding 1 per element counts 1, not 5; found for 0-d results,
-  then for a matrix, fuzz seed 83), and a
+- A reduction to a 0-d tensor runs once each loop that no operand its body
+  reads indexes (a body adding 1 per element counts 1, not 5), and a
   `linalg.fill` of a non-constant scalar that IREE fuses into a reduction
   (directly or through elementwise ops) leaves its body reading no operand: the
   sum of 8 copies of x is x (reproducer:
@@ -175,28 +174,14 @@ def _from_scalar_fill(value: ir.Value, depth: int = 8) -> bool:
     )
 
 
-def _loop_count(op: ir.Operation) -> int:
-    """The number of loops of a `linalg.generic` or `linalg.reduce` (its input's rank)."""
-    if op.name == "linalg.generic":
-        return len(ir.ArrayAttr(op.attributes["iterator_types"]))
-    return ir.RankedTensorType(op.operands[0].type).rank
-
-
-def _reduction_loops(op: ir.Operation) -> list[int]:
-    """The reduction loops of a `linalg.generic` or `linalg.reduce`."""
-    if op.name == "linalg.generic":
-        kinds = ir.ArrayAttr(op.attributes["iterator_types"])
-        return [d for d, kind in enumerate(kinds) if "reduction" in str(kind)]
-    return list(ir.DenseI64ArrayAttr(op.attributes["dimensions"]))
-
-
 def _unread_loops(op: ir.Operation) -> list[int]:
-    """The loops of the linalg op `op` that no operand whose block argument its
-    body reads indexes, after IREE fuses into it its inputs that `_from_scalar_fill`."""
-    if op.name != "linalg.generic":  # a linalg.reduce: its loops are its input's dimensions
+    """The loops of the linalg op `op` (with 0-d results) that no operand whose
+    block argument its body reads indexes, after IREE fuses into it its inputs
+    that `_from_scalar_fill`."""
+    if op.name != "linalg.generic":  # a linalg.reduce to 0-d: its loops are its input's dimensions
         fused = any(_from_scalar_fill(v) for v in _inputs(op))
-        return list(range(_loop_count(op))) if fused else []
-    loops = _loop_count(op)
+        return list(range(ir.RankedTensorType(op.operands[0].type).rank)) if fused else []
+    loops = len(ir.ArrayAttr(op.attributes["iterator_types"]))
     if any(_from_scalar_fill(v) for v in _inputs(op)):
         return list(range(loops))
     block = op.regions[0].blocks[0]
@@ -209,14 +194,12 @@ def _unread_loops(op: ir.Operation) -> list[int]:
 
 
 def index_unread_reduced_loops(module: ir.Module) -> None:
-    """In each `linalg.generic` or `linalg.reduce` with a reduction loop (or with
-    one-element results, whose loops IREE folds into reductions) that `_unread_loops`,
-    add `sitofp(linalg.index d) * -0.0` for each such loop `d` to the first float
-    the body yields (see the module docstring)."""
-    accept = lambda op: bool(_reduction_loops(op)) or _reduces_to_one_element(op)  # noqa: E731
+    """In each `linalg.generic` or `linalg.reduce` with one-element results and a loop
+    `_unread_loops`, add `sitofp(linalg.index d) * -0.0` for each such loop `d`
+    to the first float the body yields (see the module docstring)."""
+    accept = lambda op: op.name in ("linalg.generic", "linalg.reduce") and _reduces_to_one_element(op)  # noqa: E731
     for op in ops_named(module, "linalg.generic", accept) + ops_named(module, "linalg.reduce", accept):
-        candidates = set(range(_loop_count(op))) if _reduces_to_one_element(op) else set(_reduction_loops(op))
-        unread = [d for d in _unread_loops(op) if d in candidates]
+        unread = _unread_loops(op)
         yield_ = op.regions[0].blocks[0].operations[-1]
         floats = [i for i, v in enumerate(yield_.operands) if isinstance(v.type, ir.FloatType)]
         if not unread or not floats:
